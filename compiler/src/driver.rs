@@ -1,0 +1,44 @@
+//! The `hlc` subcommands as library functions, so tests and the CLI share them.
+
+use crate::bytecode::{self, Module};
+use miette::{Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
+use std::path::Path;
+
+/// An input file could not be read from disk.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot read `{path}`: {source}")]
+#[diagnostic(code(hlc::io))]
+pub struct InputError {
+    pub path: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Reads and decodes the module at `path`.
+pub fn load_module(path: &Path) -> Result<Module> {
+    let data = std::fs::read(path).map_err(|source| InputError { path: path.display().to_string(), source })?;
+    bytecode::read_module(&data)
+        .map_err(miette::Report::new)
+        .wrap_err_with(|| format!("while reading `{}`", path.display()))
+}
+
+/// `hlc dump`: the module in `hlcode.txt` layout.
+pub fn dump(path: &Path) -> Result<String> {
+    let m = load_module(path)?;
+    Ok(bytecode::dump::dump(&m))
+}
+
+/// Writes `contents` to `path` atomically: a temporary file renamed into place,
+/// so a failed run never leaves a half-written output.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.hlc-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, contents)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).into_diagnostic().wrap_err_with(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot create `{}`", path.display())
+    })
+}

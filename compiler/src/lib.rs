@@ -1,0 +1,8 @@
+//! hlc: an ahead-of-time compiler from HashLink bytecode to native code.
+//!
+//! - [`bytecode`]: the typed model of `.hl` files, their reader and the
+//!   `hlcode.txt`-compatible printer.
+//! - [`driver`]: what the `hlc` subcommands do, independent of argument parsing.
+
+pub mod bytecode;
+pub mod driver;
