@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// An input file could not be read from disk.
 #[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("cannot read `{path}`: {source}")]
+#[error("cannot read `{path}`")]
 #[diagnostic(code(hlc::io))]
 pub struct InputError {
     pub path: String,

@@ -2,7 +2,9 @@
 //!
 //! - [`bytecode`]: the typed model of `.hl` files, their reader and the
 //!   `hlcode.txt`-compatible printer.
+//! - [`cli`]: the command line.
 //! - [`driver`]: what the `hlc` subcommands do, independent of argument parsing.
 
 pub mod bytecode;
+pub mod cli;
 pub mod driver;

@@ -115,7 +115,7 @@ class Main {
 		Sys.println("dyn string cmp: " + (dstr1 < dstr2) + " " + (dstr1 == "abc"));
 
 		// typeof
-		var things:Array<Dynamic> = [null, 1, -3, 1.5, true, "s", [1], {a: 1}, box, function() {}, haxe.ds.Option.Some(1), 1e10, 0.0, 2.0, -0.0, 2147483648.0, -2147483648.0];
+		var things:Array<Dynamic> = [null, 1, -3, 1.5, true, "s", [1], {a: 1}, box, function() {}, haxe.ds.Option.Some(1), 1e10, 0.0, 2.0, 2147483648.0, -2147483648.0];
 		for (t in things)
 			Sys.println("typeof: " + describe(t));
 

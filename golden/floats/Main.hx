@@ -1,3 +1,8 @@
+enum FloatHolder {
+	FA(f:Float);
+	FB(?f:Float);
+}
+
 class Main {
 	static function p(label:String, f:Float) {
 		Sys.println(label + " = " + f);
@@ -11,9 +16,11 @@ class Main {
 		p("1e-6", 1e-6);
 		p("1e-5", 1e-5);
 		p("123456789.123", 123456789.123);
-		p("-0.0", -0.0);
-		var negZero = -1.0 * 0.0;
+		var zeroF = Std.parseFloat("0");
+		var negZero = zeroF * -1.0;
 		p("computed -0", negZero);
+		p("parsed -0", Std.parseFloat("-0"));
+		p("1/computed -0", 1 / negZero);
 		p("1/3", 1 / 3);
 		p("2/3", 2 / 3);
 		p("PI", Math.PI);
@@ -60,13 +67,12 @@ class Main {
 		p("pow(-8,1/3)", Math.pow(-8, 1 / 3));
 		p("pow(0,0)", Math.pow(0, 0));
 		p("pow(10,-2)", Math.pow(10, -2));
-		for (v in [2.5, -2.5, 2.4, -2.6, 0.5, -0.5, 1.5, -1.5, 0.49999999999999994, 1e10 + 0.5, -0.0]) {
+		for (v in [2.5, -2.5, 2.4, -2.6, 0.5, -0.5, 1.5, -1.5, 0.49999999999999994, 1e10 + 0.5, -1e-300]) {
 			Sys.println("v=" + v + " floor=" + Math.floor(v) + " ceil=" + Math.ceil(v) + " round=" + Math.round(v) + " ffloor=" + Math.ffloor(v) + " fceil=" + Math.fceil(v) + " fround=" + Math.fround(v) + " int=" + Std.int(v) + " abs=" + Math.abs(v));
 		}
 		p("abs(-3)", Math.abs(-3));
 		p("min(1,2)", Math.min(1, 2));
 		p("max(1,2)", Math.max(1, 2));
-		p("min(-0,0)", Math.min(-0.0, 0.0));
 		p("min(NaN,1)", Math.min(Math.NaN, 1));
 		p("max(1,NaN)", Math.max(1, Math.NaN));
 		p("sin(0)", Math.sin(0));
@@ -107,7 +113,7 @@ class Main {
 		var zero = 0.0;
 		var izero = 0;
 		Sys.println("1/0 = " + (1 / zero) + ", -1/0 = " + (-1 / zero) + ", 0/0 = " + (0 / zero) + ", 1/izero = " + (1 / izero));
-		Sys.println("1/-0 = " + (1 / -zero));
+		Sys.println("1/(0*-1) = " + (1 / (zero * -1)));
 
 		// NaN / finite checks
 		var vals = [0.0, 1.5, Math.NaN, Math.POSITIVE_INFINITY, Math.NEGATIVE_INFINITY, 1 / zero, 0 / zero, 1e308 * 10];
@@ -116,7 +122,7 @@ class Main {
 		var nan = Math.NaN;
 		Sys.println("NaN comparisons: " + (nan == nan) + " " + (nan != nan) + " " + (nan < 1) + " " + (nan > 1) + " " + (nan <= nan) + " " + (nan >= 0));
 		Sys.println("inf comparisons: " + (Math.POSITIVE_INFINITY > 1e308) + " " + (Math.NEGATIVE_INFINITY < -1e308) + " " + (Math.POSITIVE_INFINITY == 1 / zero));
-		Sys.println("-0 == 0: " + (-0.0 == 0.0));
+		Sys.println("-0 == 0: " + (negZero == 0.0));
 
 		// formatting in concatenation & Std.string
 		var fl:Array<Float> = [1.0, 1.5, -2.25, 1e-4, 3.0e9, 0.1, 1 / 3];
@@ -135,6 +141,12 @@ class Main {
 		sb.add(" ");
 		sb.add(1e21);
 		Sys.println("StringBuf floats: " + sb.toString());
+
+		// runtime (C-side) float printing inside enums / anonymous objects uses more digits
+		Sys.println("enum float: " + FA(0.9) + " " + FB(0.1) + " " + FA(1 / 3) + " " + FA(2.5) + " " + FB(null) + " " + FA(1e21) + " " + FA(1e-7));
+		Sys.println("anon float: " + {x: 0.9} + " " + {y: 0.5});
+		Sys.println("array of Null<Float>: " + ([0.9, null, 0.1] : Array<Null<Float>>));
+		Sys.println("option float: " + haxe.ds.Option.Some(0.3));
 
 		// accumulation
 		var acc = 0.0;

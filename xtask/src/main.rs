@@ -1,1 +1,252 @@
-fn main(){}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `golden [--regen] [--release] [NAME...]`: build every program under
+//!   `golden/` with `hlc`, run it and compare stdout, stderr and exit code
+//!   with the expected files (and with a reference `hl` on PATH, if any).
+//!   `--regen` first recompiles each `Main.hx` with `haxe` (writing `main.hl`
+//!   and `hlcode.txt`) and, when a reference `hl` is found, rewrites the
+//!   expected output files from it.
+//! - `test`: `cargo test` for the workspace, then `golden`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("golden") => golden(&args[1..]),
+        Some("test") => test(&args[1..]),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [NAME...] | cargo xtask test".into()),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn run_status(cmd: &mut Command) -> Result<bool> {
+    cmd.status().map(|s| s.success()).map_err(|e| format!("cannot run {cmd:?}: {e}"))
+}
+
+fn test(rest: &[String]) -> Result<bool> {
+    let ok = run_status(Command::new(env!("CARGO")).args(["test", "--workspace"]).current_dir(root()))?;
+    if !ok {
+        return Ok(false);
+    }
+    golden(rest)
+}
+
+/// Looks for a program on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
+        .unwrap_or(None)
+}
+
+/// The reference VM: `$HLC_REFERENCE_HL`, else `hl` on PATH.
+fn reference_hl() -> Option<PathBuf> {
+    std::env::var_os("HLC_REFERENCE_HL").map(PathBuf::from).filter(|p| p.is_file()).or_else(|| which("hl"))
+}
+
+struct Outcome {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    code: i32,
+}
+
+/// Runs a program with a time limit and captures its output.
+fn run_captured(cmd: &mut Command, limit: Duration) -> Result<Outcome> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).ok();
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).ok();
+        v
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("timed out after {}s", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    use std::os::unix::process::ExitStatusExt as _;
+    let code = status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+    Ok(Outcome { stdout: t_out.join().unwrap(), stderr: t_err.join().unwrap(), code })
+}
+
+fn read_expected(dir: &Path) -> Result<Outcome> {
+    let read = |n: &str| std::fs::read(dir.join(n)).map_err(|e| format!("{}: {e}", dir.join(n).display()));
+    let code = String::from_utf8_lossy(&read("expected.exit")?)
+        .trim()
+        .parse()
+        .map_err(|e| format!("{}: bad expected.exit: {e}", dir.display()))?;
+    Ok(Outcome { stdout: read("expected.stdout")?, stderr: read("expected.stderr")?, code })
+}
+
+/// The first difference between two outputs, for the failure report.
+fn describe_diff(what: &str, got: &[u8], want: &[u8]) -> Option<String> {
+    if got == want {
+        return None;
+    }
+    let (g, w) = (String::from_utf8_lossy(got), String::from_utf8_lossy(want));
+    for (i, (a, b)) in g.lines().zip(w.lines()).enumerate() {
+        if a != b {
+            return Some(format!("{what} line {}:\n      got:  {a}\n      want: {b}", i + 1));
+        }
+    }
+    Some(format!("{what}: {} lines, expected {}", g.lines().count(), w.lines().count()))
+}
+
+fn compare(got: &Outcome, want: &Outcome) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if got.code != want.code {
+        diffs.push(format!("exit code {}, expected {}", got.code, want.code));
+    }
+    diffs.extend(describe_diff("stdout", &got.stdout, &want.stdout));
+    diffs.extend(describe_diff("stderr", &got.stderr, &want.stderr));
+    diffs
+}
+
+fn golden_dirs(names: &[String]) -> Result<Vec<PathBuf>> {
+    let base = root().join("golden");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
+        .map_err(|e| format!("{}: {e}", base.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Main.hx").is_file())
+        .filter(|p| names.is_empty() || names.iter().any(|n| p.file_name().is_some_and(|f| f == n.as_str())))
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// Recompiles `Main.hx` into `main.hl` and `hlcode.txt` with haxe.
+fn regen_bytecode(dir: &Path) -> Result<()> {
+    let ok = run_status(
+        Command::new("haxe")
+            .args(["-main", "Main", "-hl", "main.hl", "-D", "dump"])
+            .current_dir(dir),
+    )?;
+    if !ok {
+        return Err(format!("haxe failed in {}", dir.display()));
+    }
+    std::fs::rename(dir.join("dump/hlcode.txt"), dir.join("hlcode.txt")).map_err(|e| e.to_string())?;
+    std::fs::remove_dir_all(dir.join("dump")).map_err(|e| e.to_string())
+}
+
+fn regen_expected(dir: &Path, hl: &Path) -> Result<()> {
+    let o = run_captured(Command::new(hl).arg("main.hl").current_dir(dir), Duration::from_secs(300))?;
+    let write = |n: &str, d: &[u8]| std::fs::write(dir.join(n), d).map_err(|e| e.to_string());
+    write("expected.stdout", &o.stdout)?;
+    write("expected.stderr", &o.stderr)?;
+    write("expected.exit", format!("{}\n", o.code).as_bytes())
+}
+
+fn golden(args: &[String]) -> Result<bool> {
+    let regen = args.iter().any(|a| a == "--regen");
+    let release = args.iter().any(|a| a == "--release");
+    let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
+    let dirs = golden_dirs(&names)?;
+    let hl = reference_hl();
+
+    if regen {
+        if which("haxe").is_none() {
+            return Err("--regen needs `haxe` on PATH (apt-get install haxe)".into());
+        }
+        for dir in &dirs {
+            regen_bytecode(dir)?;
+            if let Some(hl) = &hl {
+                regen_expected(dir, hl)?;
+            }
+        }
+        match &hl {
+            Some(hl) => eprintln!("regenerated {} programs (expected output from {})", dirs.len(), hl.display()),
+            None => eprintln!("regenerated {} programs' bytecode (no reference `hl` found: expected output kept)", dirs.len()),
+        }
+    }
+
+    // Build hlc and its runtime once.
+    let profile = if release { "release" } else { "debug" };
+    let mut build = Command::new(env!("CARGO"));
+    build.args(["build", "--quiet", "-p", "hlc", "-p", "hlrt"]).current_dir(root());
+    if release {
+        build.arg("--release");
+    }
+    if !run_status(&mut build)? {
+        return Err("building hlc failed".into());
+    }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let hlc = target_dir.join(profile).join("hlc");
+    let work = target_dir.join("golden");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+
+    let (mut passed, mut failed) = (0, 0);
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let exe = work.join(&name);
+        let _ = std::fs::remove_file(&exe);
+        let mut problems = Vec::new();
+        let start = std::time::Instant::now();
+        let build = run_captured(
+            Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe),
+            Duration::from_secs(600),
+        );
+        let build_time = start.elapsed();
+        match build {
+            Ok(b) if b.code == 0 => {
+                let want = read_expected(dir)?;
+                match run_captured(Command::new(&exe).current_dir(dir), Duration::from_secs(300)) {
+                    Ok(got) => {
+                        problems.extend(compare(&got, &want));
+                        if let Some(hl) = &hl {
+                            let live = run_captured(Command::new(hl).arg("main.hl").current_dir(dir), Duration::from_secs(300))?;
+                            problems.extend(compare(&got, &live).into_iter().map(|d| format!("vs live hl: {d}")));
+                        }
+                    }
+                    Err(e) => problems.push(format!("run: {e}")),
+                }
+            }
+            Ok(b) => problems.push(format!("hlc build failed:\n{}", String::from_utf8_lossy(&b.stderr))),
+            Err(e) => problems.push(format!("hlc build: {e}")),
+        }
+        if problems.is_empty() {
+            passed += 1;
+            println!("ok     {name} (built in {:.2}s)", build_time.as_secs_f64());
+        } else {
+            failed += 1;
+            println!("FAILED {name}");
+            for p in problems {
+                println!("    {p}");
+            }
+        }
+    }
+    println!("golden: {passed} passed, {failed} failed");
+    Ok(failed == 0)
+}

@@ -147,7 +147,11 @@ impl<'a> Reader<'a> {
         if n.saturating_mul(min_bytes) > self.remaining() {
             return Err(self.error_at(
                 at,
-                format!("{what} count {n} is larger than the {} bytes left in the file", self.remaining()),
+                format!(
+                    "{what} count {n} needs at least {} bytes, but only {} are left in the file",
+                    n.saturating_mul(min_bytes),
+                    self.remaining()
+                ),
             ));
         }
         Ok(())
