@@ -5,6 +5,6 @@
 //! - [`cli`]: the command line.
 //! - [`driver`]: what the `hlc` subcommands do, independent of argument parsing.
 
-pub mod bytecode;
+pub use hlbc as bytecode;
 pub mod cli;
 pub mod driver;

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(m) = hlc::bytecode::read_module(data) {
-        let _ = hlc::bytecode::dump::dump(&m);
+    if let Ok(m) = hlbc::read_module(data) {
+        let _ = hlbc::dump::dump(&m);
     }
 });
