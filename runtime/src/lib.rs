@@ -2,3 +2,13 @@
 //! (struct layouts and `hl_*` entry points) for the code hlc generates and for
 //! native extensions written against `hl.h`. Built as a staticlib (linked into
 //! every executable) and an rlib (for the JIT and tests).
+//!
+//! - [`abi`]: `#[repr(C)]` mirrors of `hl.h`'s structures and built-in types.
+//! - [`gc`]: the garbage collector and thread registry.
+//! - [`module`]: loading a compiled program (types, layouts, method tables).
+//! - [`std`]: the natives of HashLink's `std` library.
+
+pub mod abi;
+pub mod gc;
+pub mod module;
+pub mod std;

@@ -5,6 +5,8 @@
 //! them into pointers, so every later stage can address the tables directly.
 
 pub mod dump;
+pub mod hash;
+pub mod layout;
 pub mod index;
 pub mod names;
 pub mod opcodes;
