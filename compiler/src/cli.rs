@@ -2,6 +2,7 @@
 //! binaries only call [`main`], so tests run the very same front end.
 
 use clap::{Parser, Subcommand};
+use crate::backend::isa::OptLevel;
 use crate::driver;
 use miette::Result;
 use std::process::ExitCode;
@@ -21,9 +22,24 @@ enum Command {
     Build {
         /// The HashLink bytecode file (from `haxe -hl main.hl`).
         input: PathBuf,
-        /// The executable to write.
+        /// The executable to write (default: the input's name without `.hl`).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Optimisation level: 0 (none), 1 (speed), 2 (speed and size; the default).
+        #[arg(short = 'O', default_value = "2", value_parser = clap::value_parser!(u8).range(0..=2))]
+        opt: u8,
+        /// Target triple for cross compilation (default: the host).
+        #[arg(long)]
+        target: Option<String>,
+        /// Stop at the object file: write it to the output path.
+        #[arg(long, value_name = "KIND", value_parser = ["obj"])]
+        emit: Option<String>,
+        /// Keep the intermediate object file next to the output.
+        #[arg(long)]
+        keep_obj: bool,
+        /// Print what each step does and how long it takes.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Print a .hl file in the layout of `haxe -D dump` (dump/hlcode.txt).
     Dump {
@@ -34,12 +50,6 @@ enum Command {
         output: Option<PathBuf>,
     },
 }
-
-/// `build` before the native back end exists.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("`hlc build` is not implemented yet")]
-#[diagnostic(code(hlc::unimplemented), help("`hlc dump` reads and checks the file in the meantime"))]
-struct BuildNotImplemented;
 
 /// Runs `hlc` with the process arguments; errors are reported on stderr
 /// as miette diagnostics and give exit status 1.
@@ -66,9 +76,25 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Build { input, output: _ } => {
-            driver::load_module(&input)?;
-            return Err(BuildNotImplemented.into());
+        Command::Build { input, output, opt, target, emit, keep_obj, verbose } => {
+            let output = output.unwrap_or_else(|| input.with_extension(""));
+            if output == input {
+                return Err(miette::miette!("the output `{}` would overwrite the input", output.display()));
+            }
+            let opts = crate::backend::aot::BuildOptions {
+                input,
+                output,
+                opt: match opt {
+                    0 => OptLevel::None,
+                    1 => OptLevel::Speed,
+                    _ => OptLevel::SpeedAndSize,
+                },
+                target,
+                emit_obj: emit.is_some(),
+                keep_obj,
+                verbose,
+            };
+            crate::backend::aot::build(&opts)?;
         }
     }
     Ok(())

@@ -1,2 +1,10 @@
-//! The C part of the hlc runtime: only what Rust cannot express (none yet),
-//! and `include/hl.h`, the header native extensions compile against.
+//! The C part of the hlc runtime: only what Rust cannot express — throwing
+//! and catching HashLink exceptions, which need `setjmp`/`longjmp` — and
+//! `include/hl.h`, the header native extensions compile against.
+
+use std::ffi::c_void;
+
+extern "C" {
+    /// Runs `entry` inside a trap context: 1 if it returned, 0 if it threw (`*exc` = the value).
+    pub fn hlc_run_protected(entry: unsafe extern "C" fn(), exc: *mut *mut c_void) -> i32;
+}

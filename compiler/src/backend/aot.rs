@@ -1,0 +1,142 @@
+//! The ahead-of-time driver: lowers a module into an object file with
+//! `cranelift-object`, then links it with the runtime library into one
+//! executable using the system C compiler as linker.
+
+use super::isa::{self, OptLevel};
+use crate::lower::Lowerer;
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What `hlc build` was asked to do.
+pub struct BuildOptions {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub opt: OptLevel,
+    pub target: Option<String>,
+    /// Stop after writing the object file (to `output`).
+    pub emit_obj: bool,
+    /// Keep the intermediate object file next to the output.
+    pub keep_obj: bool,
+    pub verbose: bool,
+}
+
+/// The runtime library could not be found.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot find the hlc runtime library (libhlrt.a)")]
+#[diagnostic(
+    code(hlc::runtime_missing),
+    help("build it with `cargo build -p hlrt` (it is built next to `hlc`), or point HLC_RUNTIME_DIR at the directory holding libhlrt.a; looked in: {searched}")
+)]
+pub struct RuntimeMissing {
+    pub searched: String,
+}
+
+/// Compiles `bytecode` (an `.hl` file's contents) into an object file.
+pub fn compile_object(bytecode: &[u8], opt: OptLevel, target: Option<&str>) -> Result<Vec<u8>> {
+    let module = hlbc::read_module(bytecode).map_err(miette::Report::new)?;
+    let (isa, info, _) = isa::build(target, opt, true)?;
+    let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
+        .map_err(|e| miette!("cannot create the object writer: {e}"))?;
+    let mut obj = ObjectModule::new(builder);
+    {
+        let mut lw = Lowerer::new(&mut obj, &module, info)?;
+        lw.lower_functions()?;
+        lw.define_program(bytecode)?;
+    }
+    obj.finish().emit().map_err(|e| miette!("cannot write the object file: {e}"))
+}
+
+/// Finds `libhlrt.a`: `$HLC_RUNTIME_DIR`, then next to the running `hlc`.
+pub fn find_runtime() -> Result<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("HLC_RUNTIME_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            dirs.push(dir.to_path_buf());
+            if let Some(up) = dir.parent() {
+                dirs.push(up.to_path_buf()); // target/debug/deps → target/debug
+            }
+        }
+    }
+    for d in &dirs {
+        let lib = d.join("libhlrt.a");
+        if lib.is_file() {
+            return Ok(lib);
+        }
+    }
+    Err(RuntimeMissing { searched: dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ") }.into())
+}
+
+/// The linker, `$CC` or `cc`.
+fn linker() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_string())
+}
+
+/// Links `object` with the runtime into `output`.
+pub fn link(object: &Path, runtime: &Path, output: &Path, verbose: bool) -> Result<()> {
+    let cc = linker();
+    let mut cmd = Command::new(&cc);
+    cmd.arg("-o").arg(output).arg(object).arg(runtime);
+    // What Rust's standard library needs from the system (see `--print native-static-libs`).
+    cmd.args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
+    if verbose {
+        eprintln!("hlc: linking: {cmd:?}");
+    }
+    let out = cmd.output().map_err(|e| {
+        miette!(
+            code = "hlc::linker_missing",
+            help = "install a C toolchain (e.g. `apt-get install gcc`) or set CC to a linker driver",
+            "cannot run the linker `{cc}`: {e}"
+        )
+    })?;
+    if !out.status.success() {
+        return Err(miette!(
+            code = "hlc::link_failed",
+            "linking failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// `hlc build`: the whole pipeline. The output appears only on success.
+pub fn build(opts: &BuildOptions) -> Result<()> {
+    let data = std::fs::read(&opts.input)
+        .map_err(|source| crate::driver::InputError { path: opts.input.display().to_string(), source })?;
+    let start = std::time::Instant::now();
+    let object = compile_object(&data, opts.opt, opts.target.as_deref())
+        .wrap_err_with(|| format!("while compiling `{}`", opts.input.display()))?;
+    if opts.verbose {
+        eprintln!("hlc: code generation took {:.2}s ({} bytes of object code)", start.elapsed().as_secs_f64(), object.len());
+    }
+    if opts.emit_obj {
+        return crate::driver::write_atomically(&opts.output, &object);
+    }
+    let runtime = find_runtime()?;
+    let dir = opts.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let stem = opts.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let obj_path = if opts.keep_obj { dir.join(format!("{stem}.o")) } else { dir.join(format!(".{stem}.hlc-{}.o", std::process::id())) };
+    let tmp_exe = dir.join(format!(".{stem}.hlc-{}.tmp", std::process::id()));
+    std::fs::write(&obj_path, &object).into_diagnostic().wrap_err_with(|| format!("cannot write `{}`", obj_path.display()))?;
+    let linked = link(&obj_path, &runtime, &tmp_exe, opts.verbose);
+    if !opts.keep_obj {
+        let _ = std::fs::remove_file(&obj_path);
+    }
+    if let Err(e) = linked {
+        let _ = std::fs::remove_file(&tmp_exe);
+        return Err(e);
+    }
+    std::fs::rename(&tmp_exe, &opts.output).into_diagnostic().wrap_err_with(|| {
+        let _ = std::fs::remove_file(&tmp_exe);
+        format!("cannot create `{}`", opts.output.display())
+    })?;
+    if opts.verbose {
+        eprintln!("hlc: wrote {} in {:.2}s", opts.output.display(), start.elapsed().as_secs_f64());
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! The Cranelift ISA and target facts for a target triple.
+
+use crate::lower::TargetInfo;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable as _};
+use hlbc::layout::Target;
+use miette::{miette, Result};
+use std::str::FromStr as _;
+use target_lexicon::{Architecture, Triple};
+
+/// Optimisation level, as `-O0/-O1/-O2`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    None,
+    Speed,
+    SpeedAndSize,
+}
+
+/// Builds the ISA for `triple` (the host when `None`). `pic` is true for
+/// executables (PIE) and false for the JIT.
+pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTargetIsa, TargetInfo, Triple)> {
+    let triple = match triple {
+        Some(t) => Triple::from_str(t).map_err(|e| miette!("unknown target triple `{t}`: {e}"))?,
+        None => Triple::host(),
+    };
+    let jmp_buf_size = match triple.architecture {
+        Architecture::X86_64 => 200,
+        Architecture::Aarch64(_) => 312,
+        other => return Err(miette!("unsupported target architecture `{other}` (supported: x86_64, aarch64)")),
+    };
+    let mut flags = settings::builder();
+    let set = |b: &mut settings::Builder, k: &str, v: &str| b.set(k, v).map_err(|e| miette!("cranelift setting {k}={v}: {e}"));
+    set(&mut flags, "opt_level", match opt {
+        OptLevel::None => "none",
+        OptLevel::Speed => "speed",
+        OptLevel::SpeedAndSize => "speed_and_size",
+    })?;
+    set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    let isa = cranelift_codegen::isa::lookup(triple.clone())
+        .map_err(|e| miette!("no code generator for `{triple}`: {e}"))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| miette!("cannot configure the code generator for `{triple}`: {e}"))?;
+    let info = TargetInfo {
+        layout: Target { ptr: isa.pointer_bytes() as u32 },
+        call_conv: isa.default_call_conv(),
+        jmp_buf_size,
+    };
+    Ok((isa, info, triple))
+}

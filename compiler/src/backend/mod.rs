@@ -1,0 +1,6 @@
+//! Code generation drivers over the shared lowering: `aot` writes an object
+//! file and links it with the runtime into an executable; `isa` builds the
+//! Cranelift target from a triple.
+
+pub mod aot;
+pub mod isa;

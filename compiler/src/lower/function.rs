@@ -1,0 +1,1830 @@
+//! Translation of one HL function into Cranelift IR, op by op. The semantics
+//! follow HashLink (its JIT is the reference): integer division by zero gives
+//! 0, float-to-int conversion of out-of-range values gives the minimum
+//! integer, shifts mask their count, and so on.
+//!
+//! Registers are Cranelift variables, except in functions with `OTrap`
+//! (every register lives in a stack slot, so a handler reached through
+//! `longjmp` reads the latest values) and registers whose address is taken
+//! by `ORef` (always in a stack slot).
+
+use super::runtime_fns::{self as rt, RtFn, K};
+use super::types::{cl_type, dyn_suffix, is_float, is_signed_int};
+use super::{Lowerer, LowerError};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    types as clt, Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, StackSlot, StackSlotData,
+    StackSlotKind, TrapCode, Type as ClType, Value,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
+use cranelift_module::FuncId;
+use hlbc::opcodes::{Jump, Op};
+use hlbc::{FieldIdx, FunIdx, Reg, Type, TypeIdx};
+use std::collections::HashMap;
+
+/// Where a register's value lives.
+#[derive(Copy, Clone)]
+enum Store {
+    Void,
+    Var(Variable, ClType),
+    Slot(StackSlot, ClType),
+}
+
+struct FnLower<'a, 'b, 'f> {
+    lw: &'a mut Lowerer<'b>,
+    b: FunctionBuilder<'f>,
+    fi: usize,
+    regs: Vec<Store>,
+    /// The block starting at each op that is a jump target or follows a branch.
+    blocks: Vec<Option<Block>>,
+    func_refs: HashMap<FuncId, FuncRef>,
+    sigs: HashMap<Vec<u8>, SigRef>,
+    /// Trap context slots, by nesting depth.
+    traps: Vec<StackSlot>,
+    /// The trap depth each `OTrap`/`OEndTrap` refers to (as HL/C tracks it).
+    trap_slot_of_op: Vec<usize>,
+    op_index: usize,
+    terminated: bool,
+    /// The target's pointer type.
+    pt: ClType,
+}
+
+const MEM: MemFlagsData = MemFlagsData::new();
+
+pub fn lower(lw: &mut Lowerer<'_>, fi: usize, func: &mut Function, fb: &mut FunctionBuilderContext) -> Result<(), LowerError> {
+    let m = lw.m;
+    let f = &m.functions[fi];
+    let b = FunctionBuilder::new(func, fb);
+    let pt = lw.ptr;
+    let mut fl = FnLower {
+        lw,
+        b,
+        fi,
+        regs: Vec::new(),
+        blocks: vec![None; f.ops.len() + 1],
+        func_refs: HashMap::new(),
+        sigs: HashMap::new(),
+        traps: Vec::new(),
+        trap_slot_of_op: vec![0; f.ops.len()],
+        op_index: 0,
+        terminated: false,
+        pt,
+    };
+    fl.run()?;
+    let cfg = fl.lw.module.target_config();
+    fl.b.finalize(cfg);
+    Ok(())
+}
+
+impl FnLower<'_, '_, '_> {
+    fn m(&self) -> &'static hlbc::Module {
+        // The module outlives the lowering; this only shortens borrow plumbing.
+        unsafe { &*(self.lw.m as *const hlbc::Module) }
+    }
+
+    fn fun(&self) -> &'static hlbc::Function {
+        &self.m().functions[self.fi]
+    }
+
+    fn error(&self, message: impl Into<String>) -> LowerError {
+        let f = self.fun();
+        let op = f.ops.get(self.op_index).map(|o| o.name()).unwrap_or("");
+        LowerError {
+            function: format!("fun@{} (op #{} {op})", f.findex.0, self.op_index),
+            message: message.into(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), LowerError> {
+        let f = self.fun();
+        let m = self.m();
+        let has_trap = f.ops.iter().any(|o| matches!(o, Op::Trap { .. }));
+        let mut address_taken = vec![false; f.regs.len()];
+        for op in &f.ops {
+            if let Op::Ref { src, .. } = op {
+                address_taken[src.idx()] = true;
+            }
+        }
+        let ptr = self.pt;
+        for (i, &t) in f.regs.iter().enumerate() {
+            let store = match cl_type(m, t, ptr) {
+                None => Store::Void,
+                Some(ty) if has_trap || address_taken[i] => {
+                    let size = ty.bytes().max(8);
+                    let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3));
+                    Store::Slot(slot, ty)
+                }
+                Some(ty) => Store::Var(self.b.declare_var(ty), ty),
+            };
+            self.regs.push(store);
+        }
+
+        // Blocks: op 0, every jump target, and every op after a branch.
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        for (i, op) in f.ops.iter().enumerate() {
+            let mut targets = Vec::new();
+            jump_targets(op, i, &mut targets);
+            if !targets.is_empty() {
+                for t in targets {
+                    self.block_at(t);
+                }
+                self.block_at(i + 1);
+            }
+            if matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. }) {
+                self.block_at(i + 1);
+            }
+        }
+        // Trap nesting, tracked linearly like HL/C.
+        let mut depth = 0usize;
+        let mut max_depth = 0usize;
+        for (i, op) in f.ops.iter().enumerate() {
+            match op {
+                Op::Trap { .. } => {
+                    self.trap_slot_of_op[i] = depth;
+                    depth += 1;
+                    max_depth = max_depth.max(depth);
+                }
+                Op::EndTrap { flag } => {
+                    self.trap_slot_of_op[i] = depth.saturating_sub(1);
+                    if *flag {
+                        depth = depth.saturating_sub(1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ctx_size = self.lw.target.jmp_buf_size + 2 * self.lw.target.layout.ptr;
+        for _ in 0..max_depth {
+            let s = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, (ctx_size + 15) & !15, 4));
+            self.traps.push(s);
+        }
+
+        self.b.switch_to_block(entry);
+        // Arguments fill the first registers; other registers start zeroed.
+        let params: Vec<Value> = self.b.block_params(entry).to_vec();
+        let mut pi = 0;
+        let nargs = match m.ty(f.ty) {
+            Type::Fun(ft) | Type::Method(ft) => ft.args.len(),
+            _ => 0,
+        };
+        for r in 0..f.regs.len() {
+            match self.regs[r] {
+                Store::Void => {}
+                Store::Var(_, ty) | Store::Slot(_, ty) => {
+                    let v = if r < nargs && pi < params.len() {
+                        pi += 1;
+                        params[pi - 1]
+                    } else {
+                        self.zero(ty)
+                    };
+                    self.set(Reg(r as u32), v);
+                }
+            }
+        }
+        if let Some(b0) = self.blocks[0] {
+            self.b.ins().jump(b0, &[]);
+        } else {
+            let b0 = self.b.create_block();
+            self.blocks[0] = Some(b0);
+            self.b.ins().jump(b0, &[]);
+        }
+        self.terminated = true;
+
+        for (i, op) in f.ops.iter().enumerate() {
+            self.op_index = i;
+            if let Some(blk) = self.blocks[i] {
+                if !self.terminated {
+                    self.b.ins().jump(blk, &[]);
+                }
+                self.b.switch_to_block(blk);
+                self.terminated = false;
+            } else if self.terminated {
+                // Unreachable code after a return or throw: give it a block of its own.
+                let blk = self.b.create_block();
+                self.b.switch_to_block(blk);
+                self.terminated = false;
+            }
+            self.op(i, op)?;
+        }
+        if !self.terminated {
+            // Falling off the end: HL functions always return explicitly; trap if not.
+            self.b.ins().trap(TrapCode::unwrap_user(1));
+        }
+        if let Some(Some(end)) = self.blocks.get(f.ops.len()).copied() {
+            self.b.switch_to_block(end);
+            self.b.ins().trap(TrapCode::unwrap_user(1));
+        }
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    fn block_at(&mut self, i: usize) -> Block {
+        if let Some(b) = self.blocks[i] {
+            return b;
+        }
+        let b = self.b.create_block();
+        self.blocks[i] = Some(b);
+        b
+    }
+
+    fn target(&mut self, i: usize, j: Jump) -> Block {
+        let t = j.target(i);
+        self.block_at(t)
+    }
+
+    // ---- registers ---------------------------------------------------------
+
+    fn rty(&self, r: Reg) -> &'static Type {
+        let m = self.m();
+        m.ty(self.fun().regs[r.idx()])
+    }
+
+    fn rtype(&self, r: Reg) -> TypeIdx {
+        self.fun().regs[r.idx()]
+    }
+
+    fn cl(&self, r: Reg) -> Option<ClType> {
+        match self.regs[r.idx()] {
+            Store::Void => None,
+            Store::Var(_, t) | Store::Slot(_, t) => Some(t),
+        }
+    }
+
+    fn get(&mut self, r: Reg) -> Value {
+        match self.regs[r.idx()] {
+            Store::Void => self.b.ins().iconst(clt::I32, 0),
+            Store::Var(v, _) => self.b.use_var(v),
+            Store::Slot(s, t) => self.b.ins().stack_load(self.pt, t, s, 0),
+        }
+    }
+
+    fn set(&mut self, r: Reg, v: Value) {
+        match self.regs[r.idx()] {
+            Store::Void => {}
+            Store::Var(var, t) => {
+                let v = self.coerce(v, t);
+                self.b.def_var(var, v);
+            }
+            Store::Slot(s, t) => {
+                let v = self.coerce(v, t);
+                self.b.ins().stack_store(self.pt, v, s, 0);
+            }
+        }
+    }
+
+    /// Adapts an integer value to a register's width (zero-extending: the
+    /// only narrower integers are HL's unsigned `ui8`/`ui16` and `bool`).
+    fn coerce(&mut self, v: Value, to: ClType) -> Value {
+        let from = self.b.func.dfg.value_type(v);
+        if from == to {
+            return v;
+        }
+        if from.is_int() && to.is_int() {
+            if from.bits() < to.bits() {
+                self.b.ins().uextend(to, v)
+            } else {
+                self.b.ins().ireduce(to, v)
+            }
+        } else if from.is_float() && to.is_float() {
+            if from.bits() < to.bits() {
+                self.b.ins().fpromote(to, v)
+            } else {
+                self.b.ins().fdemote(to, v)
+            }
+        } else {
+            self.b.ins().bitcast(to, MemFlagsData::new(), v)
+        }
+    }
+
+    fn zero(&mut self, t: ClType) -> Value {
+        match t {
+            clt::F32 => self.b.ins().f32const(0.0),
+            clt::F64 => self.b.ins().f64const(0.0),
+            _ => self.b.ins().iconst(t, 0),
+        }
+    }
+
+    /// The value of `r` as a 32-bit (or 64-bit) integer, extended per its HL type.
+    fn int_value(&mut self, r: Reg, to: ClType) -> Value {
+        let v = self.get(r);
+        let from = self.b.func.dfg.value_type(v);
+        if from == to {
+            v
+        } else if from.bits() < to.bits() {
+            if is_signed_int(self.rty(r)) {
+                self.b.ins().sextend(to, v)
+            } else {
+                self.b.ins().uextend(to, v)
+            }
+        } else {
+            self.b.ins().ireduce(to, v)
+        }
+    }
+
+    /// A stack slot holding a copy of `r`'s value, for runtime calls taking `&reg`.
+    fn spill(&mut self, r: Reg) -> Value {
+        if let Store::Slot(s, _) = self.regs[r.idx()] {
+            return self.b.ins().stack_addr(self.pt, s, 0);
+        }
+        let v = self.get(r);
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+        self.b.ins().stack_store(self.pt, v, slot, 0);
+        self.b.ins().stack_addr(self.pt, slot, 0)
+    }
+
+    // ---- addresses and calls -------------------------------------------------
+
+    fn type_ptr(&mut self, t: TypeIdx) -> Value {
+        let gv = self.lw.module.declare_data_in_func(self.lw.types_data, self.b.func);
+        let base = self.b.ins().symbol_value(self.pt, gv);
+        let off = (t.0 * self.lw.abi.type_size()) as i64;
+        if off == 0 {
+            base
+        } else {
+            self.b.ins().iadd_imm_s(base, off)
+        }
+    }
+
+    fn data_ptr(&mut self, id: cranelift_module::DataId) -> Value {
+        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
+        self.b.ins().symbol_value(self.pt, gv)
+    }
+
+    fn func_ref(&mut self, id: FuncId) -> FuncRef {
+        if let Some(&r) = self.func_refs.get(&id) {
+            return r;
+        }
+        let r = self.lw.module.declare_func_in_func(id, self.b.func);
+        // Runtime and natives are linked into the same executable: call them directly.
+        self.b.func.dfg.ext_funcs[r].colocated = true;
+        self.func_refs.insert(id, r);
+        r
+    }
+
+    fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
+        let fr = self.func_ref(id);
+        let call = self.b.ins().call(fr, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    fn call_rt(&mut self, f: RtFn, args: &[Value]) -> Option<Value> {
+        let id = self.lw.runtime_fn(f.0, f.1, f.2);
+        self.call_id(id, args)
+    }
+
+    fn call_rt_dyn(&mut self, (name, params, ret): (String, Vec<K>, Option<K>), args: &[Value]) -> Option<Value> {
+        let id = self.lw.runtime_fn(&name, &params, ret);
+        self.call_id(id, args)
+    }
+
+    /// Calls a function pointer with the C signature made of the given value types.
+    fn call_ptr(&mut self, fptr: Value, args: &[Value], ret: Option<ClType>) -> Option<Value> {
+        let mut key: Vec<u8> = args.iter().map(|&a| type_code(self.b.func.dfg.value_type(a))).collect();
+        key.push(0xFF);
+        key.push(ret.map_or(0, type_code));
+        let sig = match self.sigs.get(&key) {
+            Some(&s) => s,
+            None => {
+                let mut sig = cranelift_codegen::ir::Signature::new(self.lw.target.call_conv);
+                for &a in args {
+                    let t = self.b.func.dfg.value_type(a);
+                    let p = cranelift_codegen::ir::AbiParam::new(t);
+                    sig.params.push(if t.bits() < 32 && t.is_int() { p.uext() } else { p });
+                }
+                if let Some(r) = ret {
+                    let p = cranelift_codegen::ir::AbiParam::new(r);
+                    sig.returns.push(if r.bits() < 32 && r.is_int() { p.uext() } else { p });
+                }
+                let s = self.b.import_signature(sig);
+                self.sigs.insert(key, s);
+                s
+            }
+        };
+        let call = self.b.ins().call_indirect(sig, fptr, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// Ends the current block after a call that never returns.
+    fn unreachable(&mut self) {
+        self.b.ins().trap(TrapCode::unwrap_user(2));
+        self.terminated = true;
+    }
+
+    fn load(&mut self, ty: ClType, p: Value, off: i32) -> Value {
+        self.b.ins().load(ty, MEM, p, off)
+    }
+
+    fn store(&mut self, v: Value, p: Value, off: i32) {
+        self.b.ins().store(MEM, v, p, off);
+    }
+
+    /// Arguments for a call: each register's value (void registers are skipped).
+    fn args(&mut self, regs: &[Reg]) -> Vec<Value> {
+        let live: Vec<Reg> = regs.iter().copied().filter(|&r| self.cl(r).is_some()).collect();
+        live.into_iter().map(|r| self.get(r)).collect()
+    }
+
+    fn set_result(&mut self, dst: Reg, v: Option<Value>) {
+        if let (Some(v), Some(_)) = (v, self.cl(dst)) {
+            self.set(dst, v);
+        }
+    }
+
+    fn call_fun(&mut self, dst: Reg, f: FunIdx, regs: &[Reg]) {
+        let args = self.args(regs);
+        let id = self.lw.callee_id(f);
+        let r = self.call_id(id, &args);
+        self.set_result(dst, r);
+    }
+
+    // ---- fields ----------------------------------------------------------------
+
+    /// Byte offset and type of field `fid` of object type `t` (super chain included).
+    fn obj_field(&self, t: TypeIdx, fid: FieldIdx) -> Result<(i32, TypeIdx), LowerError> {
+        let m = self.m();
+        let layout = self.lw.layouts.obj(t).ok_or_else(|| self.error(format!("{} is not an object type", self.lw.type_name(t))))?;
+        let off = *layout
+            .field_offsets
+            .get(fid.idx())
+            .ok_or_else(|| self.error(format!("field #{} out of range for {}", fid.0, self.lw.type_name(t))))?;
+        let fd = hlbc::names::field_of(m, t, fid).ok_or_else(|| self.error("field not found"))?;
+        Ok((off as i32, fd.ty))
+    }
+
+    fn get_field(&mut self, dst: Reg, obj: Reg, fid: FieldIdx) -> Result<(), LowerError> {
+        let ot = self.rtype(obj);
+        match self.rty(obj) {
+            Type::Obj(_) | Type::Struct(_) => {
+                let (off, _) = self.obj_field(ot, fid)?;
+                let Some(ty) = self.cl(dst) else { return Ok(()) };
+                let o = self.get(obj);
+                let v = self.load(ty, o, off);
+                self.set(dst, v);
+            }
+            Type::Virtual(v) => {
+                let field = v.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
+                let fty = field.ty;
+                let hash = hlbc::hash::hl_hash_str(&self.m().str(field.name));
+                let Some(ty) = self.cl(dst) else { return Ok(()) };
+                let o = self.get(obj);
+                let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
+                let direct = self.b.create_block();
+                let dynamic = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.append_block_param(join, ty);
+                self.b.ins().brif(slot, direct, &[], dynamic, &[]);
+                self.b.switch_to_block(direct);
+                let v1 = self.load(ty, slot, 0);
+                self.b.ins().jump(join, &[v1.into()]);
+                self.b.switch_to_block(dynamic);
+                let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
+                let v2 = self.dyn_get(value, hash, fty, ty);
+                self.b.ins().jump(join, &[v2.into()]);
+                self.b.switch_to_block(join);
+                let v = self.b.block_params(join)[0];
+                self.set(dst, v);
+            }
+            _ => return Err(self.error(format!("field access on {}", self.lw.type_name(ot)))),
+        }
+        Ok(())
+    }
+
+    fn dyn_get(&mut self, obj: Value, hash: i32, fty: TypeIdx, want: ClType) -> Value {
+        let suffix = dyn_suffix(self.m().ty(fty));
+        let h = self.b.ins().iconst(clt::I32, hash as i64);
+        let (name, params, ret) = rt::dyn_get(suffix);
+        let mut args = vec![obj, h];
+        if params.len() == 3 {
+            let tp = self.type_ptr(fty);
+            args.push(tp);
+        }
+        let v = self.call_rt_dyn((name, params, ret), &args).expect("dyn_get returns");
+        self.coerce(v, want)
+    }
+
+    fn dyn_set(&mut self, obj: Value, hash: i32, vty: TypeIdx, v: Value) {
+        let suffix = dyn_suffix(self.m().ty(vty));
+        let h = self.b.ins().iconst(clt::I32, hash as i64);
+        let (name, params, ret) = rt::dyn_set(suffix);
+        let mut args = vec![obj, h];
+        if params.len() == 4 {
+            let tp = self.type_ptr(vty);
+            args.push(tp);
+        }
+        let want = match params.last() {
+            Some(K::I32) => clt::I32,
+            Some(K::I64) => clt::I64,
+            Some(K::F32) => clt::F32,
+            Some(K::F64) => clt::F64,
+            _ => self.pt,
+        };
+        let v = self.coerce(v, want);
+        args.push(v);
+        self.call_rt_dyn((name, params, ret), &args);
+    }
+
+    fn set_field(&mut self, obj: Reg, fid: FieldIdx, src: Reg) -> Result<(), LowerError> {
+        let ot = self.rtype(obj);
+        match self.rty(obj) {
+            Type::Obj(_) | Type::Struct(_) => {
+                let (off, fty) = self.obj_field(ot, fid)?;
+                let Some(ty) = cl_type(self.m(), fty, self.pt) else { return Ok(()) };
+                let o = self.get(obj);
+                let v = self.get(src);
+                let v = self.coerce(v, ty);
+                self.store(v, o, off);
+            }
+            Type::Virtual(vt) => {
+                let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
+                let hash = hlbc::hash::hl_hash_str(&self.m().str(field.name));
+                let Some(ty) = cl_type(self.m(), field.ty, self.pt) else { return Ok(()) };
+                let o = self.get(obj);
+                let v = self.get(src);
+                let v = self.coerce(v, ty);
+                let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
+                let direct = self.b.create_block();
+                let dynamic = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.ins().brif(slot, direct, &[], dynamic, &[]);
+                self.b.switch_to_block(direct);
+                self.store(v, slot, 0);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(dynamic);
+                let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
+                let vty = self.rtype(src);
+                self.dyn_set(value, hash, vty, v);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(join);
+            }
+            _ => return Err(self.error(format!("field write on {}", self.lw.type_name(ot)))),
+        }
+        Ok(())
+    }
+
+    /// The function type of the method in virtual slot `slot` of object type `t`.
+    fn method_type(&self, t: TypeIdx, slot: u32) -> Option<TypeIdx> {
+        let m = self.m();
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            let o = m.ty(c).as_obj()?;
+            if let Some(p) = o.protos.iter().find(|p| p.pindex == slot as i32) {
+                return Some(self.lw.fun_type(p.findex));
+            }
+            cur = o.super_;
+        }
+        None
+    }
+
+    fn call_method(&mut self, dst: Reg, field: FieldIdx, regs: &[Reg]) -> Result<(), LowerError> {
+        let obj = *regs.first().ok_or_else(|| self.error("method call without receiver"))?;
+        let ret = self.cl(dst);
+        match self.rty(obj) {
+            Type::Obj(_) | Type::Struct(_) => {
+                let o = self.get(obj);
+                let t = self.load(self.pt, o, 0);
+                let protos = self.load(self.pt, t, self.lw.abi.type_vobj_proto() as i32);
+                let fptr = self.load(self.pt, protos, (field.0 * self.lw.target.layout.ptr) as i32);
+                let args = self.args(regs);
+                let r = self.call_ptr(fptr, &args, ret);
+                self.set_result(dst, r);
+            }
+            Type::Virtual(vt) => {
+                let vfield = vt.fields.get(field.idx()).ok_or_else(|| self.error("virtual method out of range"))?;
+                let hash = hlbc::hash::hl_hash_str(&self.m().str(vfield.name));
+                let fty = vfield.ty;
+                let o = self.get(obj);
+                let fptr = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * field.0) as i32);
+                let direct = self.b.create_block();
+                let dynamic = self.b.create_block();
+                let join = self.b.create_block();
+                if let Some(rt) = ret {
+                    self.b.append_block_param(join, rt);
+                }
+                self.b.ins().brif(fptr, direct, &[], dynamic, &[]);
+                // The slot points at a closure-valued field or a method of the underlying object.
+                self.b.switch_to_block(direct);
+                let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
+                let mut args = vec![value];
+                args.extend(self.args(&regs[1..]));
+                let fun = self.load(self.pt, fptr, 0);
+                let r = self.call_ptr(fun, &args, ret);
+                let jargs: Vec<_> = r.into_iter().map(Into::into).collect();
+                self.b.ins().jump(join, &jargs);
+                // Otherwise a dynamic call through the value's field.
+                self.b.switch_to_block(dynamic);
+                let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
+                let argv = self.pointer_args(&regs[1..], false);
+                let h = self.b.ins().iconst(clt::I32, hash as i64);
+                let ftp = self.type_ptr(fty);
+                let dst_is_ptr = self.is_ptr_reg(dst);
+                let (retp, ret_slot) = if ret.is_none() || dst_is_ptr {
+                    (self.b.ins().iconst(self.pt, 0), None)
+                } else {
+                    let s = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 3));
+                    (self.b.ins().stack_addr(self.pt, s, 0), Some(s))
+                };
+                let res = self.call_rt(rt::hl_dyn_call_obj, &[value, ftp, h, argv, retp]).unwrap();
+                let jargs: Vec<cranelift_codegen::ir::BlockArg> = match (ret, ret_slot) {
+                    (None, _) => vec![],
+                    (Some(rt_ty), Some(s)) => {
+                        let v = self.b.ins().stack_load(self.pt, rt_ty, s, self.lw.abi.dyn_value() as i32);
+                        vec![v.into()]
+                    }
+                    (Some(rt_ty), None) => {
+                        let v = self.coerce(res, rt_ty);
+                        vec![v.into()]
+                    }
+                };
+                self.b.ins().jump(join, &jargs);
+                self.b.switch_to_block(join);
+                if ret.is_some() {
+                    let v = self.b.block_params(join)[0];
+                    self.set(dst, v);
+                }
+            }
+            _ => return Err(self.error("method call on a value that is neither an object nor a virtual")),
+        }
+        Ok(())
+    }
+
+    fn is_ptr_reg(&self, r: Reg) -> bool {
+        hlbc::layout::is_ptr(self.rty(r))
+    }
+
+    /// A stack array of argument pointers: pointer values themselves, or the
+    /// address of a copy for scalars (`hl_dyn_call_obj`), or boxed values
+    /// when `boxed` (`hl_dyn_call`).
+    fn pointer_args(&mut self, regs: &[Reg], boxed: bool) -> Value {
+        if regs.is_empty() {
+            return self.b.ins().iconst(self.pt, 0);
+        }
+        let p = self.lw.target.layout.ptr;
+        let arr = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, p * regs.len() as u32, 3));
+        for (i, &r) in regs.iter().enumerate() {
+            let v = if boxed {
+                if self.lw.is_dynamic(self.rtype(r)) {
+                    self.get(r)
+                } else {
+                    let addr = self.spill(r);
+                    let t = self.rtype(r);
+                    let tp = self.type_ptr(t);
+                    self.call_rt(rt::hl_make_dyn, &[addr, tp]).unwrap()
+                }
+            } else if self.is_ptr_reg(r) {
+                self.get(r)
+            } else {
+                self.spill(r)
+            };
+            self.b.ins().stack_store(self.pt, v, arr, (i as u32 * p) as i32);
+        }
+        self.b.ins().stack_addr(self.pt, arr, 0)
+    }
+
+    // ---- comparisons -----------------------------------------------------------------
+
+    fn cond_jump(&mut self, i: usize, cmp: Cmp, a: Reg, b: Reg, off: Jump) -> Result<(), LowerError> {
+        let target = self.target(i, off);
+        let next = self.block_at(i + 1);
+        let c = self.compare(cmp, a, b)?;
+        self.b.ins().brif(c, target, &[], next, &[]);
+        self.terminated = true;
+        Ok(())
+    }
+
+    /// The truth value of `a cmp b` under HL's rules for the operands' types.
+    fn compare(&mut self, cmp: Cmp, a: Reg, b: Reg) -> Result<Value, LowerError> {
+        let (ta, tb) = (self.rty(a), self.rty(b));
+        use hlbc::Type::*;
+        Ok(match (ta, tb) {
+            _ if is_float(ta) && is_float(tb) => {
+                let (x, y) = (self.get(a), self.get(b));
+                let y = self.coerce(y, self.b.func.dfg.value_type(x));
+                let cc = match cmp {
+                    Cmp::Lt => FloatCC::LessThan,
+                    Cmp::Gte => FloatCC::GreaterThanOrEqual,
+                    Cmp::Gt => FloatCC::GreaterThan,
+                    Cmp::Lte => FloatCC::LessThanOrEqual,
+                    Cmp::Eq => FloatCC::Equal,
+                    Cmp::NotEq => FloatCC::NotEqual,
+                    Cmp::NotLt => FloatCC::UnorderedOrGreaterThanOrEqual,
+                    Cmp::NotGte => FloatCC::UnorderedOrLessThan,
+                    Cmp::ULt | Cmp::UGte => return Err(self.error("unsigned comparison of floats")),
+                };
+                self.b.ins().fcmp(cc, x, y)
+            }
+            (U8 | U16 | I32 | I64 | Bool, U8 | U16 | I32 | I64 | Bool) => {
+                let wide = if matches!(ta, I64) || matches!(tb, I64) { clt::I64 } else { clt::I32 };
+                let x = self.int_value(a, wide);
+                let y = self.int_value(b, wide);
+                self.b.ins().icmp(cmp.int_cc(), x, y)
+            }
+            (Type, Type) => {
+                let (x, y) = (self.get(a), self.get(b));
+                let same = self.call_rt(rt::hl_same_type, &[x, y]).unwrap();
+                let eq = self.b.ins().icmp_imm_s(IntCC::NotEqual, same, 0);
+                match cmp {
+                    Cmp::Eq => eq,
+                    Cmp::NotEq => self.b.ins().bxor_imm_s(eq, 1),
+                    _ => return Err(self.error("ordered comparison of types")),
+                }
+            }
+            (Null(inner), Null(_)) => self.compare_nulls(cmp, a, b, *inner)?,
+            (Dyn | Fun(_), _) | (_, Dyn | Fun(_)) => {
+                let (x, y) = (self.get(a), self.get(b));
+                let r = self.call_rt(rt::hl_dyn_compare, &[x, y]).unwrap();
+                let c = self.b.ins().icmp_imm_s(cmp.int_cc(), r, 0);
+                if matches!(cmp, Cmp::Gt | Cmp::Gte) {
+                    // hl_invalid_comparison never satisfies > or >=.
+                    let valid = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, HL_INVALID_COMPARISON);
+                    self.b.ins().band(c, valid)
+                } else {
+                    c
+                }
+            }
+            (Obj(_), Obj(_)) => {
+                let at = self.rtype(a);
+                match self.find_compare(at) {
+                    Some(f) => self.compare_with(cmp, a, b, f)?,
+                    None => self.phys_compare(cmp, a, b),
+                }
+            }
+            (Virtual(_), Virtual(_)) => {
+                let (x, y) = (self.get(a), self.get(b));
+                let vo = self.lw.abi.virtual_value() as i32;
+                let same = self.b.ins().icmp(IntCC::Equal, x, y);
+                let both = self.both_non_null(x, y);
+                let xv = self.load_if(both, x, vo);
+                let yv = self.load_if(both, y, vo);
+                let vnn = self.b.ins().icmp_imm_s(IntCC::NotEqual, xv, 0);
+                let veq = self.b.ins().icmp(IntCC::Equal, xv, yv);
+                let inner = self.b.ins().band(both, vnn);
+                let inner = self.b.ins().band(inner, veq);
+                let eq = self.b.ins().bor(same, inner);
+                match cmp {
+                    Cmp::Eq => eq,
+                    Cmp::NotEq => self.b.ins().bxor_imm_s(eq, 1),
+                    _ => return Err(self.error("ordered comparison of virtuals")),
+                }
+            }
+            (Virtual(_), Obj(_)) | (Obj(_), Virtual(_)) => {
+                let (v, o) = if matches!(ta, Virtual(_)) { (a, b) } else { (b, a) };
+                let (x, y) = (self.get(v), self.get(o));
+                let xnn = self.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
+                let xv = self.load_if(xnn, x, self.lw.abi.virtual_value() as i32);
+                let ynn = self.b.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
+                let veq = self.b.ins().icmp(IntCC::Equal, xv, y);
+                let t1 = self.b.ins().band(ynn, veq);
+                let ynull = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                let eq = self.b.ins().select(xnn, t1, ynull);
+                match cmp {
+                    Cmp::Eq => eq,
+                    Cmp::NotEq => self.b.ins().bxor_imm_s(eq, 1),
+                    _ => return Err(self.error("ordered comparison of a virtual and an object")),
+                }
+            }
+            (Struct(_), Struct(_)) | (Enum(_), Enum(_)) | (DynObj, DynObj) | (Abstract(_), Abstract(_)) | (Bytes, Bytes)
+            | (Array, Array) | (Ref(_), Ref(_)) => self.phys_compare(cmp, a, b),
+            _ => return Err(self.error(format!(
+                "don't know how to compare {} and {}",
+                self.lw.type_name(self.rtype(a)),
+                self.lw.type_name(self.rtype(b))
+            ))),
+        })
+    }
+
+    fn phys_compare(&mut self, cmp: Cmp, a: Reg, b: Reg) -> Value {
+        let (x, y) = (self.get(a), self.get(b));
+        self.b.ins().icmp(cmp.ptr_cc(), x, y)
+    }
+
+    fn both_non_null(&mut self, x: Value, y: Value) -> Value {
+        let xn = self.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
+        let yn = self.b.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
+        self.b.ins().band(xn, yn)
+    }
+
+    /// `cond ? *(p + off) : 0`, without touching memory when `cond` is false.
+    fn load_if(&mut self, cond: Value, p: Value, off: i32) -> Value {
+        let zero = self.b.ins().iconst(self.pt, 0);
+        let safe = self.b.ins().select(cond, p, zero);
+        let yes = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, self.pt);
+        self.b.ins().brif(cond, yes, &[], join, &[zero.into()]);
+        self.b.switch_to_block(yes);
+        let v = self.load(self.pt, safe, off);
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    fn compare_nulls(&mut self, cmp: Cmp, a: Reg, b: Reg, inner: TypeIdx) -> Result<Value, LowerError> {
+        let Some(vt) = cl_type(self.m(), inner, self.pt) else { return Err(self.error("null(void) comparison")) };
+        let (x, y) = (self.get(a), self.get(b));
+        let both = self.both_non_null(x, y);
+        let off = self.lw.abi.dyn_value() as i32;
+        // Load both payloads only when both are present.
+        let yes = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, clt::I8);
+        let f = self.b.ins().iconst(clt::I8, 0);
+        self.b.ins().brif(both, yes, &[], join, &[f.into()]);
+        self.b.switch_to_block(yes);
+        let xv = self.load(vt, x, off);
+        let yv = self.load(vt, y, off);
+        let it = self.m().ty(inner);
+        let c = if is_float(it) {
+            let cc = match cmp {
+                Cmp::Lt => FloatCC::LessThan,
+                Cmp::Gte => FloatCC::GreaterThanOrEqual,
+                Cmp::Gt => FloatCC::GreaterThan,
+                Cmp::Lte => FloatCC::LessThanOrEqual,
+                Cmp::Eq => FloatCC::Equal,
+                Cmp::NotEq => FloatCC::NotEqual,
+                Cmp::NotLt => FloatCC::UnorderedOrGreaterThanOrEqual,
+                Cmp::NotGte => FloatCC::UnorderedOrLessThan,
+                _ => FloatCC::Equal,
+            };
+            self.b.ins().fcmp(cc, xv, yv)
+        } else if is_signed_int(it) {
+            self.b.ins().icmp(cmp.int_cc(), xv, yv)
+        } else {
+            self.b.ins().icmp(cmp.ptr_cc(), xv, yv)
+        };
+        self.b.ins().jump(join, &[c.into()]);
+        self.b.switch_to_block(join);
+        let payload = self.b.block_params(join)[0];
+        Ok(match cmp {
+            Cmp::Eq => {
+                let same = self.b.ins().icmp(IntCC::Equal, x, y);
+                self.b.ins().bor(same, payload)
+            }
+            Cmp::NotEq => {
+                // a != b && (!a || !b || payloads differ)
+                let differ = self.b.ins().icmp(IntCC::NotEqual, x, y);
+                let notboth = self.b.ins().bxor_imm_s(both, 1);
+                let any = self.b.ins().bor(notboth, payload);
+                self.b.ins().band(differ, any)
+            }
+            _ => payload,
+        })
+    }
+
+    /// The `__compare` method of an object type, if its class defines one.
+    fn find_compare(&self, t: TypeIdx) -> Option<FunIdx> {
+        let m = self.m();
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            let o = m.ty(c).as_obj()?;
+            if let Some(p) = o.protos.iter().find(|p| &*m.str(p.name) == "__compare") {
+                return Some(p.findex);
+            }
+            cur = o.super_;
+        }
+        None
+    }
+
+    fn compare_with(&mut self, cmp: Cmp, a: Reg, b: Reg, f: FunIdx) -> Result<Value, LowerError> {
+        let (x, y) = (self.get(a), self.get(b));
+        let both = self.both_non_null(x, y);
+        let yes = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, clt::I8);
+        let f0 = self.b.ins().iconst(clt::I8, 0);
+        self.b.ins().brif(both, yes, &[], join, &[f0.into()]);
+        self.b.switch_to_block(yes);
+        let id = self.lw.callee_id(f);
+        let r = self.call_id(id, &[x, y]).ok_or_else(|| self.error("__compare returns nothing"))?;
+        let r = self.coerce(r, clt::I32);
+        let c = self.b.ins().icmp_imm_s(cmp.int_cc(), r, 0);
+        self.b.ins().jump(join, &[c.into()]);
+        self.b.switch_to_block(join);
+        let res = self.b.block_params(join)[0];
+        Ok(match cmp {
+            Cmp::Eq => {
+                let same = self.b.ins().icmp(IntCC::Equal, x, y);
+                self.b.ins().bor(same, res)
+            }
+            Cmp::NotEq => {
+                // a != b && (!a || !b || compare != 0)
+                let differ = self.b.ins().icmp(IntCC::NotEqual, x, y);
+                let notboth = self.b.ins().bxor_imm_s(both, 1);
+                let any = self.b.ins().bor(notboth, res);
+                self.b.ins().band(differ, any)
+            }
+            _ => res,
+        })
+    }
+
+    // ---- arithmetic ------------------------------------------------------------------
+
+    fn binop(&mut self, op: &Op, dst: Reg, a: Reg, b: Reg) -> Result<(), LowerError> {
+        let Some(ty) = self.cl(dst) else { return Ok(()) };
+        let dt = self.rty(dst);
+        if is_float(dt) {
+            let x = self.get(a);
+            let x = self.coerce(x, ty);
+            let y = self.get(b);
+            let y = self.coerce(y, ty);
+            let v = match op {
+                Op::Add { .. } => self.b.ins().fadd(x, y),
+                Op::Sub { .. } => self.b.ins().fsub(x, y),
+                Op::Mul { .. } => self.b.ins().fmul(x, y),
+                Op::SDiv { .. } | Op::UDiv { .. } => self.b.ins().fdiv(x, y),
+                Op::SMod { .. } | Op::UMod { .. } => {
+                    let f = if ty == clt::F32 { rt::fmodf } else { rt::fmod };
+                    self.call_rt(f, &[x, y]).unwrap()
+                }
+                _ => return Err(self.error("bitwise operation on floats")),
+            };
+            self.set(dst, v);
+            return Ok(());
+        }
+        let x = self.get(a);
+        let x = self.coerce(x, ty);
+        let y = self.get(b);
+        let y = self.coerce(y, ty);
+        let v = match op {
+            Op::Add { .. } => self.b.ins().iadd(x, y),
+            Op::Sub { .. } => self.b.ins().isub(x, y),
+            Op::Mul { .. } => self.b.ins().imul(x, y),
+            Op::SDiv { .. } => self.guarded_div(x, y, ty, true, false),
+            Op::UDiv { .. } => self.guarded_div(x, y, ty, false, false),
+            Op::SMod { .. } => self.guarded_div(x, y, ty, true, true),
+            Op::UMod { .. } => self.guarded_div(x, y, ty, false, true),
+            Op::Shl { .. } => self.b.ins().ishl(x, y),
+            Op::SShr { .. } => {
+                if is_signed_int(dt) {
+                    self.b.ins().sshr(x, y)
+                } else {
+                    self.b.ins().ushr(x, y)
+                }
+            }
+            Op::UShr { .. } => self.b.ins().ushr(x, y),
+            Op::And { .. } => self.b.ins().band(x, y),
+            Op::Or { .. } => self.b.ins().bor(x, y),
+            Op::Xor { .. } => self.b.ins().bxor(x, y),
+            _ => unreachable!(),
+        };
+        self.set(dst, v);
+        Ok(())
+    }
+
+    /// Integer division and remainder as HL computes them: by zero gives 0,
+    /// and the overflowing `MIN / -1` wraps (its remainder is 0) instead of trapping.
+    fn guarded_div(&mut self, x: Value, y: Value, ty: ClType, signed: bool, rem: bool) -> Value {
+        let ok = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, ty);
+        let zero = self.b.ins().iconst(ty, 0);
+        let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        let special = if signed {
+            let minus1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+            let bad = self.b.create_block();
+            self.b.ins().brif(is_zero, join, &[zero.into()], bad, &[]);
+            self.b.switch_to_block(bad);
+            let res = if rem { zero } else { self.b.ins().ineg(x) };
+            self.b.ins().brif(minus1, join, &[res.into()], ok, &[]);
+            None
+        } else {
+            Some(is_zero)
+        };
+        if let Some(z) = special {
+            self.b.ins().brif(z, join, &[zero.into()], ok, &[]);
+        }
+        self.b.switch_to_block(ok);
+        let v = match (signed, rem) {
+            (true, false) => self.b.ins().sdiv(x, y),
+            (true, true) => self.b.ins().srem(x, y),
+            (false, false) => self.b.ins().udiv(x, y),
+            (false, true) => self.b.ins().urem(x, y),
+        };
+        self.b.ins().jump(join, &[v.into()]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// Float to integer as x86's truncating conversion does: NaN and
+    /// out-of-range values give the minimum integer.
+    fn float_to_int(&mut self, v: Value, to: ClType) -> Value {
+        let ft = self.b.func.dfg.value_type(v);
+        let v = if ft == clt::F32 { self.b.ins().fpromote(clt::F64, v) } else { v };
+        let (lo, hi) = if to == clt::I64 { (-9.223372036854775808e18, 9.223372036854775808e18) } else { (-2147483648.0, 2147483648.0) };
+        let sat = self.b.ins().fcvt_to_sint_sat(to, v);
+        let lo = self.b.ins().f64const(lo);
+        let hi = self.b.ins().f64const(hi);
+        let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, v, lo);
+        let lt = self.b.ins().fcmp(FloatCC::LessThan, v, hi);
+        let in_range = self.b.ins().band(ge, lt);
+        let min = self.b.ins().iconst(to, if to == clt::I64 { i64::MIN } else { i32::MIN as i64 });
+        self.b.ins().select(in_range, sat, min)
+    }
+
+    // ---- exceptions ---------------------------------------------------------------------
+
+    fn thread_info(&mut self) -> Value {
+        self.call_rt(rt::hl_get_thread, &[]).unwrap()
+    }
+
+    fn trap(&mut self, i: usize, exc: Reg, off: Jump) {
+        let depth = self.trap_slot_of_op[i];
+        let slot = self.traps[depth];
+        let p = self.lw.target.layout.ptr as i32;
+        let jb = self.lw.target.jmp_buf_size as i32;
+        let t = self.thread_info();
+        let ctx = self.b.ins().stack_addr(self.pt, slot, 0);
+        let null = self.b.ins().iconst(self.pt, 0);
+        self.b.ins().stack_store(self.pt, null, slot, jb + p); // tcheck
+        let prev = self.load(self.pt, t, TRAP_CURRENT);
+        self.b.ins().stack_store(self.pt, prev, slot, jb); // prev
+        self.store(ctx, t, TRAP_CURRENT);
+        let rc = self.call_rt(rt::_setjmp, &[ctx]).unwrap();
+        let handler = self.b.create_block();
+        let body = self.block_at(i + 1);
+        self.b.ins().brif(rc, handler, &[], body, &[]);
+        self.b.switch_to_block(handler);
+        // Back from hl_throw: the context was already unlinked; fetch the exception.
+        let t = self.thread_info();
+        let v = self.load(self.pt, t, EXC_VALUE);
+        self.set(exc, v);
+        let target = self.target(i, off);
+        self.b.ins().jump(target, &[]);
+        self.terminated = true;
+    }
+
+    fn end_trap(&mut self, i: usize) {
+        let depth = self.trap_slot_of_op[i];
+        let Some(&slot) = self.traps.get(depth) else { return };
+        let jb = self.lw.target.jmp_buf_size as i32;
+        let t = self.thread_info();
+        let prev = self.b.ins().stack_load(self.pt, self.pt, slot, jb);
+        self.store(prev, t, TRAP_CURRENT);
+    }
+
+    /// `ONullCheck`: as HashLink's JIT, name the field when the next access is a field.
+    fn null_check(&mut self, i: usize, r: Reg) {
+        let f = self.fun();
+        let m = self.m();
+        let mut hash = None;
+        let mut k = i + 1;
+        while k + 1 < f.ops.len() && (1..=23).contains(&f.ops[k].code()) {
+            k += 1;
+        }
+        let field = match f.ops.get(k) {
+            Some(Op::Field { obj, field, .. }) if *obj == r => Some(*field),
+            Some(Op::SetField { obj, field, .. }) if *obj == r => Some(*field),
+            _ => None,
+        };
+        if let Some(fid) = field {
+            let name = match self.rty(r) {
+                Type::Obj(_) | Type::Struct(_) => hlbc::names::field_of(m, self.rtype(r), fid).map(|f| f.name),
+                Type::Virtual(v) => v.fields.get(fid.idx()).map(|f| f.name),
+                _ => None,
+            };
+            hash = name.map(|n| hlbc::hash::hl_hash_str(&m.str(n)));
+        }
+        let v = self.get(r);
+        let fail = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(v, ok, &[], fail, &[]);
+        self.b.switch_to_block(fail);
+        match hash {
+            Some(h) => {
+                let h = self.b.ins().iconst(clt::I32, h as i64);
+                self.call_rt(rt::hl_null_access_field, &[h]);
+            }
+            None => {
+                self.call_rt(rt::hl_null_access, &[]);
+            }
+        }
+        self.b.ins().trap(TrapCode::unwrap_user(3));
+        self.b.switch_to_block(ok);
+    }
+
+    // ---- the ops ---------------------------------------------------------------------------
+
+    fn op(&mut self, i: usize, op: &Op) -> Result<(), LowerError> {
+        let m = self.m();
+        match op {
+            Op::Mov { dst, src } => {
+                if self.cl(*dst).is_some() {
+                    let v = self.get(*src);
+                    self.set(*dst, v);
+                }
+            }
+            Op::Int { dst, value } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let n = m.ints[value.idx()] as i64;
+                    let v = if ty.is_float() {
+                        let f = self.b.ins().f64const(n as f64);
+                        self.coerce(f, ty)
+                    } else {
+                        self.b.ins().iconst(ty, if ty == clt::I64 { n } else { n & ((1i64 << ty.bits()) - 1) })
+                    };
+                    self.set(*dst, v);
+                }
+            }
+            Op::Float { dst, value } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let x = m.floats[value.idx()];
+                    let v = if ty == clt::F32 { self.b.ins().f32const(x as f32) } else { self.b.ins().f64const(x) };
+                    self.set(*dst, v);
+                }
+            }
+            Op::Bool { dst, value } => {
+                let v = self.b.ins().iconst(clt::I8, *value as i64);
+                self.set(*dst, v);
+            }
+            Op::Bytes { dst, value } => {
+                let d = self.lw.bytes_data(value.0).map_err(|e| self.error(e.to_string()))?;
+                let v = self.data_ptr(d);
+                self.set(*dst, v);
+            }
+            Op::String { dst, value } => {
+                let d = self.lw.string_data(value.0).map_err(|e| self.error(e.to_string()))?;
+                let v = self.data_ptr(d);
+                self.set(*dst, v);
+            }
+            Op::Null { dst } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let v = self.zero(ty);
+                    self.set(*dst, v);
+                }
+            }
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::SDiv { dst, a, b }
+            | Op::UDiv { dst, a, b }
+            | Op::SMod { dst, a, b }
+            | Op::UMod { dst, a, b }
+            | Op::Shl { dst, a, b }
+            | Op::SShr { dst, a, b }
+            | Op::UShr { dst, a, b }
+            | Op::And { dst, a, b }
+            | Op::Or { dst, a, b }
+            | Op::Xor { dst, a, b } => self.binop(op, *dst, *a, *b)?,
+            Op::Neg { dst, src } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let v = self.get(*src);
+                    let v = self.coerce(v, ty);
+                    let r = if ty.is_float() {
+                        // HashLink computes 0 - x, so -(+0.0) stays +0.0.
+                        let z = self.zero(ty);
+                        self.b.ins().fsub(z, v)
+                    } else {
+                        self.b.ins().ineg(v)
+                    };
+                    self.set(*dst, r);
+                }
+            }
+            Op::Not { dst, src } => {
+                let v = self.get(*src);
+                let r = self.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                self.set(*dst, r);
+            }
+            Op::Incr { dst } | Op::Decr { dst } => {
+                if self.cl(*dst).is_some() {
+                    let v = self.get(*dst);
+                    let d = if matches!(op, Op::Incr { .. }) { 1 } else { -1 };
+                    let r = self.b.ins().iadd_imm_s(v, d);
+                    self.set(*dst, r);
+                }
+            }
+            Op::Call0 { dst, fun } => self.call_fun(*dst, *fun, &[]),
+            Op::Call1 { dst, fun, a0 } => self.call_fun(*dst, *fun, &[*a0]),
+            Op::Call2 { dst, fun, a0, a1 } => self.call_fun(*dst, *fun, &[*a0, *a1]),
+            Op::Call3 { dst, fun, a0, a1, a2 } => self.call_fun(*dst, *fun, &[*a0, *a1, *a2]),
+            Op::Call4 { dst, fun, a0, a1, a2, a3 } => self.call_fun(*dst, *fun, &[*a0, *a1, *a2, *a3]),
+            Op::CallN { dst, fun, args } => self.call_fun(*dst, *fun, &args.0),
+            Op::CallMethod { dst, field, args } => self.call_method(*dst, *field, &args.0)?,
+            Op::CallThis { dst, field, args } => {
+                let mut regs = vec![Reg(0)];
+                regs.extend_from_slice(&args.0);
+                self.call_method(*dst, *field, &regs)?
+            }
+            Op::CallClosure { dst, fun, args } => self.call_closure(*dst, *fun, &args.0)?,
+            Op::StaticClosure { dst, fun } => {
+                let d = self.lw.static_closure(*fun).map_err(|e| self.error(e.to_string()))?;
+                let v = self.data_ptr(d);
+                self.set(*dst, v);
+            }
+            Op::InstanceClosure { dst, fun, obj } => {
+                let ft = self.lw.fun_type(*fun);
+                let tp = self.type_ptr(ft);
+                let id = self.lw.callee_id(*fun);
+                let fr = self.func_ref(id);
+                let fp = self.b.ins().func_addr(self.pt, fr);
+                let o = self.get(*obj);
+                let v = self.call_rt(rt::hl_alloc_closure_ptr, &[tp, fp, o]).unwrap();
+                self.set(*dst, v);
+            }
+            Op::VirtualClosure { dst, obj, field } => {
+                let ot = self.rtype(*obj);
+                let ft = self.method_type(ot, field.0).ok_or_else(|| self.error("virtual closure of an unknown method"))?;
+                let o = self.get(*obj);
+                let t = self.load(self.pt, o, 0);
+                let protos = self.load(self.pt, t, self.lw.abi.type_vobj_proto() as i32);
+                let fp = self.load(self.pt, protos, (field.0 * self.lw.target.layout.ptr) as i32);
+                let tp = self.type_ptr(ft);
+                let v = self.call_rt(rt::hl_alloc_closure_ptr, &[tp, fp, o]).unwrap();
+                self.set(*dst, v);
+            }
+            Op::GetGlobal { dst, global } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let base = self.data_ptr(self.lw.globals_data);
+                    let off = self.lw.layouts.global_offsets[global.idx()] as i32;
+                    let v = self.load(ty, base, off);
+                    self.set(*dst, v);
+                }
+            }
+            Op::SetGlobal { global, src } => {
+                if let Some(ty) = cl_type(m, m.globals[global.idx()], self.pt) {
+                    let base = self.data_ptr(self.lw.globals_data);
+                    let off = self.lw.layouts.global_offsets[global.idx()] as i32;
+                    let v = self.get(*src);
+                    let v = self.coerce(v, ty);
+                    self.store(v, base, off);
+                }
+            }
+            Op::Field { dst, obj, field } => self.get_field(*dst, *obj, *field)?,
+            Op::SetField { obj, field, src } => self.set_field(*obj, *field, *src)?,
+            Op::GetThis { dst, field } => self.get_field(*dst, Reg(0), *field)?,
+            Op::SetThis { field, src } => self.set_field(Reg(0), *field, *src)?,
+            Op::DynGet { dst, obj, name } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let hash = hlbc::hash::hl_hash_str(&m.str(*name));
+                    let o = self.get(*obj);
+                    let dt = self.rtype(*dst);
+                    let v = self.dyn_get(o, hash, dt, ty);
+                    self.set(*dst, v);
+                }
+            }
+            Op::DynSet { obj, name, src } => {
+                let hash = hlbc::hash::hl_hash_str(&m.str(*name));
+                let o = self.get(*obj);
+                let v = self.get(*src);
+                let st = self.rtype(*src);
+                self.dyn_set(o, hash, st, v);
+            }
+            Op::JTrue { cond, offset } | Op::JNotNull { reg: cond, offset } => {
+                let t = self.target(i, *offset);
+                let n = self.block_at(i + 1);
+                let v = self.get(*cond);
+                self.b.ins().brif(v, t, &[], n, &[]);
+                self.terminated = true;
+            }
+            Op::JFalse { cond, offset } | Op::JNull { reg: cond, offset } => {
+                let t = self.target(i, *offset);
+                let n = self.block_at(i + 1);
+                let v = self.get(*cond);
+                self.b.ins().brif(v, n, &[], t, &[]);
+                self.terminated = true;
+            }
+            Op::JSLt { a, b, offset } => self.cond_jump(i, Cmp::Lt, *a, *b, *offset)?,
+            Op::JSGte { a, b, offset } => self.cond_jump(i, Cmp::Gte, *a, *b, *offset)?,
+            Op::JSGt { a, b, offset } => self.cond_jump(i, Cmp::Gt, *a, *b, *offset)?,
+            Op::JSLte { a, b, offset } => self.cond_jump(i, Cmp::Lte, *a, *b, *offset)?,
+            Op::JULt { a, b, offset } => self.cond_jump(i, Cmp::ULt, *a, *b, *offset)?,
+            Op::JUGte { a, b, offset } => self.cond_jump(i, Cmp::UGte, *a, *b, *offset)?,
+            Op::JNotLt { a, b, offset } => self.cond_jump(i, Cmp::NotLt, *a, *b, *offset)?,
+            Op::JNotGte { a, b, offset } => self.cond_jump(i, Cmp::NotGte, *a, *b, *offset)?,
+            Op::JEq { a, b, offset } => self.cond_jump(i, Cmp::Eq, *a, *b, *offset)?,
+            Op::JNotEq { a, b, offset } => self.cond_jump(i, Cmp::NotEq, *a, *b, *offset)?,
+            Op::JAlways { offset } => {
+                let t = self.target(i, *offset);
+                self.b.ins().jump(t, &[]);
+                self.terminated = true;
+            }
+            Op::ToDyn { dst, src } => self.to_dyn(*dst, *src),
+            Op::ToSFloat { dst, src } | Op::ToUFloat { dst, src } => {
+                let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                let st = self.rty(*src);
+                let v = if is_float(st) {
+                    let v = self.get(*src);
+                    self.coerce(v, ty)
+                } else if matches!(op, Op::ToUFloat { .. }) || !is_signed_int(st) {
+                    let w = if matches!(st, Type::I64) { clt::I64 } else { clt::I32 };
+                    let v = self.int_value(*src, w);
+                    self.b.ins().fcvt_from_uint(ty, v)
+                } else {
+                    let v = self.get(*src);
+                    self.b.ins().fcvt_from_sint(ty, v)
+                };
+                self.set(*dst, v);
+            }
+            Op::ToInt { dst, src } => {
+                let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                let v = if is_float(self.rty(*src)) {
+                    let v = self.get(*src);
+                    let wide = if ty == clt::I64 { clt::I64 } else { clt::I32 };
+                    let r = self.float_to_int(v, wide);
+                    self.coerce(r, ty)
+                } else {
+                    let wide = if ty == clt::I64 { clt::I64 } else { clt::I32 };
+                    let v = self.int_value(*src, wide);
+                    self.coerce(v, ty)
+                };
+                self.set(*dst, v);
+            }
+            Op::SafeCast { dst, src } => self.safe_cast(*dst, *src),
+            Op::UnsafeCast { dst, src } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let v = self.get(*src);
+                    let v = self.coerce(v, ty);
+                    self.set(*dst, v);
+                }
+            }
+            Op::ToVirtual { dst, src } => {
+                let tp = self.type_ptr(self.rtype(*dst));
+                let v = self.get(*src);
+                let r = self.call_rt(rt::hl_to_virtual, &[tp, v]).unwrap();
+                self.set(*dst, r);
+            }
+            Op::Label {} | Op::Nop {} | Op::Prefetch { .. } | Op::Catch { .. } => {}
+            Op::Ret { src } => {
+                if self.cl(*src).is_some() && !self.b.func.signature.returns.is_empty() {
+                    let want = self.b.func.signature.returns[0].value_type;
+                    let v = self.get(*src);
+                    let v = self.coerce(v, want);
+                    self.b.ins().return_(&[v]);
+                } else {
+                    self.b.ins().return_(&[]);
+                }
+                self.terminated = true;
+            }
+            Op::Throw { exc } | Op::Rethrow { exc } => {
+                let v = self.get(*exc);
+                let f = if matches!(op, Op::Throw { .. }) { rt::hl_throw } else { rt::hl_rethrow };
+                self.call_rt(f, &[v]);
+                self.unreachable();
+            }
+            Op::Switch { reg, targets, .. } => {
+                let v = self.int_value(reg.0, clt::I32);
+                let mut sw = Switch::new();
+                for (k, &off) in targets.0.iter().enumerate() {
+                    let b = self.target(i, Jump(off as i32));
+                    sw.set_entry(k as u128, b);
+                }
+                let next = self.block_at(i + 1);
+                sw.emit(&mut self.b, v, next);
+                self.terminated = true;
+            }
+            Op::NullCheck { reg } => self.null_check(i, *reg),
+            Op::Trap { exc, offset } => self.trap(i, *exc, *offset),
+            Op::EndTrap { .. } => self.end_trap(i),
+            Op::GetI8 { dst, bytes, index } | Op::GetI16 { dst, bytes, index } | Op::GetMem { dst, bytes, index } => {
+                let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                let addr = self.byte_addr(*bytes, *index);
+                let v = match op {
+                    Op::GetI8 { .. } => self.b.ins().uload8(if ty == clt::I64 { clt::I64 } else { clt::I32 }, MEM, addr, 0),
+                    Op::GetI16 { .. } => self.b.ins().uload16(if ty == clt::I64 { clt::I64 } else { clt::I32 }, MEM, addr, 0),
+                    _ => self.load(ty, addr, 0),
+                };
+                self.set(*dst, v);
+            }
+            Op::SetI8 { bytes, index, src } | Op::SetI16 { bytes, index, src } | Op::SetMem { bytes, index, src } => {
+                if self.cl(*src).is_none() {
+                    return Ok(());
+                }
+                let addr = self.byte_addr(*bytes, *index);
+                let v = self.get(*src);
+                let vt = self.b.func.dfg.value_type(v);
+                match op {
+                    Op::SetI8 { .. } => {
+                        let v = if vt.bits() > 8 { self.b.ins().ireduce(clt::I8, v) } else { v };
+                        self.store(v, addr, 0)
+                    }
+                    Op::SetI16 { .. } => {
+                        let v = if vt.bits() > 16 {
+                            self.b.ins().ireduce(clt::I16, v)
+                        } else if vt.bits() < 16 {
+                            self.b.ins().uextend(clt::I16, v)
+                        } else {
+                            v
+                        };
+                        self.store(v, addr, 0)
+                    }
+                    _ => self.store(v, addr, 0),
+                }
+            }
+            Op::GetArray { dst, array, index } => {
+                let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                let size = hlbc::layout::kind_size(self.rty(*dst), self.lw.target.layout);
+                let addr = self.array_addr(*array, *index, size);
+                let v = self.load(ty, addr, 0);
+                self.set(*dst, v);
+            }
+            Op::SetArray { array, index, src } => {
+                if self.cl(*src).is_none() {
+                    return Ok(());
+                }
+                let size = hlbc::layout::kind_size(self.rty(*src), self.lw.target.layout);
+                let addr = self.array_addr(*array, *index, size);
+                let v = self.get(*src);
+                self.store(v, addr, 0);
+            }
+            Op::New { dst } => {
+                let t = self.rtype(*dst);
+                let v = match self.rty(*dst) {
+                    Type::Obj(_) | Type::Struct(_) => {
+                        let tp = self.type_ptr(t);
+                        self.call_rt(rt::hl_alloc_obj, &[tp]).unwrap()
+                    }
+                    Type::DynObj => self.call_rt(rt::hl_alloc_dynobj, &[]).unwrap(),
+                    Type::Virtual(_) => {
+                        let tp = self.type_ptr(t);
+                        self.call_rt(rt::hl_alloc_virtual, &[tp]).unwrap()
+                    }
+                    _ => return Err(self.error(format!("new of {}", self.lw.type_name(t)))),
+                };
+                self.set(*dst, v);
+            }
+            Op::ArraySize { dst, array } => {
+                let a = self.get(*array);
+                let v = self.load(clt::I32, a, self.lw.abi.array_size() as i32);
+                self.set(*dst, v);
+            }
+            Op::Type { dst, ty } => {
+                let v = self.type_ptr(*ty);
+                self.set(*dst, v);
+            }
+            Op::GetType { dst, src } => {
+                let v = self.get(*src);
+                let void_t = self.hlt_void();
+                let loaded = self.load_if_nonnull(v, 0);
+                let isnull = self.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                let r = self.b.ins().select(isnull, void_t, loaded);
+                self.set(*dst, r);
+            }
+            Op::GetTID { dst, src } => {
+                let t = self.get(*src);
+                let k = self.load(clt::I32, t, 0);
+                self.set(*dst, k);
+            }
+            Op::Ref { dst, src } => {
+                let Store::Slot(s, _) = self.regs[src.idx()] else {
+                    return Err(self.error("reference to a register without a stack slot"));
+                };
+                let a = self.b.ins().stack_addr(self.pt, s, 0);
+                self.set(*dst, a);
+            }
+            Op::Unref { dst, src } => {
+                if let Some(ty) = self.cl(*dst) {
+                    let p = self.get(*src);
+                    let v = self.load(ty, p, 0);
+                    self.set(*dst, v);
+                }
+            }
+            Op::Setref { dst, src } => {
+                if self.cl(*src).is_some() {
+                    let p = self.get(*dst);
+                    let v = self.get(*src);
+                    self.store(v, p, 0);
+                }
+            }
+            Op::MakeEnum { dst, construct, args } => {
+                let t = self.rtype(*dst);
+                let tp = self.type_ptr(t);
+                let c = self.b.ins().iconst(clt::I32, construct.0 as i64);
+                let e = self.call_rt(rt::hl_alloc_enum, &[tp, c]).unwrap();
+                let offsets = self.lw.layouts.enums[t.idx()]
+                    .get(construct.idx())
+                    .ok_or_else(|| self.error("enum constructor out of range"))?
+                    .offsets
+                    .clone();
+                for (k, &a) in args.0.iter().enumerate() {
+                    if self.cl(a).is_some() {
+                        let v = self.get(a);
+                        let off = *offsets.get(k).ok_or_else(|| self.error("too many enum parameters"))? as i32;
+                        self.store(v, e, off);
+                    }
+                }
+                self.set(*dst, e);
+            }
+            Op::EnumAlloc { dst, construct } => {
+                let tp = self.type_ptr(self.rtype(*dst));
+                let c = self.b.ins().iconst(clt::I32, construct.0 as i64);
+                let e = self.call_rt(rt::hl_alloc_enum, &[tp, c]).unwrap();
+                self.set(*dst, e);
+            }
+            Op::EnumIndex { dst, src } => {
+                let e = self.get(*src);
+                let v = self.load(clt::I32, e, self.lw.abi.enum_index() as i32);
+                self.set(*dst, v);
+            }
+            Op::EnumField { dst, src, construct, field } => {
+                let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                let t = self.rtype(*src);
+                let off = self.enum_offset(t, construct.idx(), field.idx())?;
+                let e = self.get(*src);
+                let v = self.load(ty, e, off);
+                self.set(*dst, v);
+            }
+            Op::SetEnumField { dst, field, src } => {
+                if self.cl(*src).is_some() {
+                    let t = self.rtype(*dst);
+                    let off = self.enum_offset(t, 0, field.idx())?;
+                    let e = self.get(*dst);
+                    let v = self.get(*src);
+                    self.store(v, e, off);
+                }
+            }
+            Op::Assert {} => {
+                self.call_rt(rt::hl_assert, &[]);
+            }
+            Op::RefData { dst, src } => {
+                let a = self.get(*src);
+                let v = self.b.ins().iadd_imm_s(a, self.lw.abi.array_header() as i64);
+                self.set(*dst, v);
+            }
+            Op::RefOffset { dst, src, offset } => {
+                let elem = match self.rty(*dst) {
+                    Type::Ref(t) => hlbc::layout::kind_size(m.ty(*t), self.lw.target.layout),
+                    _ => 1,
+                };
+                let p = self.get(*src);
+                let o = self.int_value(*offset, clt::I64);
+                let scaled = self.b.ins().imul_imm_s(o, elem as i64);
+                let v = self.b.ins().iadd(p, scaled);
+                self.set(*dst, v);
+            }
+            Op::Asm { .. } => return Err(self.error("inline assembly (OAsm) is not supported by hlc")),
+        }
+        Ok(())
+    }
+
+    fn hlt_void(&mut self) -> Value {
+        let id = match self.lw.module.declare_data("hlt_void", cranelift_module::Linkage::Import, true, false) {
+            Ok(id) => id,
+            Err(e) => panic!("hlt_void: {e}"),
+        };
+        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
+        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
+            *colocated = true;
+        }
+        self.b.ins().symbol_value(self.pt, gv)
+    }
+
+    fn load_if_nonnull(&mut self, p: Value, off: i32) -> Value {
+        let c = self.b.ins().icmp_imm_s(IntCC::NotEqual, p, 0);
+        self.load_if(c, p, off)
+    }
+
+    fn enum_offset(&self, t: TypeIdx, c: usize, p: usize) -> Result<i32, LowerError> {
+        self.lw
+            .layouts
+            .enums
+            .get(t.idx())
+            .and_then(|cs| cs.get(c))
+            .and_then(|c| c.offsets.get(p))
+            .map(|&o| o as i32)
+            .ok_or_else(|| self.error("enum field out of range"))
+    }
+
+    fn byte_addr(&mut self, bytes: Reg, index: Reg) -> Value {
+        let b = self.get(bytes);
+        let i = self.int_value(index, clt::I64);
+        self.b.ins().iadd(b, i)
+    }
+
+    fn array_addr(&mut self, array: Reg, index: Reg, elem: u32) -> Value {
+        let a = self.get(array);
+        let i = self.int_value(index, clt::I64);
+        let scaled = self.b.ins().imul_imm_s(i, elem as i64);
+        let base = self.b.ins().iadd_imm_s(a, self.lw.abi.array_header() as i64);
+        self.b.ins().iadd(base, scaled)
+    }
+
+    fn to_dyn(&mut self, dst: Reg, src: Reg) {
+        let st = self.rty(src);
+        if matches!(st, Type::Bool) {
+            let v = self.get(src);
+            let r = self.call_rt(rt::hl_alloc_dynbool, &[v]).unwrap();
+            self.set(dst, r);
+            return;
+        }
+        let ptr = self.is_ptr_reg(src);
+        let v = self.get(src);
+        let tp = self.type_ptr(self.rtype(src));
+        let off = self.lw.abi.dyn_value() as i32;
+        if ptr {
+            let alloc = self.b.create_block();
+            let join = self.b.create_block();
+            self.b.append_block_param(join, self.pt);
+            let null = self.b.ins().iconst(self.pt, 0);
+            self.b.ins().brif(v, alloc, &[], join, &[null.into()]);
+            self.b.switch_to_block(alloc);
+            let d = self.call_rt(rt::hl_alloc_dynamic, &[tp]).unwrap();
+            self.store(v, d, off);
+            self.b.ins().jump(join, &[d.into()]);
+            self.b.switch_to_block(join);
+            let r = self.b.block_params(join)[0];
+            self.set(dst, r);
+        } else {
+            let d = self.call_rt(rt::hl_alloc_dynamic, &[tp]).unwrap();
+            let vt = self.b.func.dfg.value_type(v);
+            let v = if vt.is_int() && vt.bits() < 32 { self.b.ins().uextend(clt::I32, v) } else { v };
+            self.store(v, d, off);
+            self.set(dst, d);
+        }
+    }
+
+    fn safe_cast(&mut self, dst: Reg, src: Reg) {
+        let Some(ty) = self.cl(dst) else { return };
+        let (dt, stt) = (self.rtype(dst), self.rtype(src));
+        if let Type::Null(inner) = self.rty(src) {
+            if *inner == dt || self.m().ty(*inner) == self.rty(dst) {
+                let v = self.get(src);
+                let nn = self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0);
+                let yes = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.append_block_param(join, ty);
+                let z = self.zero(ty);
+                self.b.ins().brif(nn, yes, &[], join, &[z.into()]);
+                self.b.switch_to_block(yes);
+                let x = self.load(ty, v, self.lw.abi.dyn_value() as i32);
+                self.b.ins().jump(join, &[x.into()]);
+                self.b.switch_to_block(join);
+                let r = self.b.block_params(join)[0];
+                self.set(dst, r);
+                return;
+            }
+        }
+        let suffix = dyn_suffix(self.rty(dst));
+        let addr = self.spill(src);
+        let sp = self.type_ptr(stt);
+        let (name, params, ret) = rt::dyn_cast(suffix);
+        let mut args = vec![addr, sp];
+        if params.len() == 3 {
+            let dp = self.type_ptr(dt);
+            args.push(dp);
+        }
+        let v = self.call_rt_dyn((name, params, ret), &args).unwrap();
+        let v = self.coerce(v, ty);
+        self.set(dst, v);
+    }
+
+    fn call_closure(&mut self, dst: Reg, cl: Reg, regs: &[Reg]) -> Result<(), LowerError> {
+        let ret = self.cl(dst);
+        match self.rty(cl) {
+            Type::Fun(_) => {
+                let c = self.get(cl);
+                let fp = self.load(self.pt, c, self.lw.abi.closure_fun() as i32);
+                let has = self.load(clt::I32, c, self.lw.abi.closure_has_value() as i32);
+                let with = self.b.create_block();
+                let without = self.b.create_block();
+                let join = self.b.create_block();
+                if let Some(t) = ret {
+                    self.b.append_block_param(join, t);
+                }
+                self.b.ins().brif(has, with, &[], without, &[]);
+                self.b.switch_to_block(with);
+                let value = self.load(self.pt, c, self.lw.abi.closure_value() as i32);
+                let mut args = vec![value];
+                args.extend(self.args(regs));
+                let r = self.call_ptr(fp, &args, ret);
+                let ja: Vec<_> = r.into_iter().map(Into::into).collect();
+                self.b.ins().jump(join, &ja);
+                self.b.switch_to_block(without);
+                let args = self.args(regs);
+                let r = self.call_ptr(fp, &args, ret);
+                let ja: Vec<_> = r.into_iter().map(Into::into).collect();
+                self.b.ins().jump(join, &ja);
+                self.b.switch_to_block(join);
+                if ret.is_some() {
+                    let v = self.b.block_params(join)[0];
+                    self.set(dst, v);
+                }
+            }
+            Type::Dyn => {
+                let c = self.get(cl);
+                let argv = self.pointer_args(regs, true);
+                let n = self.b.ins().iconst(clt::I32, regs.len() as i64);
+                let r = self.call_rt(rt::hl_dyn_call, &[c, argv, n]).unwrap();
+                if let Some(t) = ret {
+                    if self.lw.is_dynamic(self.rtype(dst)) {
+                        self.set(dst, r);
+                    } else {
+                        // Unbox as HL/C does: hl_dyn_cast<kind>(&ret, &hlt_dyn[, type]).
+                        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+                        self.b.ins().stack_store(self.pt, r, slot, 0);
+                        let addr = self.b.ins().stack_addr(self.pt, slot, 0);
+                        let dyn_t = self.hlt_dyn();
+                        let (name, params, rk) = rt::dyn_cast(dyn_suffix(self.rty(dst)));
+                        let mut args = vec![addr, dyn_t];
+                        if params.len() == 3 {
+                            let dp = self.type_ptr(self.rtype(dst));
+                            args.push(dp);
+                        }
+                        let v = self.call_rt_dyn((name, params, rk), &args).unwrap();
+                        let v = self.coerce(v, t);
+                        self.set(dst, v);
+                    }
+                }
+            }
+            _ => return Err(self.error("closure call on a value that is not a function")),
+        }
+        Ok(())
+    }
+
+    fn hlt_dyn(&mut self) -> Value {
+        let id = self
+            .lw
+            .module
+            .declare_data("hlt_dyn", cranelift_module::Linkage::Import, true, false)
+            .unwrap_or_else(|e| panic!("hlt_dyn: {e}"));
+        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
+        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
+            *colocated = true;
+        }
+        self.b.ins().symbol_value(self.pt, gv)
+    }
+}
+
+/// `hl_invalid_comparison`: what `hl_dyn_compare` returns for unordered values.
+const HL_INVALID_COMPARISON: i64 = 0xAABBCCDD_u32 as i32 as i64;
+/// Offsets in `hl_thread_info` (64-bit targets).
+const TRAP_CURRENT: i32 = 24;
+const EXC_VALUE: i32 = 48;
+
+#[derive(Copy, Clone)]
+enum Cmp {
+    Lt,
+    Gte,
+    Gt,
+    Lte,
+    Eq,
+    NotEq,
+    NotLt,
+    NotGte,
+    ULt,
+    UGte,
+}
+
+impl Cmp {
+    fn int_cc(self) -> IntCC {
+        match self {
+            Cmp::Lt => IntCC::SignedLessThan,
+            Cmp::Gte | Cmp::NotLt => IntCC::SignedGreaterThanOrEqual,
+            Cmp::Gt => IntCC::SignedGreaterThan,
+            Cmp::Lte => IntCC::SignedLessThanOrEqual,
+            Cmp::Eq => IntCC::Equal,
+            Cmp::NotEq => IntCC::NotEqual,
+            Cmp::NotGte => IntCC::SignedLessThan,
+            Cmp::ULt => IntCC::UnsignedLessThan,
+            Cmp::UGte => IntCC::UnsignedGreaterThanOrEqual,
+        }
+    }
+    fn ptr_cc(self) -> IntCC {
+        match self {
+            Cmp::Lt | Cmp::NotGte | Cmp::ULt => IntCC::UnsignedLessThan,
+            Cmp::Gte | Cmp::NotLt | Cmp::UGte => IntCC::UnsignedGreaterThanOrEqual,
+            Cmp::Gt => IntCC::UnsignedGreaterThan,
+            Cmp::Lte => IntCC::UnsignedLessThanOrEqual,
+            Cmp::Eq => IntCC::Equal,
+            Cmp::NotEq => IntCC::NotEqual,
+        }
+    }
+}
+
+fn type_code(t: ClType) -> u8 {
+    match t {
+        clt::I8 => 1,
+        clt::I16 => 2,
+        clt::I32 => 3,
+        clt::I64 => 4,
+        clt::F32 => 5,
+        clt::F64 => 6,
+        _ => 7,
+    }
+}
+
+/// Jump targets of an op at index `i`.
+fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
+    match op {
+        Op::JTrue { offset, .. }
+        | Op::JFalse { offset, .. }
+        | Op::JNull { offset, .. }
+        | Op::JNotNull { offset, .. }
+        | Op::JSLt { offset, .. }
+        | Op::JSGte { offset, .. }
+        | Op::JSGt { offset, .. }
+        | Op::JSLte { offset, .. }
+        | Op::JULt { offset, .. }
+        | Op::JUGte { offset, .. }
+        | Op::JNotLt { offset, .. }
+        | Op::JNotGte { offset, .. }
+        | Op::JEq { offset, .. }
+        | Op::JNotEq { offset, .. }
+        | Op::JAlways { offset }
+        | Op::Trap { offset, .. } => out.push(offset.target(i)),
+        Op::Switch { targets, .. } => {
+            for &t in &targets.0 {
+                out.push(Jump(t as i32).target(i));
+            }
+        }
+        _ => {}
+    }
+}
