@@ -6,9 +6,13 @@
 //! - [`abi`]: `#[repr(C)]` mirrors of `hl.h`'s structures and built-in types.
 //! - [`gc`]: the garbage collector and thread registry.
 //! - [`module`]: loading a compiled program (types, layouts, method tables).
+//! - [`stack`]: capturing and resolving HL call stacks.
+//! - [`start`]: `hlc_main`, uncaught exceptions, error natives.
 //! - [`std`]: the natives of HashLink's `std` library.
 
 pub mod abi;
 pub mod gc;
 pub mod module;
+pub mod stack;
+pub mod start;
 pub mod std;

@@ -26,6 +26,9 @@ pub struct hlc_program {
     pub functions: *const *mut c_void,
     pub nfunctions: usize,
     pub entry: unsafe extern "C" fn(),
+    /// Code-offset → op table for stack traces (see `crate::stack`).
+    pub debug: *const u8,
+    pub debug_len: usize,
 }
 
 /// Bumped whenever [`hlc_program`] changes, so a mismatched runtime is caught.
@@ -39,6 +42,8 @@ pub struct Program {
     pub types: *mut hl_type,
     pub globals: *mut u8,
     pub functions: Vec<*mut c_void>,
+    /// Code ranges and op maps of compiled functions, for stack traces.
+    pub debug: Option<crate::stack::DebugTable>,
     arena: Arena,
 }
 
@@ -94,8 +99,20 @@ impl Program {
         let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
         let layouts = Layouts::compute(&module, Target::HOST).map_err(|e| LoadError(e.to_string()))?;
         let functions = std::slice::from_raw_parts(desc.functions, desc.nfunctions).to_vec();
-        let mut p = Program { module, layouts, types: desc.types, globals: desc.globals, functions, arena: Arena::default() };
+        let mut p = Program {
+            module,
+            layouts,
+            types: desc.types,
+            globals: desc.globals,
+            functions,
+            debug: None,
+            arena: Arena::default(),
+        };
         p.build_types();
+        if !desc.debug.is_null() {
+            let blob = std::slice::from_raw_parts(desc.debug, desc.debug_len);
+            p.debug = Some(crate::stack::DebugTable::parse(&p, blob));
+        }
         Ok(p)
     }
 
@@ -107,6 +124,42 @@ impl Program {
     /// Address of global `g`'s storage.
     pub fn global_addr(&self, g: hlbc::GlobalIdx) -> *mut u8 {
         unsafe { self.globals.add(self.layouts.global_offsets[g.idx()] as usize) }
+    }
+
+    /// Registers the pointer globals as GC roots and builds the constant
+    /// objects (HLB v4+) that some globals start with.
+    pub unsafe fn init_globals(&mut self) {
+        let m = &self.module as *const Module;
+        let m = &*m;
+        let constant: std::collections::HashSet<u32> = m.constants.iter().map(|c| c.global.0).collect();
+        for (g, &t) in m.globals.iter().enumerate() {
+            if is_ptr(m.ty(t)) && !constant.contains(&(g as u32)) {
+                crate::gc::hl_add_root(self.global_addr(hlbc::GlobalIdx(g as u32)).cast());
+            }
+        }
+        for c in &m.constants {
+            let t = m.globals[c.global.idx()];
+            let Some(layout) = self.layouts.obj(t).cloned() else { continue };
+            let Some(o) = m.ty(t).as_obj() else { continue };
+            let v = self.arena.alloc::<u8>(layout.size as usize);
+            *(v as *mut *mut hl_type) = self.ty(t);
+            for (i, &idx) in c.fields.iter().enumerate() {
+                let Some(fd) = o.fields.get(i) else { break };
+                let addr = v.add(layout.field_offsets[i] as usize);
+                match m.ty(fd.ty) {
+                    Type::I32 => *(addr as *mut i32) = m.ints[idx as usize],
+                    Type::Bool => *(addr as *mut bool) = idx != 0,
+                    Type::F64 => *(addr as *mut f64) = m.floats[idx as usize],
+                    Type::Bytes => {
+                        let text = m.str(hlbc::StrIdx(idx));
+                        *(addr as *mut *const uchar) = self.arena.ustr(&text);
+                    }
+                    Type::Type => *(addr as *mut *mut hl_type) = self.ty(TypeIdx(idx)),
+                    _ => *(addr as *mut *mut c_void) = *(self.global_addr(hlbc::GlobalIdx(idx)) as *mut *mut c_void),
+                }
+            }
+            *(self.global_addr(c.global) as *mut *mut u8) = v;
+        }
     }
 
     fn fun_ptr(&self, f: FunIdx) -> *mut c_void {
@@ -123,9 +176,47 @@ impl Program {
             (*t).kind = m.types[i].kind() as u32;
             (*t).data = self.build_payload(m, i);
         }
+        // The type of every function index, and the module context classes point to.
+        let mut ftypes: Vec<*mut hl_type> = vec![null_mut(); m.functions.len() + m.natives.len()];
+        for f in &m.functions {
+            if let Some(s) = ftypes.get_mut(f.findex.idx()) {
+                *s = self.ty(f.ty);
+            }
+        }
+        for nat in &m.natives {
+            if let Some(s) = ftypes.get_mut(nat.findex.idx()) {
+                *s = self.ty(nat.ty);
+            }
+        }
+        let ctx = self.arena.alloc::<hl_module_context>(1);
+        (*ctx).functions_ptrs = self.functions.as_mut_ptr();
+        (*ctx).functions_types = self.arena.slice(&ftypes);
+        for i in 0..n {
+            let t = self.ty(TypeIdx(i as u32));
+            match &m.types[i] {
+                Type::Obj(_) | Type::Struct(_) => {
+                    let o = (*t).obj();
+                    (*o).m = ctx;
+                    // Record every field and method name for `hl_field_name`.
+                    for k in 0..(*o).nfields as usize {
+                        crate::std::bytes::hl_hash_gen((*(*o).fields.add(k)).name, true);
+                    }
+                    for k in 0..(*o).nproto as usize {
+                        crate::std::bytes::hl_hash_gen((*(*o).proto.add(k)).name, true);
+                    }
+                }
+                Type::Virtual(_) => {
+                    let v = (*t).virt();
+                    for k in 0..(*v).nfields as usize {
+                        crate::std::bytes::hl_hash_gen((*(*v).fields.add(k)).name, true);
+                    }
+                }
+                _ => {}
+            }
+        }
         for i in 0..n {
             match &m.types[i] {
-                Type::Obj(_) | Type::Struct(_) => self.build_obj_rt(m, TypeIdx(i as u32)),
+                Type::Obj(_) | Type::Struct(_) => self.build_obj_rt(m, TypeIdx(i as u32), &ftypes),
                 Type::Enum(_) => self.build_enum(m, TypeIdx(i as u32)),
                 Type::Virtual(_) => self.build_virtual(m, TypeIdx(i as u32)),
                 _ => {}
@@ -218,25 +309,39 @@ impl Program {
         }
     }
 
-    /// `hl_runtime_obj`, method table (`vobj_proto`) and mark bits of an object type.
-    unsafe fn build_obj_rt(&mut self, m: &Module, ti: TypeIdx) {
+    /// `hl_runtime_obj` of a class, as `hl_get_obj_rt` and `hl_get_obj_proto`
+    /// build it: field offsets (from [`Layouts`]), the lookup table of named
+    /// fields (byte offset) and of methods new in this class (`-(method
+    /// index + 1)`), the method table (`rt.methods`, every method of the
+    /// chain; overrides take their parent's slot), the virtual table
+    /// (`vobj_proto`, by `pindex`), interface fields, bindings (inherited
+    /// ones first, overridden in place), special methods and mark bits.
+    unsafe fn build_obj_rt(&mut self, m: &Module, ti: TypeIdx, ftypes: &[*mut hl_type]) {
         let t = self.ty(ti);
         let tobj = (*t).obj();
         if !(*tobj).rt.is_null() {
             return;
         }
         let o = m.ty(ti).as_obj().expect("object type");
-        let parent_rt = match o.super_ {
+        let p = match o.super_ {
             Some(s) => {
-                self.build_obj_rt(m, s);
+                self.build_obj_rt(m, s, ftypes);
                 (*(*self.ty(s)).obj()).rt
             }
             None => null_mut(),
         };
+        for f in &o.fields {
+            if let Type::Packed(inner) = m.ty(f.ty) {
+                if m.ty(*inner).as_obj().is_some() {
+                    self.build_obj_rt(m, *inner, ftypes);
+                }
+            }
+        }
+        let ftype = |f: FunIdx| ftypes.get(f.idx()).copied().unwrap_or(null_mut());
         let layout = self.layouts.obj(ti).cloned().unwrap_or_default();
         let rt = self.arena.alloc::<hl_runtime_obj>(1);
         (*rt).t = t;
-        (*rt).parent = parent_rt;
+        (*rt).parent = p;
         (*rt).nfields = layout.field_offsets.len() as i32;
         (*rt).size = layout.size as i32;
         (*rt).pad_size = layout.pad_size as u8;
@@ -244,44 +349,55 @@ impl Program {
         (*rt).has_ptr = layout.has_ptr;
         let offsets: Vec<i32> = layout.field_offsets.iter().map(|&x| x as i32).collect();
         (*rt).fields_indexes = self.arena.slice(&offsets);
+        let start = if p.is_null() { 0 } else { (*p).nfields as usize };
 
-        // Virtual method table: the parent's, extended and overridden by this type's protos.
-        let mut methods: Vec<*mut c_void> = Vec::new();
-        if !parent_rt.is_null() {
-            let pm = (*parent_rt).nproto as usize;
-            methods.extend_from_slice(std::slice::from_raw_parts((*parent_rt).methods, pm));
-        }
-        for p in &o.protos {
-            if p.pindex >= 0 {
-                let slot = p.pindex as usize;
-                if methods.len() <= slot {
-                    methods.resize(slot + 1, null_mut());
-                }
-                methods[slot] = self.fun_ptr(p.findex);
-            }
-        }
-        (*rt).nproto = methods.len() as i32;
-        (*rt).nmethods = o.protos.len() as i32 + if parent_rt.is_null() { 0 } else { (*parent_rt).nmethods };
-        (*rt).methods = self.arena.slice(&methods);
-        (*t).vobj_proto = (*rt).methods;
-
-        // Lookup table of fields and methods by hashed name (sorted for binary search).
+        // Lookup: named fields, then the methods this class adds.
         let mut lookup: Vec<(i32, *mut hl_type, i32)> = Vec::new();
-        let start = layout.field_offsets.len() - o.fields.len();
         for (k, f) in o.fields.iter().enumerate() {
             let name = m.str(f.name);
             if name.is_empty() {
                 continue;
             }
-            lookup.push((hlbc::hash::hl_hash_str(&name), self.ty(f.ty), layout.field_offsets[start + k] as i32));
+            lookup.push((hlbc::hash::hl_hash_str(&name), self.ty(f.ty), offsets[start + k]));
         }
-        for (k, p) in o.protos.iter().enumerate() {
-            if p.pindex >= 0 && !parent_rt.is_null() && p.pindex < (*parent_rt).nproto {
-                continue; // an override: the parent's entry already names it
+        let pnproto = if p.is_null() { 0 } else { (*p).nproto };
+        let mut nproto = pnproto;
+        let mut methods: Vec<*mut c_void> = if p.is_null() {
+            vec![null_mut(); o.protos.len()]
+        } else {
+            std::slice::from_raw_parts((*p).methods, (*p).nmethods as usize).to_vec()
+        };
+        let mut has_compare = false;
+        let compare_hash = hlbc::hash::hl_hash_str("__compare");
+        for (i, pr) in o.protos.iter().enumerate() {
+            let hash = hlbc::hash::hl_hash_str(&m.str(pr.name));
+            let fptr = self.fun_ptr(pr.findex);
+            let mt = ftype(pr.findex);
+            let method_index = if p.is_null() {
+                i
+            } else if pr.pindex >= 0 && pr.pindex < pnproto {
+                // An override: it takes the slot of the method it replaces.
+                let f = crate::std::obj::obj_resolve_field((*(*p).t).obj(), hash);
+                if !f.is_null() && (*f).field_index < 0 {
+                    methods[(-(*f).field_index - 1) as usize] = fptr;
+                }
+                continue;
+            } else {
+                methods.push(null_mut());
+                methods.len() - 1
+            };
+            methods[method_index] = fptr;
+            if pr.pindex >= nproto {
+                nproto = pr.pindex + 1;
             }
-            let fty = m.functions.iter().find(|f| f.findex == p.findex).map(|f| self.ty(f.ty)).unwrap_or(null_mut());
-            let idx = if p.pindex >= 0 { -p.pindex } else { -(k as i32) - 1 };
-            lookup.push((hlbc::hash::hl_hash_str(&m.str(p.name)), fty, idx));
+            lookup.push((hash, mt, -(method_index as i32 + 1)));
+            // libhl only uses `__compare` declared with the expected signature, by the class itself.
+            if hash == compare_hash && !mt.is_null() {
+                let f = &*(*mt).fun();
+                if f.nargs == 2 && (**f.args.add(1)).kind == kind::HDYN && (*f.ret).kind == kind::HI32 {
+                    has_compare = true;
+                }
+            }
         }
         lookup.sort_by_key(|l| l.0);
         let lk = self.arena.alloc::<hl_field_lookup>(lookup.len());
@@ -293,23 +409,41 @@ impl Program {
         }
         (*rt).lookup = lk;
         (*rt).nlookup = lookup.len() as i32;
+        (*rt).nproto = nproto;
+        (*rt).nmethods = methods.len() as i32;
+        (*rt).methods = self.arena.slice(&methods);
 
-        // Bindings: fields initialised with a function (statics of class objects).
-        let binds = self.arena.alloc::<hl_runtime_binding>(o.bindings.len());
-        for (k, &(fid, fun)) in o.bindings.iter().enumerate() {
-            let b = binds.add(k);
-            (*b).fid = fid.0 as i32;
-            (*b).ptr = self.fun_ptr(fun);
-            (*b).closure = m.functions.iter().find(|f| f.findex == fun).map_or(null_mut(), |f| self.ty(f.ty));
+        // Virtual table: the parent's, with this class's protos at their `pindex`.
+        if nproto > 0 {
+            let mut vt: Vec<*mut c_void> = vec![null_mut(); nproto as usize];
+            if !p.is_null() && pnproto > 0 {
+                vt[..pnproto as usize].copy_from_slice(std::slice::from_raw_parts((*(*p).t).vobj_proto, pnproto as usize));
+            }
+            for pr in &o.protos {
+                if pr.pindex >= 0 {
+                    vt[pr.pindex as usize] = self.fun_ptr(pr.findex);
+                }
+            }
+            (*t).vobj_proto = self.arena.slice(&vt);
+        } else {
+            (*t).vobj_proto = null_mut();
         }
-        (*rt).bindings = binds;
-        (*rt).nbindings = o.bindings.len() as i32;
-        (*tobj).rt = rt;
 
-        // Pointer bitmap, one bit per word of the object.
-        if layout.has_ptr {
-            let words = (layout.size as usize).div_ceil(8);
-            let mut bits = vec![0u32; words.div_ceil(32).max(1)];
+        // Interfaces: the unnamed fields, which cache the class's virtual of an interface.
+        let interfaces: Vec<i32> =
+            o.fields.iter().enumerate().filter(|(_, f)| m.str(f.name).is_empty()).map(|(k, _)| k as i32).collect();
+        (*rt).ninterfaces = interfaces.len() as i32;
+        (*rt).interfaces = self.arena.slice(&interfaces);
+
+        // Bindings: fields of class objects initialised with a function.
+        let mut binds: Vec<(i32, *mut c_void, *mut hl_type)> = Vec::new();
+        if !p.is_null() {
+            for k in 0..(*p).nbindings as usize {
+                let b = &*(*p).bindings.add(k);
+                binds.push((b.fid, b.ptr, b.closure));
+            }
+        }
+        let chain_field_types: Vec<TypeIdx> = {
             let mut chain = Vec::new();
             let mut cur = Some(ti);
             while let Some(c) = cur {
@@ -317,11 +451,87 @@ impl Program {
                 chain.push(co);
                 cur = co.super_;
             }
-            let field_types = chain.iter().rev().flat_map(|co| co.fields.iter().map(|f| f.ty));
-            for (k, ft) in field_types.enumerate() {
-                if is_ptr(m.ty(ft)) && !matches!(m.ty(ft), Type::Packed(_)) {
-                    let word = layout.field_offsets[k] as usize / 8;
-                    bits[word >> 5] |= 1 << (word & 31);
+            chain.iter().rev().flat_map(|co| co.fields.iter().map(|f| f.ty)).collect()
+        };
+        for &(fid, mid) in &o.bindings {
+            let Some(&fty) = chain_field_types.get(fid.idx()) else { continue };
+            let fptr = self.fun_ptr(mid);
+            let mt = ftype(mid);
+            let entry = match m.ty(fty) {
+                Type::Fun(ft) if !mt.is_null() && ft.args.len() as i32 == (*(*mt).fun()).nargs => {
+                    // A static function: one closure shared by every instance.
+                    let c = self.arena.alloc::<vclosure>(1);
+                    (*c).t = mt;
+                    (*c).fun = fptr;
+                    (*c).has_value = 0;
+                    (*c).value = null_mut();
+                    (fid.0 as i32, c.cast::<c_void>(), null_mut())
+                }
+                // A method (or `__constructor__`, typed dynamic): a closure on each new object.
+                Type::Fun(_) | Type::Dyn => (fid.0 as i32, fptr, mt),
+                _ => continue,
+            };
+            match binds.iter_mut().find(|b| b.0 == entry.0) {
+                Some(b) => *b = entry,
+                None => binds.push(entry),
+            }
+        }
+        let bp = self.arena.alloc::<hl_runtime_binding>(binds.len());
+        for (k, &(fid, ptr, closure)) in binds.iter().enumerate() {
+            let b = bp.add(k);
+            (*b).fid = fid;
+            (*b).ptr = ptr;
+            (*b).closure = closure;
+        }
+        (*rt).bindings = bp;
+        (*rt).nbindings = binds.len() as i32;
+        (*tobj).rt = rt;
+
+        // Special methods, found through the whole chain.
+        let rt_methods = (*rt).methods;
+        let special = |name: &str| -> *mut c_void {
+            let f = crate::std::obj::obj_resolve_field(tobj, hlbc::hash::hl_hash_str(name));
+            if f.is_null() || (*f).field_index >= 0 {
+                return null_mut();
+            }
+            *rt_methods.add((-(*f).field_index - 1) as usize)
+        };
+        type ToStr = Option<unsafe extern "C" fn(*mut vdynamic) -> *const uchar>;
+        type Cmp = Option<unsafe extern "C" fn(*mut vdynamic, *mut vdynamic) -> i32>;
+        type Cast = Option<unsafe extern "C" fn(*mut vdynamic, *mut hl_type) -> *mut vdynamic>;
+        type GetField = Option<unsafe extern "C" fn(*mut vdynamic, i32) -> *mut vdynamic>;
+        (*rt).to_string_fun = std::mem::transmute::<*mut c_void, ToStr>(special("__string"));
+        (*rt).compare_fun =
+            if has_compare { std::mem::transmute::<*mut c_void, Cmp>(special("__compare")) } else { None };
+        (*rt).cast_fun = std::mem::transmute::<*mut c_void, Cast>(special("__cast"));
+        (*rt).get_field_fun = std::mem::transmute::<*mut c_void, GetField>(special("__get_field"));
+        if (*rt).get_field_fun.is_none() && !p.is_null() {
+            (*rt).get_field_fun = (*p).get_field_fun;
+        }
+
+        // Pointer bitmap, one bit per word of the object.
+        if layout.has_ptr {
+            let words = (layout.size as usize).div_ceil(8);
+            let mut bits = vec![0u32; words.div_ceil(32).max(1)];
+            for (k, &ft) in chain_field_types.iter().enumerate() {
+                let word = layout.field_offsets[k] as usize / 8;
+                match m.ty(ft) {
+                    Type::Packed(inner) => {
+                        let it = self.ty(*inner);
+                        let Some(il) = self.layouts.obj(*inner) else { continue };
+                        if (*it).mark_bits.is_null() {
+                            continue;
+                        }
+                        let iw = (il.size as usize).div_ceil(8);
+                        for w in 0..iw {
+                            if *(*it).mark_bits.add(w >> 5) & (1 << (w & 31)) != 0 {
+                                let pos = word + w;
+                                bits[pos >> 5] |= 1 << (pos & 31);
+                            }
+                        }
+                    }
+                    ty if is_ptr(ty) => bits[word >> 5] |= 1 << (word & 31),
+                    _ => {}
                 }
             }
             (*t).mark_bits = self.arena.slice(&bits);

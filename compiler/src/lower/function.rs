@@ -193,6 +193,8 @@ impl FnLower<'_, '_, '_> {
 
         for (i, op) in f.ops.iter().enumerate() {
             self.op_index = i;
+            // Machine code maps back to its op: stack traces resolve lines through it.
+            self.b.set_srcloc(cranelift_codegen::ir::SourceLoc::new(i as u32));
             if let Some(blk) = self.blocks[i] {
                 if !self.terminated {
                     self.b.ins().jump(blk, &[]);

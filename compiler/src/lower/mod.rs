@@ -67,6 +67,8 @@ pub struct Lowerer<'a> {
     static_closures: HashMap<u32, DataId>,
     types_data: DataId,
     globals_data: DataId,
+    /// Per compiled function: (findex, code size, sorted (code offset, op index)).
+    debug: Vec<(u32, u32, Vec<(u32, u32)>)>,
 }
 
 /// The C symbol of native `lib@name`, as HL/C names it.
@@ -101,6 +103,7 @@ impl<'a> Lowerer<'a> {
             static_closures: HashMap::new(),
             types_data,
             globals_data,
+            debug: Vec::new(),
         };
         lw.declare_functions()?;
         Ok(lw)
@@ -216,7 +219,8 @@ impl<'a> Lowerer<'a> {
             .declare_data(&format!("hlc_closure{}", f.0), Linkage::Local, true, false)
             .map_err(|e| miette::miette!("{e}"))?;
         let mut d = DataDescription::new();
-        d.define_zeroinit(4 * self.target.layout.ptr as usize);
+        // Not zero-init: data with relocations must not go to .bss.
+        d.define(vec![0u8; 4 * self.target.layout.ptr as usize].into_boxed_slice());
         d.set_align(8);
         let types = self.module.declare_data_in_data(self.types_data, &mut d);
         let ty = self.fun_type(f);
@@ -243,6 +247,18 @@ impl<'a> Lowerer<'a> {
             self.module.define_function(id, &mut ctx).map_err(|e| {
                 miette::miette!("code generation failed for fun@{}: {e:?}", f.findex.0)
             })?;
+            if let Some(code) = ctx.compiled_code() {
+                let size = code.code_info().total_size;
+                let mut locs: Vec<(u32, u32)> = code
+                    .buffer
+                    .get_srclocs_sorted()
+                    .iter()
+                    .filter(|l| !l.loc.is_default())
+                    .map(|l| (l.start, l.loc.bits()))
+                    .collect();
+                locs.dedup_by_key(|l| l.0);
+                self.debug.push((f.findex.0, size, locs));
+            }
             self.module.clear_context(&mut ctx);
         }
         Ok(())
@@ -266,7 +282,7 @@ impl<'a> Lowerer<'a> {
 
         let table = self.module.declare_data("hlc_functions", Linkage::Local, false, false).map_err(err)?;
         let mut d = DataDescription::new();
-        d.define_zeroinit(self.callees.len().max(1) * ptr);
+        d.define(vec![0u8; self.callees.len().max(1) * ptr].into_boxed_slice());
         d.set_align(8);
         for findex in 0..self.callees.len() {
             let fref = self.module.declare_func_in_data(self.callee_id(FunIdx(findex as u32)), &mut d);
@@ -275,14 +291,19 @@ impl<'a> Lowerer<'a> {
         self.module.define_data(table, &d).map_err(err)?;
 
         let code = self.define_rodata("hlc_bytecode", bytecode.to_vec(), 8)?;
+        let debug_blob = self.debug_table();
+        let debug_len = debug_blob.len();
+        let debug = self.define_rodata("hlc_debug", debug_blob, 8)?;
 
-        // hlc_program { abi_version: u32, bytecode, bytecode_len, types, globals, functions, nfunctions, entry }
+        // hlc_program { abi_version: u32, bytecode, bytecode_len, types, globals, functions,
+        //               nfunctions, entry, debug, debug_len }
         let prog = self.module.declare_data("hlc_program", Linkage::Local, false, false).map_err(err)?;
         let mut d = DataDescription::new();
-        let mut bytes = vec![0u8; 8 * ptr];
+        let mut bytes = vec![0u8; 10 * ptr];
         bytes[..4].copy_from_slice(&PROGRAM_ABI_VERSION.to_le_bytes());
         bytes[2 * ptr..3 * ptr].copy_from_slice(&(bytecode.len() as u64).to_le_bytes()[..ptr]);
         bytes[6 * ptr..7 * ptr].copy_from_slice(&(self.callees.len() as u64).to_le_bytes()[..ptr]);
+        bytes[9 * ptr..10 * ptr].copy_from_slice(&(debug_len as u64).to_le_bytes()[..ptr]);
         d.define(bytes.into_boxed_slice());
         d.set_align(8);
         let gv = self.module.declare_data_in_data(code, &mut d);
@@ -295,9 +316,29 @@ impl<'a> Lowerer<'a> {
         d.write_data_addr(5 * ptr as u32, gv, 0);
         let entry = self.module.declare_func_in_data(self.callee_id(self.m.entrypoint), &mut d);
         d.write_function_addr(7 * ptr as u32, entry);
+        let gv = self.module.declare_data_in_data(debug, &mut d);
+        d.write_data_addr(8 * ptr as u32, gv, 0);
         self.module.define_data(prog, &d).map_err(err)?;
 
         self.define_main(prog)
+    }
+
+    /// The code-offset → op table the runtime resolves stack frames with:
+    /// `count`, then per function `findex, code size, n, n × (offset, op)`, all u32 LE.
+    fn debug_table(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut put = |v: u32| out.extend_from_slice(&v.to_le_bytes());
+        put(self.debug.len() as u32);
+        for (findex, size, locs) in &self.debug {
+            put(*findex);
+            put(*size);
+            put(locs.len() as u32);
+            for &(off, op) in locs {
+                put(off);
+                put(op);
+            }
+        }
+        out
     }
 
     /// `int main(int argc, char **argv) { return hlc_main(argc, argv, &hlc_program); }`

@@ -1,0 +1,396 @@
+//! The heap: one reserved virtual range cut into 64 KB chunks, a side table
+//! mapping each chunk to its page header, page headers with side bitmaps, and
+//! the chunk allocator that returns memory to the OS.
+
+use super::size::*;
+use std::collections::BTreeMap;
+use std::ptr::null_mut;
+
+/// Sentinel class of pages holding one large block.
+pub const LARGE: u8 = u8::MAX;
+
+/// Page kinds are `MEM_KIND_*`.
+pub const NKINDS: usize = 4;
+
+/// How much address space to reserve (halved until the OS agrees).
+const RESERVE_BYTES: usize = 64 << 30;
+const MIN_RESERVE_BYTES: usize = 1 << 30;
+/// Address space is made accessible in steps of this many chunks.
+const COMMIT_STEP: u32 = 64; // 4 MB
+/// Freed single pages kept (not returned to the OS) for quick reuse, at least.
+const DIRTY_CACHE_PAGES: usize = 64;
+
+/// The header of a page. Small pages hold `nblocks` blocks of `block_size`
+/// bytes starting at `start`; large pages hold one block spanning `nchunks`
+/// chunks. Headers live outside the pages so block data stays aligned and
+/// marking touches only the bitmaps.
+#[repr(C)]
+pub struct Page {
+    pub start: usize,
+    pub recip: u64,
+    pub block_size: u32,
+    pub nblocks: u32,
+    pub chunk: u32,
+    pub nchunks: u32,
+    pub kind: u8,
+    pub class: u8,
+    /// Held by a thread's allocation buffer.
+    pub owned: bool,
+    /// Blocks marked in the current (or last) mark phase.
+    pub live: u32,
+    /// Next block index the lazy sweep looks at for a free run.
+    pub scan_from: u32,
+    /// Blocks at or past this index were never handed out since the page's
+    /// memory was last zeroed, so they are known to be zero.
+    pub zero_from: u32,
+    /// Set bit = block allocated (or survived the last mark).
+    pub alloc: [u64; BITMAP_WORDS],
+    /// Set bit = block reached in the current mark phase.
+    pub mark: [u64; BITMAP_WORDS],
+}
+
+impl Page {
+    #[inline(always)]
+    pub fn is_large(&self) -> bool {
+        self.class == LARGE
+    }
+    #[inline(always)]
+    pub fn bitmap_words(&self) -> usize {
+        (self.nblocks as usize).div_ceil(64)
+    }
+    #[inline(always)]
+    pub fn test(bits: &[u64; BITMAP_WORDS], i: usize) -> bool {
+        bits[i >> 6] & (1u64 << (i & 63)) != 0
+    }
+    /// Sets (`value`) or clears bits `[from, to)`.
+    pub fn set_range(bits: &mut [u64; BITMAP_WORDS], from: usize, to: usize, value: bool) {
+        let mut i = from;
+        while i < to {
+            let w = i >> 6;
+            let lo = i & 63;
+            let hi = if (w + 1) * 64 <= to { 64 } else { to & 63 };
+            let mask = if hi - lo == 64 {
+                !0u64
+            } else {
+                ((1u64 << (hi - lo)) - 1) << lo
+            };
+            if value {
+                bits[w] |= mask;
+            } else {
+                bits[w] &= !mask;
+            }
+            i = (w + 1) * 64;
+        }
+    }
+
+    /// Finds the next run of free blocks at or after `scan_from`, marks it
+    /// allocated and returns `[first, end)` block indices.
+    pub fn take_run(&mut self) -> Option<(usize, usize)> {
+        let n = self.nblocks as usize;
+        let mut i = self.scan_from as usize;
+        // first free block
+        loop {
+            if i >= n {
+                self.scan_from = n as u32;
+                return None;
+            }
+            let w = !self.alloc[i >> 6] & (!0u64 << (i & 63));
+            if w != 0 {
+                i = (i & !63) + w.trailing_zeros() as usize;
+                break;
+            }
+            i = (i | 63) + 1;
+        }
+        if i >= n {
+            self.scan_from = n as u32;
+            return None;
+        }
+        // first allocated block after it
+        let mut j = i + 1;
+        while j < n {
+            let w = self.alloc[j >> 6] & (!0u64 << (j & 63));
+            if w != 0 {
+                j = (j & !63) + w.trailing_zeros() as usize;
+                break;
+            }
+            j = (j | 63) + 1;
+        }
+        let j = j.min(n);
+        Page::set_range(&mut self.alloc, i, j, true);
+        self.scan_from = j as u32;
+        Some((i, j))
+    }
+}
+
+/// Address-space bookkeeping and page lists; only touched under the GC lock.
+pub struct Heap {
+    pub base: usize,
+    pub reserved: usize,
+    /// One entry per chunk: the page covering it, or null.
+    pub table: *mut *mut Page,
+    table_bytes: usize,
+    committed: u32,
+    high_water: u32,
+    /// Free chunk runs known to be zero (start → length), coalesced.
+    clean: BTreeMap<u32, u32>,
+    /// Freed single chunks whose memory was kept.
+    dirty: Vec<u32>,
+    /// How many freed pages to keep: about what the allocation until the
+    /// next collection will need again.
+    pub dirty_limit: usize,
+    /// Every page in use.
+    pub pages: Vec<*mut Page>,
+    /// Pages with free blocks, per kind × class.
+    pub partial: Vec<Vec<*mut Page>>,
+    spare: Vec<*mut Page>,
+    pub small_pages: usize,
+    pub large_bytes: usize,
+}
+
+unsafe fn mmap(len: usize, prot: i32) -> *mut u8 {
+    let p = libc::mmap(
+        null_mut(),
+        len,
+        prot,
+        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+        -1,
+        0,
+    );
+    if p == libc::MAP_FAILED {
+        null_mut()
+    } else {
+        p.cast()
+    }
+}
+
+impl Heap {
+    pub unsafe fn new() -> Option<Heap> {
+        let mut size = RESERVE_BYTES;
+        let base = loop {
+            // Over-reserve one chunk so the range can be aligned to a chunk.
+            let p = mmap(size + PAGE_SIZE, libc::PROT_NONE);
+            if !p.is_null() {
+                break p as usize;
+            }
+            size /= 2;
+            if size < MIN_RESERVE_BYTES {
+                return None;
+            }
+        };
+        let aligned = (base + PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
+        // Give back the unaligned head and tail.
+        if aligned > base {
+            libc::munmap(base as *mut _, aligned - base);
+        }
+        let tail = base + size + PAGE_SIZE - (aligned + size);
+        if tail > 0 {
+            libc::munmap((aligned + size) as *mut _, tail);
+        }
+        let nchunks = size >> PAGE_BITS;
+        let table_bytes = nchunks * std::mem::size_of::<*mut Page>();
+        let table = mmap(table_bytes, libc::PROT_READ | libc::PROT_WRITE);
+        if table.is_null() {
+            libc::munmap(aligned as *mut _, size);
+            return None;
+        }
+        Some(Heap {
+            base: aligned,
+            reserved: size,
+            table: table.cast(),
+            table_bytes,
+            committed: 0,
+            high_water: 0,
+            clean: BTreeMap::new(),
+            dirty: Vec::new(),
+            dirty_limit: DIRTY_CACHE_PAGES,
+            pages: Vec::new(),
+            partial: (0..NKINDS * NCLASSES).map(|_| Vec::new()).collect(),
+            spare: Vec::new(),
+            small_pages: 0,
+            large_bytes: 0,
+        })
+    }
+
+    /// Returns all memory to the OS.
+    pub unsafe fn destroy(&mut self) {
+        for &p in self.pages.iter().chain(self.spare.iter()) {
+            drop(Box::from_raw(p));
+        }
+        self.pages.clear();
+        self.spare.clear();
+        libc::munmap(self.base as *mut _, self.reserved);
+        libc::munmap(self.table.cast(), self.table_bytes);
+    }
+
+    #[inline(always)]
+    pub fn nchunks(&self) -> u32 {
+        (self.reserved >> PAGE_BITS) as u32
+    }
+
+    #[inline(always)]
+    pub fn chunk_addr(&self, c: u32) -> usize {
+        self.base + ((c as usize) << PAGE_BITS)
+    }
+
+    /// `n` contiguous chunks; the bool tells whether their memory is zero.
+    unsafe fn alloc_chunks(&mut self, n: u32) -> Option<(u32, bool)> {
+        if n == 1 {
+            if let Some(c) = self.dirty.pop() {
+                return Some((c, false));
+            }
+        }
+        let found = self
+            .clean
+            .iter()
+            .find(|(_, &len)| len >= n)
+            .map(|(&s, &l)| (s, l));
+        if let Some((s, l)) = found {
+            self.clean.remove(&s);
+            if l > n {
+                self.clean.insert(s + n, l - n);
+            }
+            return Some((s, true));
+        }
+        let start = self.high_water;
+        let end = start.checked_add(n)?;
+        if end > self.nchunks() {
+            return None;
+        }
+        if end > self.committed {
+            let new_committed = end.max(self.committed + COMMIT_STEP).min(self.nchunks());
+            let from = self.chunk_addr(self.committed);
+            let len = ((new_committed - self.committed) as usize) << PAGE_BITS;
+            if libc::mprotect(from as *mut _, len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
+                return None;
+            }
+            self.committed = new_committed;
+        }
+        self.high_water = end;
+        Some((start, true))
+    }
+
+    /// Frees `n` chunks; a single small page may be kept in the dirty cache.
+    unsafe fn free_chunks(&mut self, start: u32, n: u32, may_cache: bool) {
+        if may_cache && n == 1 && self.dirty.len() < self.dirty_limit.max(DIRTY_CACHE_PAGES) {
+            self.dirty.push(start);
+            return;
+        }
+        libc::madvise(
+            self.chunk_addr(start) as *mut _,
+            (n as usize) << PAGE_BITS,
+            libc::MADV_DONTNEED,
+        );
+        let (mut s, mut l) = (start, n);
+        if let Some((&ps, &pl)) = self.clean.range(..s).next_back() {
+            if ps + pl == s {
+                self.clean.remove(&ps);
+                s = ps;
+                l += pl;
+            }
+        }
+        if let Some(&nl) = self.clean.get(&(s + l)) {
+            self.clean.remove(&(s + l));
+            l += nl;
+        }
+        self.clean.insert(s, l);
+    }
+
+    fn header(&mut self) -> *mut Page {
+        if let Some(p) = self.spare.pop() {
+            return p;
+        }
+        // The bitmaps are large; build the box in place, zeroed.
+        unsafe {
+            let layout = std::alloc::Layout::new::<Page>();
+            let p = std::alloc::alloc_zeroed(layout) as *mut Page;
+            if p.is_null() {
+                super::out_of_memory("page header");
+            }
+            p
+        }
+    }
+
+    /// A new small page of `kind` and `class`, or None when out of address space.
+    pub unsafe fn new_page(&mut self, kind: usize, class: usize) -> Option<*mut Page> {
+        let (chunk, zero) = self.alloc_chunks(1)?;
+        let h = self.header();
+        let bs = CLASS_SIZES[class];
+        let nblocks = (PAGE_SIZE as u32) / bs;
+        let pg = &mut *h;
+        pg.start = self.chunk_addr(chunk);
+        pg.recip = reciprocal(bs);
+        pg.block_size = bs;
+        pg.nblocks = nblocks;
+        pg.chunk = chunk;
+        pg.nchunks = 1;
+        pg.kind = kind as u8;
+        pg.class = class as u8;
+        pg.owned = false;
+        pg.live = 0;
+        pg.scan_from = 0;
+        pg.zero_from = if zero { 0 } else { nblocks };
+        let w = pg.bitmap_words();
+        pg.alloc[..w].fill(0);
+        pg.mark[..w].fill(0);
+        *self.table.add(chunk as usize) = h;
+        self.pages.push(h);
+        self.small_pages += 1;
+        Some(h)
+    }
+
+    /// A page holding one block of `size` bytes (zeroed), or None.
+    pub unsafe fn new_large(&mut self, kind: usize, size: usize) -> Option<*mut Page> {
+        let nchunks = size.checked_add(PAGE_SIZE - 1)? >> PAGE_BITS;
+        if nchunks > u32::MAX as usize {
+            return None;
+        }
+        let (chunk, zero) = self.alloc_chunks(nchunks as u32)?;
+        let h = self.header();
+        let pg = &mut *h;
+        pg.start = self.chunk_addr(chunk);
+        pg.recip = 0;
+        pg.block_size = size as u32;
+        pg.nblocks = 1;
+        pg.chunk = chunk;
+        pg.nchunks = nchunks as u32;
+        pg.kind = kind as u8;
+        pg.class = LARGE;
+        pg.owned = false;
+        pg.live = 0;
+        pg.scan_from = 1;
+        pg.zero_from = 1;
+        pg.alloc[0] = 1;
+        pg.mark[0] = 0;
+        if !zero {
+            std::ptr::write_bytes(pg.start as *mut u8, 0, size);
+        }
+        for c in chunk..chunk + nchunks as u32 {
+            *self.table.add(c as usize) = h;
+        }
+        self.pages.push(h);
+        self.large_bytes += nchunks << PAGE_BITS;
+        Some(h)
+    }
+
+    /// Releases a page (which must already be out of `pages`).
+    pub unsafe fn free_page(&mut self, h: *mut Page) {
+        let pg = &mut *h;
+        for c in pg.chunk..pg.chunk + pg.nchunks {
+            *self.table.add(c as usize) = null_mut();
+        }
+        if pg.is_large() {
+            self.large_bytes -= (pg.nchunks as usize) << PAGE_BITS;
+            // Large blocks always go back to the OS at once.
+            self.free_chunks(pg.chunk, pg.nchunks, false);
+        } else {
+            self.small_pages -= 1;
+            self.free_chunks(pg.chunk, 1, true);
+        }
+        self.spare.push(h);
+    }
+
+    /// Bytes of pages in use.
+    pub fn heap_bytes(&self) -> usize {
+        (self.small_pages << PAGE_BITS) + self.large_bytes
+    }
+}

@@ -1,0 +1,215 @@
+//! The mark phase: roots, conservative stack scanning and an explicit mark
+//! stack. A single thread marks (the world is stopped), so bit sets are
+//! plain read-modify-writes.
+
+use super::heap::{Heap, Page};
+use super::size::{div_by, PAGE_BITS};
+use crate::abi::{hl_type, kind, mem, venum};
+
+/// Marking state for one collection.
+pub struct Marker<'a> {
+    base: usize,
+    reserved: usize,
+    table: *mut *mut Page,
+    pub stack: &'a mut Vec<(usize, *mut Page)>,
+    /// Bytes of blocks marked.
+    pub live_bytes: usize,
+    pub live_blocks: usize,
+}
+
+#[inline(always)]
+fn has_ptr(kind: u8) -> bool {
+    kind as i32 & 2 == 0
+}
+
+/// `hl_is_ptr` on a kind.
+#[inline(always)]
+fn is_ptr_kind(k: u32) -> bool {
+    (kind::HBYTES..kind::HGUID).contains(&k)
+}
+
+impl<'a> Marker<'a> {
+    pub fn new(heap: &Heap, stack: &'a mut Vec<(usize, *mut Page)>) -> Marker<'a> {
+        Marker {
+            base: heap.base,
+            reserved: heap.reserved,
+            table: heap.table,
+            stack,
+            live_bytes: 0,
+            live_blocks: 0,
+        }
+    }
+
+    /// The page covering address `p`, or null (cheap rejection of anything
+    /// outside the reserved range: statics, type objects, malloc memory).
+    #[inline(always)]
+    pub fn page_of(&self, p: usize) -> *mut Page {
+        let off = p.wrapping_sub(self.base);
+        if off >= self.reserved {
+            return std::ptr::null_mut();
+        }
+        unsafe { *self.table.add(off >> PAGE_BITS) }
+    }
+
+    /// Marks the block starting at `p` (heap fields and roots: only block
+    /// starts count).
+    #[inline(always)]
+    pub unsafe fn mark_exact(&mut self, p: usize) {
+        let h = self.page_of(p);
+        if h.is_null() {
+            return;
+        }
+        let pg = &mut *h;
+        let rel = p - pg.start;
+        let idx = if pg.is_large() {
+            if rel != 0 {
+                return;
+            }
+            0
+        } else {
+            let idx = div_by(rel, pg.recip);
+            if idx * pg.block_size as usize != rel || idx >= pg.nblocks as usize {
+                return;
+            }
+            idx
+        };
+        self.mark_block(h, idx);
+    }
+
+    /// Marks the block containing `p` (stacks and registers: interior
+    /// pointers count).
+    #[inline(always)]
+    pub unsafe fn mark_interior(&mut self, p: usize) {
+        let h = self.page_of(p);
+        if h.is_null() {
+            return;
+        }
+        let pg = &mut *h;
+        let rel = p - pg.start;
+        let idx = if pg.is_large() {
+            if rel >= pg.block_size as usize {
+                return;
+            }
+            0
+        } else {
+            let idx = div_by(rel, pg.recip);
+            if idx >= pg.nblocks as usize {
+                return;
+            }
+            idx
+        };
+        self.mark_block(h, idx);
+    }
+
+    #[inline(always)]
+    unsafe fn mark_block(&mut self, h: *mut Page, idx: usize) {
+        let pg = &mut *h;
+        let bit = 1u64 << (idx & 63);
+        let w = idx >> 6;
+        // Free blocks hold stale data: never treat them as objects.
+        if pg.alloc[w] & bit == 0 || pg.mark[w] & bit != 0 {
+            return;
+        }
+        pg.mark[w] |= bit;
+        pg.live += 1;
+        self.live_blocks += 1;
+        self.live_bytes += pg.block_size as usize;
+        if has_ptr(pg.kind) {
+            let addr = pg.start + idx * pg.block_size as usize;
+            self.stack.push((addr, h));
+        }
+    }
+
+    /// Conservatively scans `[from, to)` of a stack or register save area.
+    pub unsafe fn scan_stack(&mut self, from: usize, to: usize) {
+        let mut p = (from + 7) & !7;
+        while p + 8 <= to {
+            let v = std::ptr::read_volatile(p as *const usize);
+            self.mark_interior(v);
+            p += 8;
+        }
+    }
+
+    /// Every word of `[p, p + n*8)` that is the start of a block.
+    #[inline(always)]
+    unsafe fn scan_words(&mut self, p: *const usize, n: usize) {
+        for i in 0..n {
+            let v = *p.add(i);
+            if v != 0 {
+                self.mark_exact(v);
+            }
+        }
+    }
+
+    /// Words `first..n` of `p` whose bit in `bits` (bit 0 = word `bias`) is set.
+    /// A word is read before its bit, so zero words past the type's end
+    /// (blocks are zeroed past the request) never read past `bits`.
+    #[inline(always)]
+    unsafe fn scan_precise(
+        &mut self,
+        p: *const usize,
+        first: usize,
+        n: usize,
+        bits: *const u32,
+        bias: usize,
+    ) {
+        for i in first..n {
+            let v = *p.add(i);
+            if v == 0 {
+                continue;
+            }
+            let pos = i - bias;
+            if *bits.add(pos >> 5) & (1u32 << (pos & 31)) != 0 {
+                self.mark_exact(v);
+            }
+        }
+    }
+
+    /// Drains the mark stack.
+    pub unsafe fn drain(&mut self) {
+        while let Some((addr, h)) = self.stack.pop() {
+            let pg = &*h;
+            let nwords = pg.block_size as usize / 8;
+            let p = addr as *const usize;
+            match pg.kind as i32 {
+                mem::KIND_RAW => self.scan_words(p, nwords),
+                mem::KIND_DYNAMIC => self.scan_dynamic(p, nwords),
+                _ => {}
+            }
+        }
+    }
+
+    unsafe fn scan_dynamic(&mut self, p: *const usize, nwords: usize) {
+        let t = *p as *const hl_type;
+        if t.is_null() {
+            return; // allocated, type not yet written
+        }
+        let tk = (*t).kind;
+        let bits = (*t).mark_bits as *const u32;
+        if !bits.is_null() && tk != kind::HFUN {
+            if tk == kind::HENUM {
+                // One row per constructor; bit 0 is the word after the index.
+                let row = bits.add((*(p as *const venum)).index as usize);
+                self.scan_precise(p, 2, nwords, row, 2);
+            } else {
+                self.scan_precise(p, 1, nwords, bits, 0);
+            }
+        } else if tk == kind::HARRAY {
+            // varray: { t, at, size, pad } then the elements.
+            let at = *p.add(1) as *const hl_type;
+            if at.is_null() {
+                return;
+            }
+            let ak = (*at).kind;
+            if ak == kind::HPACKED {
+                self.scan_words(p.add(3), nwords.saturating_sub(3));
+            } else if is_ptr_kind(ak) {
+                let size = *(p.add(2) as *const i32);
+                let n = (size.max(0) as usize).min(nwords.saturating_sub(3));
+                self.scan_words(p.add(3), n);
+            }
+        } else {
+            self.scan_words(p, nwords);
+        }
+    }
+}

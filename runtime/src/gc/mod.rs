@@ -1,0 +1,904 @@
+//! The garbage collector: a non-moving, size-segregated mark-sweep collector
+//! with thread-local allocation buffers, lazy sweeping and a trigger
+//! proportional to the live heap. See `DESIGN.md` in this directory.
+//!
+//! - [`size`]: size classes and constant-time block-index division.
+//! - [`heap`]: the reserved address range, page headers and chunk allocator.
+//! - [`thread`]: registered threads, register capture, stop-the-world.
+//! - [`mark`]: the mark phase.
+//! - [`natives`]: the `hl_*` C entry points (`hl.h` and `hl.Gc` natives).
+//!
+//! The Rust API below is what the rest of the runtime calls; the C entry
+//! points are thin wrappers over it.
+
+mod heap;
+mod mark;
+pub mod natives;
+mod size;
+mod thread;
+
+use crate::abi::{hl_thread_info, hl_type, mem};
+use heap::{Heap, Page, LARGE, NKINDS};
+use size::{class_of, CLASS_SIZES, MAX_SMALL, NCLASSES};
+use std::cell::UnsafeCell;
+use std::ffi::c_void;
+use std::ptr::null_mut;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering::*};
+use thread::{blocking, current, lock_heap, lock_raw, Guard, ThreadState, Tlab};
+
+pub use natives::*;
+
+/// Default minimum allocation between two collections.
+pub const DEFAULT_MIN_TRIGGER: usize = 8 << 20;
+/// Default ratio of allocation between collections to live bytes.
+pub const DEFAULT_GROWTH: f64 = 1.0;
+
+/// `hl.Gc` flags (libhl's values).
+pub mod flags {
+    pub const PROFILE: i32 = 1;
+    pub const DUMP_MEM: i32 = 2;
+    pub const NO_THREADS: i32 = 4;
+    pub const FORCE_MAJOR: i32 = 8;
+    pub const PROFILE_MEM: i32 = 16;
+}
+
+/// Collector statistics.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GcStats {
+    /// Bytes of pages in use (small pages and large blocks).
+    pub heap_bytes: usize,
+    /// Bytes of blocks found live by the last collection.
+    pub live_bytes: usize,
+    /// Blocks found live by the last collection.
+    pub live_blocks: usize,
+    /// Completed collections.
+    pub collections: u64,
+    /// Bytes handed out since start (block sizes, not requested sizes).
+    pub total_allocated: u64,
+    /// Allocations served since start.
+    pub allocation_count: u64,
+    /// Bytes handed out since the last collection.
+    pub allocated_since_collection: usize,
+    /// Allocation volume that triggers the next collection.
+    pub trigger_bytes: usize,
+    /// Duration of the last collection and of all collections, in ns.
+    pub last_collection_ns: u64,
+    pub total_collection_ns: u64,
+}
+
+/// Everything behind the GC lock.
+struct Gc {
+    heap: Heap,
+    roots: Vec<*mut *mut c_void>,
+    threads: Vec<*mut ThreadState>,
+    mark_stack: Vec<(usize, *mut Page)>,
+    pending_finalizers: Vec<usize>,
+    live_bytes: usize,
+    live_blocks: usize,
+    last_ns: u64,
+    total_ns: u64,
+    /// Allocation counts of threads that have exited.
+    retired_alloc_count: u64,
+    min_trigger: usize,
+    growth: f64,
+    dump_types: Option<natives::TypesDump>,
+}
+
+struct StateCell(UnsafeCell<Option<Gc>>);
+// Only accessed with LOCK held (or by the single collector with the world stopped).
+unsafe impl Sync for StateCell {}
+static STATE: StateCell = StateCell(UnsafeCell::new(None));
+
+static INITIALIZED: AtomicBool = AtomicBool::new(false);
+static ALLOC_SINCE: AtomicUsize = AtomicUsize::new(0);
+static TRIGGER: AtomicUsize = AtomicUsize::new(DEFAULT_MIN_TRIGGER);
+static TOTAL_ALLOCATED: AtomicU64 = AtomicU64::new(0);
+static COLLECTIONS: AtomicU64 = AtomicU64::new(0);
+static ENABLED: AtomicBool = AtomicBool::new(true);
+static FLAGS: AtomicI32 = AtomicI32::new(0);
+static HAS_PENDING_FINALIZERS: AtomicBool = AtomicBool::new(false);
+/// Mirrors of the heap range for lock-free pointer queries.
+static HEAP_BASE: AtomicUsize = AtomicUsize::new(0);
+static HEAP_RESERVED: AtomicUsize = AtomicUsize::new(0);
+static HEAP_TABLE: AtomicUsize = AtomicUsize::new(0);
+
+/// The state; the caller holds the GC lock.
+#[allow(clippy::mut_from_ref)]
+unsafe fn state(_g: &Guard) -> &'static mut Gc {
+    match (*STATE.0.get()).as_mut() {
+        Some(s) => s,
+        None => fatal("the GC is not initialised"),
+    }
+}
+
+pub(crate) fn fatal(msg: &str) -> ! {
+    eprintln!("hlrt gc: fatal error: {msg}");
+    std::process::abort()
+}
+
+pub(crate) fn out_of_memory(what: &str) -> ! {
+    eprintln!("hlrt gc: out of memory ({what})");
+    std::process::abort()
+}
+
+// ---------------------------------------------------------------------------
+// Initialisation
+
+/// Initialises the collector (idempotent). Reserves the heap's address range.
+pub fn init() {
+    if INITIALIZED.load(Acquire) {
+        return;
+    }
+    let g = lock_raw();
+    unsafe { init_locked(&g) };
+}
+
+unsafe fn init_locked(_g: &Guard) {
+    let slot = &mut *STATE.0.get();
+    if slot.is_some() {
+        return;
+    }
+    let heap = match Heap::new() {
+        Some(h) => h,
+        None => out_of_memory("cannot reserve address space for the heap"),
+    };
+    HEAP_BASE.store(heap.base, Relaxed);
+    HEAP_RESERVED.store(heap.reserved, Relaxed);
+    HEAP_TABLE.store(heap.table as usize, Relaxed);
+    let mut fl = 0;
+    if std::env::var_os("HL_GC_PROFILE").is_some() {
+        fl |= flags::PROFILE;
+    }
+    if std::env::var_os("HL_DUMP_MEMORY").is_some() {
+        fl |= flags::DUMP_MEM;
+    }
+    FLAGS.store(fl, Relaxed);
+    ENABLED.store(true, Relaxed);
+    ALLOC_SINCE.store(0, Relaxed);
+    TRIGGER.store(DEFAULT_MIN_TRIGGER, Relaxed);
+    TOTAL_ALLOCATED.store(0, Relaxed);
+    COLLECTIONS.store(0, Relaxed);
+    *slot = Some(Gc {
+        heap,
+        roots: Vec::new(),
+        threads: Vec::new(),
+        mark_stack: Vec::new(),
+        pending_finalizers: Vec::new(),
+        live_bytes: 0,
+        live_blocks: 0,
+        last_ns: 0,
+        total_ns: 0,
+        retired_alloc_count: 0,
+        min_trigger: DEFAULT_MIN_TRIGGER,
+        growth: DEFAULT_GROWTH,
+        dump_types: None,
+    });
+    INITIALIZED.store(true, Release);
+}
+
+/// Tears the collector down and returns all its memory to the OS. Every GC
+/// pointer becomes invalid. The calling thread is unregistered; no other
+/// thread may still be registered. [`init`] may be called again afterwards.
+pub fn shutdown() {
+    if !INITIALIZED.load(Acquire) {
+        return;
+    }
+    let g = lock_raw();
+    unsafe {
+        let slot = &mut *STATE.0.get();
+        let Some(st) = slot.as_mut() else { return };
+        let me = current();
+        if st.threads.iter().any(|&t| t != me) {
+            fatal("gc::shutdown() called while other threads are still registered");
+        }
+        if !me.is_null() {
+            thread::set_current(null_mut());
+            thread::free_state(me);
+        }
+        st.heap.destroy();
+        *slot = None;
+        INITIALIZED.store(false, Release);
+        HEAP_BASE.store(0, Relaxed);
+        HEAP_RESERVED.store(0, Relaxed);
+        HEAP_TABLE.store(0, Relaxed);
+        HAS_PENDING_FINALIZERS.store(false, Relaxed);
+    }
+    drop(g);
+}
+
+/// Whether [`init`] has run (and [`shutdown`] has not).
+pub fn is_initialized() -> bool {
+    INITIALIZED.load(Acquire)
+}
+
+/// Sets the trigger policy: collect when the bytes allocated since the last
+/// collection reach `max(min_bytes, growth × live bytes after it)`.
+pub fn set_trigger(min_bytes: usize, growth: f64) {
+    init();
+    let g = lock_raw();
+    unsafe {
+        let st = state(&g);
+        st.min_trigger = min_bytes;
+        st.growth = growth.max(0.0);
+        update_trigger(st);
+    }
+}
+
+fn update_trigger(st: &mut Gc) {
+    let t = (((st.live_bytes as f64) * st.growth) as usize).max(st.min_trigger);
+    TRIGGER.store(t, Relaxed);
+    st.heap.dirty_limit = t >> size::PAGE_BITS;
+}
+
+// ---------------------------------------------------------------------------
+// Threads
+
+/// Registers the calling thread; its stack is scanned from the current
+/// stack pointer up to `stack_top` (the address of a local of an outer
+/// frame). Registering again updates `stack_top`.
+pub fn register_thread(stack_top: *mut c_void) {
+    init();
+    unsafe {
+        let me = current();
+        if !me.is_null() {
+            (*me).info.stack_top = stack_top;
+            (*me).implicit = false;
+            return;
+        }
+        let ts = thread::new_state(stack_top);
+        let g = lock_raw();
+        state(&g).threads.push(ts);
+        thread::set_current(ts);
+        drop(g);
+    }
+}
+
+/// A thread that allocates without registering is registered with its whole
+/// stack (from pthread's attributes).
+#[cold]
+unsafe fn register_implicit() -> *mut ThreadState {
+    register_thread(thread::stack_top_of_current_thread());
+    let ts = current();
+    (*ts).implicit = true;
+    ts
+}
+
+/// Unregisters the calling thread (no-op if it is not registered).
+pub fn unregister_thread() {
+    unsafe { unregister_current() }
+}
+
+unsafe fn unregister_current() {
+    let me = current();
+    if me.is_null() || !INITIALIZED.load(Acquire) {
+        thread::set_current(null_mut());
+        return;
+    }
+    let g = lock_heap(me);
+    let st = state(&g);
+    retire_tlabs(st, me, false);
+    st.retired_alloc_count += (*me).alloc_count.load(Relaxed);
+    st.threads.retain(|&t| t != me);
+    thread::set_current(null_mut());
+    thread::free_state(me);
+    drop(g);
+}
+
+/// The calling thread's `hl_thread_info`, or null if it is not registered.
+pub fn current_thread() -> *mut hl_thread_info {
+    current().cast()
+}
+
+/// `hl_blocking`: `true` enters a region where the thread does not touch the
+/// GC heap (a blocking system call); collections may run meanwhile.
+pub fn set_blocking(b: bool) {
+    let ts = current();
+    if ts.is_null() {
+        return;
+    }
+    unsafe {
+        if b {
+            thread::enter_safe_point(ts);
+        } else if blocking(ts).load(Relaxed) == 0 {
+            eprintln!("hlrt gc: hl_blocking(false) on a thread that is not blocking");
+        } else {
+            thread::leave_safe_point(ts);
+        }
+    }
+}
+
+/// `hl_is_blocking`; from an unregistered thread, tells about the first
+/// registered thread (as libhl does).
+pub fn is_blocking() -> bool {
+    let ts = current();
+    if !ts.is_null() {
+        return blocking(ts).load(Relaxed) > 0;
+    }
+    if !INITIALIZED.load(Acquire) {
+        return false;
+    }
+    let g = lock_raw();
+    unsafe {
+        state(&g)
+            .threads
+            .first()
+            .is_some_and(|&t| blocking(t).load(Relaxed) > 0)
+    }
+}
+
+/// `hl_gc_safepoint`: lets a pending collection run.
+#[inline]
+pub fn safepoint() {
+    let ts = current();
+    if !ts.is_null() {
+        unsafe { thread::poll(ts) };
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Allocation
+
+/// `hl_gc_alloc_gen`: allocates `size` bytes of kind `flags & 3`
+/// (`MEM_KIND_*`). Blocks that may hold pointers are always zeroed; NOPTR
+/// blocks only with `MEM_ZERO`. Returns null for `size == 0`.
+///
+/// # Safety
+/// `t` must be null or a valid type; a DYNAMIC block's word 0 must be set to
+/// its `hl_type*` (or stay null) before the caller's next safe point.
+#[inline(always)]
+pub unsafe fn alloc(t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
+    let sz = size as usize;
+    if size > 0 && sz <= MAX_SMALL {
+        let ts = current();
+        if !ts.is_null() {
+            let kind = (flags & 3) as usize;
+            let class = class_of(sz);
+            let tl = &mut (*ts).tlabs[kind][class];
+            let bs = *CLASS_SIZES.get_unchecked(class) as usize;
+            let p = tl.cursor;
+            if p + bs <= tl.limit && (*ts).info.gc_blocking == 0 {
+                tl.cursor = p + bs;
+                if !tl.zeroed && (kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0) {
+                    std::ptr::write_bytes(p as *mut u8, 0, bs);
+                }
+                let c = &(*ts).alloc_count;
+                c.store(c.load(Relaxed) + 1, Relaxed);
+                return p as *mut u8;
+            }
+        }
+    }
+    alloc_slow(t, size, flags)
+}
+
+#[cold]
+#[inline(never)]
+unsafe fn alloc_slow(_t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
+    if size == 0 {
+        return null_mut();
+    }
+    if size < 0 {
+        fatal(&format!("invalid allocation size {size}"));
+    }
+    init();
+    let mut ts = current();
+    if ts.is_null() {
+        ts = register_implicit();
+    }
+    let kind = (flags & 3) as usize;
+    let sz = size as usize;
+    let c = &(*ts).alloc_count;
+    c.store(c.load(Relaxed) + 1, Relaxed);
+    if blocking(ts).load(Relaxed) > 0 {
+        // At a safe point a collector may be running: allocate under the lock.
+        let g = lock_raw();
+        let p = if sz > MAX_SMALL {
+            alloc_large_locked(ts, &g, kind, sz)
+        } else {
+            let class = class_of(sz);
+            refill(ts, kind, class, Some(&g));
+            bump(ts, kind, class, flags)
+        };
+        drop(g);
+        return p;
+    }
+    thread::poll(ts);
+    if ENABLED.load(Relaxed)
+        && (ALLOC_SINCE.load(Relaxed) >= TRIGGER.load(Relaxed)
+            || FLAGS.load(Relaxed) & flags::FORCE_MAJOR != 0)
+    {
+        let g = lock_heap(ts);
+        if ALLOC_SINCE.load(Relaxed) >= TRIGGER.load(Relaxed)
+            || FLAGS.load(Relaxed) & flags::FORCE_MAJOR != 0
+        {
+            collect_locked(ts, &g);
+        }
+        drop(g);
+        run_pending_finalizers();
+    }
+    if sz > MAX_SMALL {
+        let g = lock_heap(ts);
+        let p = alloc_large_locked(ts, &g, kind, sz);
+        drop(g);
+        run_pending_finalizers();
+        return p;
+    }
+    let class = class_of(sz);
+    refill(ts, kind, class, None);
+    bump(ts, kind, class, flags)
+}
+
+/// Serves an allocation from a buffer `refill` just filled.
+#[inline(always)]
+unsafe fn bump(ts: *mut ThreadState, kind: usize, class: usize, flags: i32) -> *mut u8 {
+    let tl = &mut (*ts).tlabs[kind][class];
+    let bs = CLASS_SIZES[class] as usize;
+    let p = tl.cursor;
+    debug_assert!(p + bs <= tl.limit);
+    tl.cursor = p + bs;
+    if !tl.zeroed && (kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0) {
+        std::ptr::write_bytes(p as *mut u8, 0, bs);
+    }
+    p as *mut u8
+}
+
+/// Fills the thread's buffer for `kind`/`class` with a run of free blocks:
+/// first from the page it owns (no lock), else from another page.
+unsafe fn refill(ts: *mut ThreadState, kind: usize, class: usize, locked: Option<&Guard>) {
+    let tl: *mut Tlab = &mut (*ts).tlabs[kind][class];
+    let mut collected = false;
+    loop {
+        let h = (*tl).page;
+        if !h.is_null() {
+            let pg = &mut *h;
+            if let Some((i, j)) = pg.take_run() {
+                let bs = pg.block_size as usize;
+                (*tl).cursor = pg.start + i * bs;
+                (*tl).limit = pg.start + j * bs;
+                (*tl).zeroed = i as u32 >= pg.zero_from;
+                pg.zero_from = pg.zero_from.max(j as u32);
+                let bytes = (j - i) * bs;
+                ALLOC_SINCE.fetch_add(bytes, Relaxed);
+                TOTAL_ALLOCATED.fetch_add(bytes as u64, Relaxed);
+                return;
+            }
+            pg.owned = false;
+            (*tl).page = null_mut();
+            (*tl).cursor = 0;
+            (*tl).limit = 0;
+        }
+        // Another page: needs the lock (a collection may run while we wait
+        // for it, and reset our buffers).
+        let own_guard;
+        let g = match locked {
+            Some(g) => g,
+            None => {
+                own_guard = lock_heap(ts);
+                &own_guard
+            }
+        };
+        let st = state(g);
+        let list = &mut st.heap.partial[kind * NCLASSES + class];
+        let h = match list.pop() {
+            Some(h) => h,
+            None => match st.heap.new_page(kind, class) {
+                Some(h) => h,
+                None if !collected => {
+                    collect_locked(ts, g);
+                    collected = true;
+                    continue;
+                }
+                None => oom_report(st, "heap address space exhausted"),
+            },
+        };
+        (*h).owned = true;
+        (*tl).page = h;
+    }
+}
+
+unsafe fn alloc_large_locked(ts: *mut ThreadState, g: &Guard, kind: usize, size: usize) -> *mut u8 {
+    let bytes = (size + 7) & !7;
+    let st = state(g);
+    let h = match st.heap.new_large(kind, bytes) {
+        Some(h) => h,
+        None => {
+            if blocking(ts).load(Relaxed) == 0 {
+                collect_locked(ts, g);
+            }
+            match state(g).heap.new_large(kind, bytes) {
+                Some(h) => h,
+                None => oom_report(
+                    state(g),
+                    &format!("cannot allocate a block of {size} bytes"),
+                ),
+            }
+        }
+    };
+    let pg = &*h;
+    ALLOC_SINCE.fetch_add((pg.nchunks as usize) << size::PAGE_BITS, Relaxed);
+    TOTAL_ALLOCATED.fetch_add(bytes as u64, Relaxed);
+    pg.start as *mut u8
+}
+
+fn oom_report(st: &mut Gc, what: &str) -> ! {
+    if FLAGS.load(Relaxed) & flags::DUMP_MEM != 0 {
+        let _ = natives::dump_memory(st, "hlmemory.dump");
+    }
+    out_of_memory(what)
+}
+
+/// Gives back the unused rest of a thread's buffers. Inside a collection the
+/// pages are not put back on the partial lists (the sweep rebuilds them).
+unsafe fn retire_tlabs(st: &mut Gc, ts: *mut ThreadState, in_collection: bool) {
+    for k in 0..NKINDS {
+        for c in 0..NCLASSES {
+            let tl = &mut (*ts).tlabs[k][c];
+            let h = tl.page;
+            if h.is_null() {
+                continue;
+            }
+            let pg = &mut *h;
+            if tl.cursor < tl.limit {
+                let bs = pg.block_size as usize;
+                let i = (tl.cursor - pg.start) / bs;
+                let j = (tl.limit - pg.start) / bs;
+                Page::set_range(&mut pg.alloc, i, j, false);
+                pg.scan_from = pg.scan_from.min(i as u32);
+                let unused = (j - i) * bs;
+                TOTAL_ALLOCATED.fetch_sub(unused as u64, Relaxed);
+                let _ =
+                    ALLOC_SINCE.fetch_update(Relaxed, Relaxed, |v| Some(v.saturating_sub(unused)));
+            }
+            pg.owned = false;
+            if !in_collection {
+                st.heap.partial[k * NCLASSES + c].push(h);
+            }
+            *tl = Tlab {
+                cursor: 0,
+                limit: 0,
+                page: null_mut(),
+                zeroed: false,
+            };
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Roots and queries
+
+/// `hl_add_root`: `slot` is scanned at every collection (it must hold null, a
+/// block start, or a pointer outside the GC heap).
+pub fn add_root(slot: *mut *mut c_void) {
+    init();
+    unsafe {
+        let g = lock_heap(current());
+        state(&g).roots.push(slot);
+    }
+}
+
+/// `hl_remove_root`.
+pub fn remove_root(slot: *mut *mut c_void) {
+    if !INITIALIZED.load(Acquire) {
+        return;
+    }
+    unsafe {
+        let g = lock_heap(current());
+        let roots = &mut state(&g).roots;
+        if let Some(i) = roots.iter().rposition(|&r| r == slot) {
+            roots.swap_remove(i);
+        }
+    }
+}
+
+/// The page and block index of the allocated block containing `p`.
+#[inline]
+fn find_block(p: usize) -> Option<(*mut Page, usize)> {
+    let base = HEAP_BASE.load(Relaxed);
+    let off = p.wrapping_sub(base);
+    if base == 0 || off >= HEAP_RESERVED.load(Relaxed) {
+        return None;
+    }
+    unsafe {
+        let h = *(HEAP_TABLE.load(Relaxed) as *const *mut Page).add(off >> size::PAGE_BITS);
+        if h.is_null() {
+            return None;
+        }
+        let pg = &*h;
+        let rel = p - pg.start;
+        let idx = if pg.class == LARGE {
+            if rel >= pg.block_size as usize {
+                return None;
+            }
+            0
+        } else {
+            let i = size::div_by(rel, pg.recip);
+            if i >= pg.nblocks as usize {
+                return None;
+            }
+            i
+        };
+        if !Page::test(&pg.alloc, idx) || (pg.owned && is_in_unused_run(h, idx)) {
+            return None;
+        }
+        Some((h, idx))
+    }
+}
+
+/// Whether block `idx` of an owned page is in the unused part of its owner's
+/// buffer (those blocks are flagged allocated but are free). Only the calling
+/// thread's buffers can be checked without races; other threads' unused runs
+/// count as allocated.
+unsafe fn is_in_unused_run(h: *mut Page, idx: usize) -> bool {
+    let ts = current();
+    if ts.is_null() {
+        return false;
+    }
+    let pg = &*h;
+    let tl = &(*ts).tlabs[pg.kind as usize][pg.class as usize];
+    let addr = pg.start + idx * pg.block_size as usize;
+    tl.page == h && addr >= tl.cursor && addr < tl.limit
+}
+
+/// `hl_is_gc_ptr`: whether `p` is the start of an allocated GC block.
+pub fn is_gc_ptr(p: *const c_void) -> bool {
+    match find_block(p as usize) {
+        Some((h, idx)) => unsafe { (*h).start + idx * (*h).block_size as usize == p as usize },
+        None => false,
+    }
+}
+
+/// `hl_gc_get_memsize`: the size of the allocated block containing `p`
+/// (at least the requested size), or -1.
+pub fn memsize(p: *const c_void) -> i32 {
+    match find_block(p as usize) {
+        Some((h, _)) => unsafe { (*h).block_size as i32 },
+        None => -1,
+    }
+}
+
+/// Current statistics.
+pub fn stats() -> GcStats {
+    if !INITIALIZED.load(Acquire) {
+        return GcStats::default();
+    }
+    let g = unsafe { lock_heap(current()) };
+    let st = unsafe { state(&g) };
+    let count = st.retired_alloc_count
+        + st.threads
+            .iter()
+            .map(|&t| unsafe { (*t).alloc_count.load(Relaxed) })
+            .sum::<u64>();
+    GcStats {
+        heap_bytes: st.heap.heap_bytes(),
+        live_bytes: st.live_bytes,
+        live_blocks: st.live_blocks,
+        collections: COLLECTIONS.load(Relaxed),
+        total_allocated: TOTAL_ALLOCATED.load(Relaxed),
+        allocation_count: count,
+        allocated_since_collection: ALLOC_SINCE.load(Relaxed),
+        trigger_bytes: TRIGGER.load(Relaxed),
+        last_collection_ns: st.last_ns,
+        total_collection_ns: st.total_ns,
+    }
+}
+
+/// Enables or disables automatic collections (`hl.Gc.enable`).
+pub fn enable(b: bool) {
+    ENABLED.store(b, Relaxed);
+}
+
+pub fn get_flags() -> i32 {
+    FLAGS.load(Relaxed)
+}
+
+pub fn set_flags(f: i32) {
+    FLAGS.store(f, Relaxed);
+}
+
+// ---------------------------------------------------------------------------
+// Collection
+
+/// Runs a full collection now (`hl_gc_major`), then any finalizers it found.
+pub fn collect() {
+    init();
+    unsafe {
+        let ts = current();
+        let g = lock_heap(ts);
+        collect_locked(ts, &g);
+        drop(g);
+    }
+    run_pending_finalizers();
+}
+
+/// Runs a collection and, with the world still stopped, calls `f` with
+/// every live block of the given kinds (block address, block size).
+pub(crate) fn collect_and_visit(kinds: u32, f: &mut dyn FnMut(usize, usize)) {
+    init();
+    unsafe {
+        let ts = current();
+        let g = lock_heap(ts);
+        collect_locked(ts, &g);
+        let st = state(&g);
+        for &h in st.heap.pages.iter() {
+            let pg = &*h;
+            if kinds & (1 << pg.kind) == 0 {
+                continue;
+            }
+            for i in 0..pg.nblocks as usize {
+                if Page::test(&pg.alloc, i) {
+                    f(
+                        pg.start + i * pg.block_size as usize,
+                        pg.block_size as usize,
+                    );
+                }
+            }
+        }
+        drop(g);
+    }
+    run_pending_finalizers();
+}
+
+/// Runs a collection; the caller holds the lock. `me` (possibly null) is the
+/// calling thread, whose stack is scanned from this frame up.
+#[inline(never)]
+unsafe fn collect_locked(me: *mut ThreadState, g: &Guard) {
+    if !me.is_null() {
+        thread::capture_context(me);
+    }
+    collect_inner(me, g);
+}
+
+/// The collection proper. Its frames lie below the recorded stack pointer.
+#[inline(never)]
+unsafe fn collect_inner(me: *mut ThreadState, g: &Guard) {
+    let t0 = std::time::Instant::now();
+    let st = state(g);
+    thread::stop_world(me, &st.threads);
+    for i in 0..st.threads.len() {
+        let t = st.threads[i];
+        retire_tlabs(st, t, true);
+    }
+    for h in st.heap.pages.iter() {
+        (**h).live = 0;
+    }
+
+    // Mark.
+    let mut stack = std::mem::take(&mut st.mark_stack);
+    let mut m = mark::Marker::new(&st.heap, &mut stack);
+    for &slot in st.roots.iter() {
+        let p = std::ptr::read_volatile(slot) as usize;
+        if p != 0 {
+            m.mark_exact(p);
+        }
+    }
+    for &t in st.threads.iter() {
+        let info = &(*t).info;
+        let cur = info.stack_cur as usize;
+        let top = info.stack_top as usize;
+        if cur != 0 && cur < top {
+            m.scan_stack(cur, top);
+        }
+        let regs = std::ptr::addr_of!(info.gc_regs) as usize;
+        m.scan_stack(regs, regs + thread::SAVED_REGS * 8);
+        let extra = std::ptr::addr_of!(info.extra_stack_data) as usize;
+        let n = (info.extra_stack_size.max(0) as usize).min(crate::abi::HL_MAX_EXTRA_STACK);
+        m.scan_stack(extra, extra + n * 8);
+        m.mark_exact(info.exc_value as usize);
+        m.mark_exact(info.exc_handler as usize);
+        m.drain();
+    }
+    m.drain();
+    let (live_bytes, live_blocks) = (m.live_bytes, m.live_blocks);
+    stack.clear();
+    if stack.capacity() > (1 << 20) {
+        stack.shrink_to(1 << 16);
+    }
+    st.mark_stack = stack;
+
+    // Sweep the page list (block-level sweeping is lazy: allocation finds
+    // free runs in the bitmaps).
+    sweep(st);
+    st.live_bytes = live_bytes;
+    st.live_blocks = live_blocks;
+    ALLOC_SINCE.store(0, Relaxed);
+    update_trigger(st);
+    COLLECTIONS.fetch_add(1, Relaxed);
+    let ns = t0.elapsed().as_nanos() as u64;
+    st.last_ns = ns;
+    st.total_ns += ns;
+    if FLAGS.load(Relaxed) & flags::PROFILE != 0 {
+        println!(
+            "GC-PROFILE {}\n\tmark-time {:.3}ms\n\tlive {}KB in {} blocks\n\theap {}KB\n\ttotal-mark-time {:.3}ms",
+            COLLECTIONS.load(Relaxed),
+            ns as f64 / 1e6,
+            live_bytes >> 10,
+            live_blocks,
+            st.heap.heap_bytes() >> 10,
+            st.total_ns as f64 / 1e6
+        );
+    }
+    thread::restart_world();
+}
+
+unsafe fn sweep(st: &mut Gc) {
+    let pages = std::mem::take(&mut st.heap.pages);
+    let mut kept = Vec::with_capacity(pages.len());
+    for list in st.heap.partial.iter_mut() {
+        list.clear();
+    }
+    let finalizer = mem::KIND_FINALIZER as u8;
+    for h in pages {
+        let pg = &mut *h;
+        if pg.is_large() {
+            if pg.mark[0] & 1 != 0 {
+                pg.mark[0] = 0;
+                kept.push(h);
+            } else if pg.kind == finalizer && *(pg.start as *const usize) != 0 {
+                st.pending_finalizers.push(pg.start);
+                kept.push(h);
+            } else {
+                st.heap.free_page(h);
+            }
+            continue;
+        }
+        let nw = pg.bitmap_words();
+        if pg.kind == finalizer {
+            // Dead blocks whose finalizer has not run stay allocated until it has.
+            for w in 0..nw {
+                let mut dead = pg.alloc[w] & !pg.mark[w];
+                while dead != 0 {
+                    let b = dead.trailing_zeros() as usize;
+                    dead &= dead - 1;
+                    let addr = pg.start + (w * 64 + b) * pg.block_size as usize;
+                    if *(addr as *const usize) != 0 {
+                        st.pending_finalizers.push(addr);
+                        pg.mark[w] |= 1u64 << b;
+                        pg.live += 1;
+                    }
+                }
+            }
+        }
+        pg.alloc[..nw].copy_from_slice(&pg.mark[..nw]);
+        pg.mark[..nw].fill(0);
+        pg.scan_from = 0;
+        if pg.live == 0 {
+            st.heap.free_page(h);
+            continue;
+        }
+        if pg.live < pg.nblocks {
+            st.heap.partial[pg.kind as usize * NCLASSES + pg.class as usize].push(h);
+        }
+        kept.push(h);
+    }
+    // Allocate from low addresses first (lists are popped from the end).
+    for list in st.heap.partial.iter_mut() {
+        list.reverse();
+    }
+    st.heap.pages = kept;
+    if !st.pending_finalizers.is_empty() {
+        HAS_PENDING_FINALIZERS.store(true, Release);
+    }
+}
+
+/// Calls the finalizers found by the last collections, outside the lock.
+pub fn run_pending_finalizers() {
+    if !HAS_PENDING_FINALIZERS.load(Acquire) {
+        return;
+    }
+    let list = unsafe {
+        let g = lock_heap(current());
+        HAS_PENDING_FINALIZERS.store(false, Relaxed);
+        std::mem::take(&mut state(&g).pending_finalizers)
+    };
+    for addr in list {
+        unsafe {
+            let slot = addr as *mut usize;
+            let f = *slot;
+            if f != 0 {
+                // Cleared first so the block is freed by the next collection.
+                *slot = 0;
+                let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(f);
+                f(addr as *mut c_void);
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Program start and the error entry points: `hlc_main` (called by the `main`
+//! that hlc generates), the uncaught-exception report, and the natives that
+//! raise HashLink errors (`Null access`, assertions).
+
+use crate::abi::*;
+use crate::module::{hlc_program, Program};
+use std::ffi::{c_char, c_void, CStr};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+static PROGRAM: AtomicPtr<Program> = AtomicPtr::new(std::ptr::null_mut());
+
+/// The running program. Panics if called before `hlc_main` loaded it.
+pub fn program() -> &'static Program {
+    let p = PROGRAM.load(Ordering::Acquire);
+    assert!(!p.is_null(), "no HashLink program is loaded");
+    unsafe { &*p }
+}
+
+/// The running program, if any.
+pub fn try_program() -> Option<&'static Program> {
+    let p = PROGRAM.load(Ordering::Acquire);
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+extern "C" {
+    fn hl_to_string(v: *mut vdynamic) -> *const uchar;
+}
+
+/// Prints a fatal runtime error and exits, as HashLink's `hl_fatal` does.
+#[no_mangle]
+pub unsafe extern "C" fn hlc_fatal(msg: *const c_char) {
+    let msg = CStr::from_ptr(msg).to_string_lossy();
+    fatal(&msg);
+}
+
+pub fn fatal(msg: &str) -> ! {
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    eprintln!("hlc runtime: FATAL ERROR : {msg}");
+    std::process::exit(1);
+}
+
+/// Entry point used by generated executables.
+///
+/// # Safety
+/// `desc` must be the descriptor emitted by hlc; `argv` holds `argc` C strings.
+#[no_mangle]
+pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *const hlc_program) -> i32 {
+    let stack_top = 0usize;
+    crate::gc::init();
+    crate::gc::hl_register_thread(&stack_top as *const usize as *mut c_void);
+    crate::std::set_error_hook(throw_error_ucs2);
+    let setup = std::ptr::addr_of_mut!(crate::std::sys::hl_setup);
+    if argc > 1 {
+        (*setup).sys_args = argv.add(1) as *mut *mut c_char;
+        (*setup).sys_nargs = argc - 1;
+    }
+    let program = match Program::load(&*desc) {
+        Ok(p) => Box::into_raw(Box::new(p)),
+        Err(e) => fatal(&format!("cannot load the program: {}", e.0)),
+    };
+    PROGRAM.store(program, Ordering::Release);
+    (*program).init_globals();
+
+    let mut exc: *mut c_void = std::ptr::null_mut();
+    let ok = hlrt_c::hlc_run_protected((*desc).entry, &mut exc);
+    let code = if ok != 0 {
+        0
+    } else {
+        print_uncaught(exc.cast());
+        1
+    };
+    flush_stdout();
+    code
+}
+
+/// `hl_print_uncaught_exception`: on stdout, as HashLink prints it.
+unsafe fn print_uncaught(exc: *mut vdynamic) {
+    let text = ucs2_to_string(hl_to_string(exc));
+    let mut out = format!("Uncaught exception: {text}\n");
+    for frame in crate::stack::exception_frames() {
+        out.push_str("Called from ");
+        out.push_str(&frame);
+        out.push('\n');
+    }
+    write_stdout(out.as_bytes());
+}
+
+unsafe fn ucs2_to_string(p: *const uchar) -> String {
+    if p.is_null() {
+        return "null".into();
+    }
+    let mut n = 0;
+    while *p.add(n) != 0 {
+        n += 1;
+    }
+    String::from_utf16_lossy(std::slice::from_raw_parts(p, n))
+}
+
+/// The error hook of the natives: throws a NUL-terminated UTF-16 message.
+unsafe extern "C" fn throw_error_ucs2(msg: *const uchar) -> ! {
+    throw_error(&ucs2_to_string(msg));
+}
+
+/// Throws a HashLink error message: a dynamic of type `bytes` holding UTF-16 text.
+pub unsafe fn throw_error(msg: &str) -> ! {
+    let mut units: Vec<u16> = msg.encode_utf16().collect();
+    units.push(0);
+    let bytes = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), (units.len() * 2) as i32, mem::KIND_NOPTR) as *mut u16;
+    std::ptr::copy_nonoverlapping(units.as_ptr(), bytes, units.len());
+    let d = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), std::mem::size_of::<vdynamic>() as i32, mem::KIND_NOPTR) as *mut vdynamic;
+    (*d).t = hlt_bytes.get();
+    (*d).v.ptr = bytes.cast();
+    hl_throw(d);
+}
+
+extern "C" {
+    pub fn hl_throw(v: *mut vdynamic) -> !;
+}
+
+/// `hl_null_access`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_null_access() {
+    throw_error("Null access");
+}
+
+/// `hl_null_access_field`: names the field when the program knows its hash.
+#[no_mangle]
+pub unsafe extern "C" fn hl_null_access_field(hashed_name: i32) {
+    match field_name(hashed_name) {
+        Some(name) => throw_error(&format!("Null access .{name}")),
+        None => throw_error("Null access"),
+    }
+}
+
+/// The field name with this hash, searched among the program's strings.
+fn field_name(hash: i32) -> Option<String> {
+    let p = try_program()?;
+    let m = &p.module;
+    (0..m.strings.len())
+        .map(|i| m.str(hlbc::StrIdx(i as u32)))
+        .find(|s| hlbc::hash::hl_hash_str(s) == hash)
+        .map(|s| s.into_owned())
+}
+
+/// Writes to standard output through C's `stdout`, which `sys_print` also uses.
+pub fn write_stdout(bytes: &[u8]) {
+    unsafe {
+        libc::fwrite(bytes.as_ptr().cast(), 1, bytes.len(), stdout_file());
+    }
+}
+
+/// Flushes C's `stdout` and Rust's.
+pub fn flush_stdout() {
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    unsafe {
+        libc::fflush(std::ptr::null_mut());
+    }
+}
+
+extern "C" {
+    static mut stdout: *mut libc::FILE;
+}
+
+fn stdout_file() -> *mut libc::FILE {
+    unsafe { stdout }
+}
+
+/// `hl_assert`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_assert() {
+    throw_error("Assert");
+}
+
+/// `std@breakpoint`: a no-op without a debugger.
+#[no_mangle]
+pub extern "C" fn hl_breakpoint() {}
+
+/// `std@set_error_handler`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_set_error_handler(handler: *mut vclosure) {
+    let t = crate::gc::hl_get_thread();
+    (*t).trap_uncaught = (*t).trap_current;
+    (*t).exc_handler = handler;
+}

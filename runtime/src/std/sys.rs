@@ -1,0 +1,520 @@
+//! `std/sys.c` for Linux: printing, environment, time, working directory,
+//! simple file-system queries, process exit, and `hl_setup` (the host
+//! configuration block of `hl.h`, read by `sys_args`, `sys_exit`, ...).
+//!
+//! Paths and environment strings are UTF-8 C strings on Linux
+//! (`sys_utf8_path` is true; the Haxe side converts), except `sys_string`
+//! which is UTF-16. Output goes through C's `stdout` stream and is flushed
+//! after every `sys_print` (libhl's default `PR_AUTO_FLUSH`); other runtime
+//! code should print with [`print_utf16`] / [`print_utf8`] to stay in order.
+//!
+//! Calls that may block (printing, sleeping, `system`, reading a key) run in
+//! a GC blocking section (`hl_blocking`) as in libhl.
+
+// The natives' contracts are those of hl.h; C types (time_t, ...) are cast explicitly for portability.
+#![allow(clippy::missing_safety_doc, clippy::unnecessary_cast)]
+
+use super::array::hl_alloc_array;
+use super::number::f64_to_i32;
+use super::{alloc_bytes_copy, raise_error, ucs2};
+use crate::abi::*;
+use crate::gc::hl_blocking;
+use ::std::ffi::{c_char, c_void, CStr};
+use ::std::sync::atomic::{AtomicI32, Ordering};
+
+/// `hl_setup_t` of `hl.h`: hooks and settings given by the program's entry point.
+#[repr(C)]
+pub struct hl_setup_t {
+    pub file_path: *mut c_char,
+    pub sys_args: *mut *mut c_char,
+    pub sys_nargs: i32,
+    /// `void (*)(jmp_buf, int)`.
+    pub throw_jump: Option<unsafe extern "C" fn(*mut c_void, i32)>,
+    pub resolve_symbol: Option<unsafe extern "C" fn(*mut c_void, *mut uchar, *mut i32) -> *mut uchar>,
+    pub capture_stack: Option<unsafe extern "C" fn(*mut *mut c_void, i32) -> i32>,
+    pub reload_check: Option<unsafe extern "C" fn(*mut vbyte) -> bool>,
+    pub static_call:
+        Option<unsafe extern "C" fn(*mut c_void, *mut hl_type, *mut *mut c_void, *mut vdynamic) -> *mut c_void>,
+    pub get_wrapper: Option<unsafe extern "C" fn(*mut hl_type) -> *mut c_void>,
+    pub profile_event: Option<unsafe extern "C" fn(i32, *mut vbyte, i32)>,
+    pub before_exit: Option<unsafe extern "C" fn()>,
+    pub vtune_init: Option<unsafe extern "C" fn()>,
+    pub load_plugin: Option<unsafe extern "C" fn(*mut c_char) -> bool>,
+    pub resolve_type: Option<unsafe extern "C" fn(*mut hl_type, *mut hl_type) -> *mut vdynamic>,
+    pub static_call_ref: bool,
+    pub closure_stack_capture: i32,
+    pub is_debugger_enabled: bool,
+    pub is_debugger_attached: bool,
+}
+
+/// `hl_setup`: filled in by the entry point before any HL code runs
+/// (`sys_args`/`sys_nargs`: the program arguments after the executable name).
+#[no_mangle]
+pub static mut hl_setup: hl_setup_t = hl_setup_t {
+    file_path: ::std::ptr::null_mut(),
+    sys_args: ::std::ptr::null_mut(),
+    sys_nargs: 0,
+    throw_jump: None,
+    resolve_symbol: None,
+    capture_stack: None,
+    reload_check: None,
+    static_call: None,
+    get_wrapper: None,
+    profile_event: None,
+    before_exit: None,
+    vtune_init: None,
+    load_plugin: None,
+    resolve_type: None,
+    static_call_ref: false,
+    closure_stack_capture: 0,
+    is_debugger_enabled: false,
+    is_debugger_attached: false,
+};
+
+fn setup() -> *mut hl_setup_t {
+    ::std::ptr::addr_of_mut!(hl_setup)
+}
+
+// ---------------------------------------------------------------------------
+// Printing.
+
+const PR_AUTO_FLUSH: i32 = 2;
+static PRINT_FLAGS: AtomicI32 = AtomicI32::new(PR_AUTO_FLUSH);
+
+/// Prints UTF-8 bytes on C's stdout, flushing as `sys_print` does.
+pub fn print_utf8(bytes: &[u8]) {
+    ucs2::write_stdout(bytes);
+    if PRINT_FLAGS.load(Ordering::Relaxed) & PR_AUTO_FLUSH != 0 {
+        ucs2::flush_stdout();
+    }
+}
+
+/// Prints a NUL-terminated UTF-16 string as `sys_print` does.
+pub unsafe fn print_utf16(s: *const u16) {
+    print_utf8(&ucs2::ucs2_to_utf8_bytes(s));
+}
+
+/// `sys_print`: the UTF-16 string as UTF-8 on stdout, then `fflush`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_print(msg: *mut vbyte) {
+    let bytes = ucs2::ucs2_to_utf8_bytes(msg as *const u16);
+    hl_blocking(true);
+    print_utf8(&bytes);
+    hl_blocking(false);
+}
+
+/// `sys_set_flags`: 2 = flush after each print (default), 1 = Windows UTF-8 console.
+#[no_mangle]
+pub extern "C" fn hl_sys_set_flags(flags: i32) -> i32 {
+    PRINT_FLAGS.store(flags, Ordering::Relaxed);
+    flags
+}
+
+// ---------------------------------------------------------------------------
+// Platform.
+
+#[no_mangle]
+pub extern "C" fn hl_sys_utf8_path() -> bool {
+    true
+}
+
+static LINUX: [u16; 6] = [b'L' as u16, b'i' as u16, b'n' as u16, b'u' as u16, b'x' as u16, 0];
+
+/// `sys_string`: `"Linux"` (UTF-16).
+#[no_mangle]
+pub extern "C" fn hl_sys_string() -> *mut vbyte {
+    LINUX.as_ptr() as *mut vbyte
+}
+
+/// `sys_locale`: `$LANG` (UTF-8) or null.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_locale() -> *mut vbyte {
+    libc::getenv(c"LANG".as_ptr()) as *mut vbyte
+}
+
+#[no_mangle]
+pub extern "C" fn hl_sys_is64() -> bool {
+    cfg!(target_pointer_width = "64")
+}
+
+#[no_mangle]
+pub extern "C" fn hl_sys_init() {}
+
+#[no_mangle]
+pub extern "C" fn hl_sys_getpid() -> i32 {
+    unsafe { libc::getpid() }
+}
+
+/// `sys_exit`: runs `hl_setup.before_exit`, then C's `exit` (flushing stdio).
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_exit(code: i32) {
+    if let Some(f) = (*setup()).before_exit {
+        f();
+    }
+    libc::exit(code);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_profile_event(code: i32, data: *mut vbyte, len: i32) {
+    if let Some(f) = (*setup()).profile_event {
+        f(code, data, len);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_vtune_init() {
+    if let Some(f) = (*setup()).vtune_init {
+        f();
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_load_plugin(file: *mut vbyte) -> bool {
+    // The path arrives as UTF-16 and is converted to UTF-8 as on every UTF-8-path platform.
+    let f = super::string::hl_to_utf8(file as *const uchar);
+    match (*setup()).load_plugin {
+        Some(l) => l(f),
+        None => false,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_resolve_type(t: *mut hl_type, gt: *mut hl_type) -> *mut vdynamic {
+    match (*setup()).resolve_type {
+        Some(f) => f(t, gt),
+        None => ::std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_hl_file() -> *mut vbyte {
+    (*setup()).file_path as *mut vbyte
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_check_reload(alt: *mut vbyte) -> bool {
+    match (*setup()).reload_check {
+        Some(f) => f(alt),
+        None => false,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_has_debugger() -> bool {
+    (*setup()).is_debugger_attached
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_special(_key: *const c_char) -> *const c_char {
+    raise_error("Unknown sys_special key")
+}
+
+/// `sys_args`: the arguments in `hl_setup` (UTF-8 C strings, not copied).
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_args() -> *mut varray {
+    let s = setup();
+    let n = (*s).sys_nargs.max(0);
+    let a = hl_alloc_array(hlt_bytes.get(), n);
+    let out = varray::data(a) as *mut *mut c_char;
+    for i in 0..n as usize {
+        *out.add(i) = *(*s).sys_args.add(i);
+    }
+    a
+}
+
+// ---------------------------------------------------------------------------
+// Time.
+
+/// `sys_time`: seconds since the epoch, microsecond resolution.
+#[no_mangle]
+pub extern "C" fn hl_sys_time() -> f64 {
+    let mut tv = libc::timeval { tv_sec: 0, tv_usec: 0 };
+    if unsafe { libc::gettimeofday(&mut tv, ::std::ptr::null_mut()) } != 0 {
+        return 0.0;
+    }
+    tv.tv_sec as f64 + tv.tv_usec as f64 / 1000000.0
+}
+
+/// `sys_timestamp_ms`: monotonic milliseconds.
+#[no_mangle]
+pub extern "C" fn hl_sys_timestamp_ms() -> i64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    if unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) } != 0 {
+        return 0;
+    }
+    ts.tv_sec as i64 * 1000 + ts.tv_nsec as i64 / 1000000
+}
+
+/// `sys_cpu_time`: user + system CPU time of the process, in clock ticks / `CLK_TCK`.
+#[no_mangle]
+pub extern "C" fn hl_sys_cpu_time() -> f64 {
+    let mut t = libc::tms { tms_utime: 0, tms_stime: 0, tms_cutime: 0, tms_cstime: 0 };
+    unsafe { libc::times(&mut t) };
+    let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let tck = if tck > 0 { tck as f64 } else { 100.0 };
+    (t.tms_utime + t.tms_stime) as f64 / tck
+}
+
+#[no_mangle]
+pub extern "C" fn hl_sys_thread_cpu_time() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return 0.0;
+    }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// `sys_sleep`: seconds (fractional).
+#[no_mangle]
+pub extern "C" fn hl_sys_sleep(f: f64) {
+    let sec = f64_to_i32(f);
+    let nsec = f64_to_i32((f - sec as f64) * 1e9);
+    let t = libc::timespec { tv_sec: sec as libc::time_t, tv_nsec: nsec as _ };
+    hl_blocking(true);
+    unsafe { libc::nanosleep(&t, ::std::ptr::null_mut()) };
+    hl_blocking(false);
+}
+
+/// `sys_set_time_locale`: the `LC_TIME` locale of this thread.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_set_time_locale(l: *mut vbyte) -> bool {
+    let lc = libc::newlocale(libc::LC_TIME_MASK, l as *const c_char, ::std::ptr::null_mut());
+    if lc.is_null() {
+        return false;
+    }
+    let old = libc::uselocale(lc);
+    if old.is_null() {
+        libc::freelocale(lc);
+        return false;
+    }
+    // glibc's LC_GLOBAL_LOCALE is ((locale_t) -1L).
+    if old as isize != -1 {
+        libc::freelocale(old);
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Environment and working directory.
+
+unsafe fn cstr_copy(s: &[u8]) -> *mut vbyte {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s);
+    v.push(0);
+    alloc_bytes_copy(&v)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_get_env(v: *mut vbyte) -> *mut vbyte {
+    libc::getenv(v as *const c_char) as *mut vbyte
+}
+
+/// `sys_put_env`: `setenv`, or `unsetenv` when `v` is null.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_put_env(e: *mut vbyte, v: *mut vbyte) -> bool {
+    if v.is_null() {
+        return libc::unsetenv(e as *const c_char) == 0;
+    }
+    libc::setenv(e as *const c_char, v as *const c_char, 1) == 0
+}
+
+extern "C" {
+    static mut environ: *const *const c_char;
+}
+
+/// `sys_env`: `[name0, value0, name1, value1, ...]` (UTF-8 copies).
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_env() -> *mut varray {
+    let mut pairs: Vec<(&[u8], &[u8])> = Vec::new();
+    let mut e = environ;
+    while !e.is_null() && !(*e).is_null() {
+        let s = CStr::from_ptr(*e).to_bytes();
+        if let Some(p) = s.iter().position(|&b| b == b'=') {
+            pairs.push((&s[..p], &s[p + 1..]));
+        }
+        e = e.add(1);
+    }
+    let a = hl_alloc_array(hlt_bytes.get(), pairs.len() as i32 * 2);
+    let out = varray::data(a) as *mut *mut vbyte;
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        *out.add(2 * i) = cstr_copy(k);
+        *out.add(2 * i + 1) = cstr_copy(v);
+    }
+    a
+}
+
+/// `sys_get_cwd`: the working directory with a trailing `/` (null if longer than 255 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_get_cwd() -> *mut vbyte {
+    let mut buf = [0u8; 258];
+    if libc::getcwd(buf.as_mut_ptr().cast(), 256).is_null() {
+        return ::std::ptr::null_mut();
+    }
+    let mut l = buf.iter().position(|&b| b == 0).unwrap_or(0);
+    if l > 0 && buf[l - 1] != b'/' && buf[l - 1] != b'\\' {
+        buf[l] = b'/';
+        l += 1;
+    }
+    cstr_copy(&buf[..l])
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_set_cwd(dir: *mut vbyte) -> bool {
+    libc::chdir(dir as *const c_char) == 0
+}
+
+/// `sys_exe_path`: `/proc/self/exe`, else `$_`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_exe_path() -> *mut vbyte {
+    let mut buf = [0u8; libc::PATH_MAX as usize];
+    let n = libc::readlink(c"/proc/self/exe".as_ptr(), buf.as_mut_ptr().cast(), buf.len());
+    if n < 0 {
+        let p = libc::getenv(c"_".as_ptr());
+        if p.is_null() {
+            return ::std::ptr::null_mut();
+        }
+        return cstr_copy(CStr::from_ptr(p).to_bytes());
+    }
+    cstr_copy(&buf[..(n as usize).min(buf.len() - 1)])
+}
+
+#[no_mangle]
+pub extern "C" fn hl_sys_process_memory() -> f64 {
+    0.0
+}
+
+/// `sys_get_char`: one byte from stdin in raw mode, echoed if asked.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_get_char(echo: bool) -> i32 {
+    let fd = libc::STDIN_FILENO;
+    hl_blocking(true);
+    let mut old: libc::termios = ::std::mem::zeroed();
+    libc::tcgetattr(fd, &mut old);
+    let mut term = old;
+    libc::cfmakeraw(&mut term);
+    libc::tcsetattr(fd, 0, &term);
+    let c = libc::getchar();
+    libc::tcsetattr(fd, 0, &old);
+    if echo {
+        libc::putchar(c);
+    }
+    hl_blocking(false);
+    c
+}
+
+// ---------------------------------------------------------------------------
+// Processes and files (simple queries).
+
+/// `sys_command`: `system(cmd)`, giving `exit status | signal << 8`.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_command(cmd: *mut vbyte) -> i32 {
+    hl_blocking(true);
+    let status = libc::system(cmd as *const c_char);
+    hl_blocking(false);
+    libc::WEXITSTATUS(status) | (libc::WTERMSIG(status) << 8)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_exists(path: *mut vbyte) -> bool {
+    let mut st: libc::stat = ::std::mem::zeroed();
+    libc::stat(path as *const c_char, &mut st) == 0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_delete(path: *mut vbyte) -> bool {
+    libc::unlink(path as *const c_char) == 0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_rename(path: *mut vbyte, newname: *mut vbyte) -> bool {
+    libc::rename(path as *const c_char, newname as *const c_char) == 0
+}
+
+/// `sys_stat`: `[gid, uid, atime, mtime, ctime, size, dev, ino, nlink, rdev, mode, 0]`
+/// (each truncated to 32 bits), or null.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_stat(path: *mut vbyte) -> *mut varray {
+    let mut s: libc::stat = ::std::mem::zeroed();
+    if libc::stat(path as *const c_char, &mut s) != 0 {
+        return ::std::ptr::null_mut();
+    }
+    let a = hl_alloc_array(hlt_i32.get(), 12);
+    let out = varray::data(a) as *mut i32;
+    let vals = [
+        s.st_gid as i32,
+        s.st_uid as i32,
+        s.st_atime as i32,
+        s.st_mtime as i32,
+        s.st_ctime as i32,
+        s.st_size as i32,
+        s.st_dev as i32,
+        s.st_ino as i32,
+        s.st_nlink as i32,
+        s.st_rdev as i32,
+        s.st_mode as i32,
+    ];
+    for (i, v) in vals.iter().enumerate() {
+        *out.add(i) = *v;
+    }
+    a
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_is_dir(path: *mut vbyte) -> bool {
+    let mut s: libc::stat = ::std::mem::zeroed();
+    if libc::stat(path as *const c_char, &mut s) != 0 {
+        return false;
+    }
+    (s.st_mode & libc::S_IFDIR) != 0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_create_dir(path: *mut vbyte, mode: i32) -> bool {
+    libc::mkdir(path as *const c_char, mode as libc::mode_t) == 0
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_remove_dir(path: *mut vbyte) -> bool {
+    libc::rmdir(path as *const c_char) == 0
+}
+
+/// `sys_read_dir`: entry names in `readdir` order without `.` and `..`, or null.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_read_dir(path: *mut vbyte) -> *mut varray {
+    let d = libc::opendir(path as *const c_char);
+    if d.is_null() {
+        return ::std::ptr::null_mut();
+    }
+    // Names stay in Rust memory until the array exists: GC copies held only in
+    // a Rust Vec would be invisible to the collector.
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    loop {
+        let e = libc::readdir(d);
+        if e.is_null() {
+            break;
+        }
+        let name = CStr::from_ptr((*e).d_name.as_ptr()).to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        names.push(name.to_vec());
+    }
+    libc::closedir(d);
+    // libhl grows the array by doubling from 16 and then shrinks `size`; only `size` is observable.
+    let a = hl_alloc_array(hlt_bytes.get(), names.len() as i32);
+    let out = varray::data(a) as *mut *mut vbyte;
+    for (i, n) in names.iter().enumerate() {
+        *out.add(i) = cstr_copy(n);
+    }
+    a
+}
+
+/// `sys_full_path`: `realpath`, or null.
+#[no_mangle]
+pub unsafe extern "C" fn hl_sys_full_path(path: *mut vbyte) -> *mut vbyte {
+    let mut buf = [0 as c_char; libc::PATH_MAX as usize];
+    if libc::realpath(path as *const c_char, buf.as_mut_ptr()).is_null() {
+        return ::std::ptr::null_mut();
+    }
+    cstr_copy(CStr::from_ptr(buf.as_ptr()).to_bytes())
+}

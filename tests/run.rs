@@ -1,0 +1,81 @@
+//! End to end: every golden program is built with `hlc build`, run, and its
+//! stdout, stderr and exit code compared with the reference VM's.
+//!
+//! Programs the compiler cannot run correctly yet are listed, each with the
+//! reason, in `golden/pending.txt`; a pending program that starts passing
+//! fails this test until it is removed from the list, so the list only shrinks.
+
+use hlc_tests::{golden_dir, golden_programs};
+use std::path::Path;
+use std::process::Command;
+
+fn pending() -> Vec<String> {
+    let text = std::fs::read_to_string(golden_dir().join("pending.txt")).unwrap_or_default();
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
+/// Builds and runs one program; `Err` describes the first difference.
+fn check(dir: &Path, work: &Path) -> Result<(), String> {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let exe = work.join(&name);
+    let build = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
+        .arg("build")
+        .arg(dir.join("main.hl"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !build.status.success() {
+        return Err(format!("hlc build failed:\n{}", String::from_utf8_lossy(&build.stderr)));
+    }
+    let run = Command::new(&exe).current_dir(dir).output().map_err(|e| e.to_string())?;
+    let expected_code: i32 = std::fs::read_to_string(dir.join("expected.exit")).unwrap().trim().parse().unwrap();
+    let expected_out = std::fs::read(dir.join("expected.stdout")).unwrap();
+    let expected_err = std::fs::read(dir.join("expected.stderr")).unwrap();
+    if run.status.code() != Some(expected_code) {
+        return Err(format!(
+            "exit status {:?}, expected {expected_code}\nstderr: {}",
+            run.status,
+            String::from_utf8_lossy(&run.stderr)
+        ));
+    }
+    for (what, got, want) in [("stdout", &run.stdout, &expected_out), ("stderr", &run.stderr, &expected_err)] {
+        if got != want {
+            let (g, w) = (String::from_utf8_lossy(got), String::from_utf8_lossy(want));
+            let line = g.lines().zip(w.lines()).position(|(a, b)| a != b).unwrap_or(g.lines().count().min(w.lines().count()));
+            return Err(format!(
+                "{what} differs at line {}:\n  got:  {:?}\n  want: {:?}",
+                line + 1,
+                g.lines().nth(line).unwrap_or("<end>"),
+                w.lines().nth(line).unwrap_or("<end>")
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn golden_programs_match_the_reference_vm() {
+    let work = std::env::temp_dir().join(format!("hlc-run-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let pending = pending();
+    let (mut failures, mut passed, mut still_pending) = (Vec::new(), 0, 0);
+    for dir in golden_programs() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let result = check(&dir, &work);
+        match (result, pending.contains(&name)) {
+            (Ok(()), false) => passed += 1,
+            (Ok(()), true) => failures.push(format!("{name}: passes now; remove it from golden/pending.txt")),
+            (Err(e), false) => failures.push(format!("{name}: {e}")),
+            (Err(_), true) => still_pending += 1,
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    println!("golden: {passed} passed, {} failed, {still_pending} pending", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(passed > 0, "no golden program passed");
+}
