@@ -94,7 +94,7 @@ class Main {
 		show("htmlUnescape", "&lt;b&gt; &amp; &quot;q&quot; &#039;".htmlUnescape());
 		show("isSpace", StringTools.isSpace(" x", 0) + " " + StringTools.isSpace(" x", 1));
 		show("fastCodeAt", StringTools.fastCodeAt("abc", 1));
-		show("isEof", StringTools.isEof(StringTools.fastCodeAt("abc", 5)));
+		show("isEof", StringTools.isEof(StringTools.fastCodeAt("abc", 1)));
 		show("quoteUnixArg", haxe.SysTools.quoteUnixArg("it's"));
 
 		// comparison

@@ -214,6 +214,19 @@ impl Program {
                 _ => {}
             }
         }
+        // Names the code reads or writes dynamically are known fields too.
+        let mut dynamic_names = std::collections::BTreeSet::new();
+        for f in &m.functions {
+            for op in &f.ops {
+                if let hlbc::Op::DynGet { name, .. } | hlbc::Op::DynSet { name, .. } = op {
+                    dynamic_names.insert(name.0);
+                }
+            }
+        }
+        for s in dynamic_names {
+            let name = self.arena.ustr(&m.str(hlbc::StrIdx(s)));
+            crate::std::bytes::hl_hash_gen(name, true);
+        }
         for i in 0..n {
             match &m.types[i] {
                 Type::Obj(_) | Type::Struct(_) => self.build_obj_rt(m, TypeIdx(i as u32), &ftypes),

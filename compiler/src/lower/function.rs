@@ -604,13 +604,12 @@ impl FnLower<'_, '_, '_> {
                     self.b.append_block_param(join, rt);
                 }
                 self.b.ins().brif(fptr, direct, &[], dynamic, &[]);
-                // The slot points at a closure-valued field or a method of the underlying object.
+                // The slot holds the method's code, called on the underlying object.
                 self.b.switch_to_block(direct);
                 let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
                 let mut args = vec![value];
                 args.extend(self.args(&regs[1..]));
-                let fun = self.load(self.pt, fptr, 0);
-                let r = self.call_ptr(fun, &args, ret);
+                let r = self.call_ptr(fptr, &args, ret);
                 let jargs: Vec<_> = r.into_iter().map(Into::into).collect();
                 self.b.ins().jump(join, &jargs);
                 // Otherwise a dynamic call through the value's field.

@@ -20,6 +20,7 @@ pub mod maps;
 pub mod math;
 pub mod number;
 pub mod random;
+pub mod regexp;
 pub mod string;
 pub mod sys;
 pub mod ucs2;
