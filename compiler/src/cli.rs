@@ -40,6 +40,12 @@ enum Command {
         /// Print what each step does and how long it takes.
         #[arg(short, long)]
         verbose: bool,
+        /// Link a native library (static archive or object) whose symbols follow HL/C's naming (repeatable).
+        #[arg(long = "lib", value_name = "PATH")]
+        libs: Vec<PathBuf>,
+        /// Build even if some natives are missing: each throws an exception naming itself when called.
+        #[arg(long)]
+        allow_missing_natives: bool,
     },
     /// Print a .hl file in the layout of `haxe -D dump` (dump/hlcode.txt).
     Dump {
@@ -76,7 +82,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Build { input, output, opt, target, emit, keep_obj, verbose } => {
+        Command::Build { input, output, opt, target, emit, keep_obj, verbose, libs, allow_missing_natives } => {
             let output = output.unwrap_or_else(|| input.with_extension(""));
             if output == input {
                 return Err(miette::miette!("the output `{}` would overwrite the input", output.display()));
@@ -93,6 +99,8 @@ fn run(cli: Cli) -> Result<()> {
                 emit_obj: emit.is_some(),
                 keep_obj,
                 verbose,
+                libs,
+                allow_missing_natives,
             };
             crate::backend::aot::build(&opts)?;
         }

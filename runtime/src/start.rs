@@ -167,6 +167,14 @@ fn stdout_file() -> *mut libc::FILE {
     unsafe { stdout }
 }
 
+/// Called by the stubs hlc generates for natives no library provided
+/// (`hlc build --allow-missing-natives`): throws an error naming the native.
+#[no_mangle]
+pub unsafe extern "C" fn hlc_missing_native(name: *const c_char) {
+    let name = CStr::from_ptr(name).to_string_lossy();
+    throw_error(&format!("Missing native function {name} (not provided by the hlc runtime or a --lib library)"));
+}
+
 /// `hl_assert`.
 #[no_mangle]
 pub unsafe extern "C" fn hl_assert() {

@@ -3,6 +3,7 @@
 //! executable using the system C compiler as linker.
 
 use super::isa::{self, OptLevel};
+use super::natives;
 use crate::lower::Lowerer;
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
@@ -20,6 +21,10 @@ pub struct BuildOptions {
     /// Keep the intermediate object file next to the output.
     pub keep_obj: bool,
     pub verbose: bool,
+    /// Extra native libraries (static archives or objects) to link.
+    pub libs: Vec<PathBuf>,
+    /// Replace natives no library defines with stubs that throw when called.
+    pub allow_missing_natives: bool,
 }
 
 /// The runtime library could not be found.
@@ -33,15 +38,30 @@ pub struct RuntimeMissing {
     pub searched: String,
 }
 
-/// Compiles `bytecode` (an `.hl` file's contents) into an object file.
-pub fn compile_object(bytecode: &[u8], opt: OptLevel, target: Option<&str>) -> Result<Vec<u8>> {
+/// Natives the program calls that no library defines.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{} native function(s) are not provided by the runtime or the given libraries:\n{}", .0.len(), .0.join("\n"))]
+#[diagnostic(
+    code(hlc::missing_natives),
+    help("link the library that implements them with `--lib path/to/lib.a`, or build with `--allow-missing-natives` to make each throw an exception when called")
+)]
+pub struct MissingNatives(pub Vec<String>);
+
+/// Compiles `bytecode` (an `.hl` file's contents) into an object file;
+/// `stub_natives` are natives to replace by throwing stubs.
+pub fn compile_object(
+    bytecode: &[u8],
+    opt: OptLevel,
+    target: Option<&str>,
+    stub_natives: &std::collections::HashSet<usize>,
+) -> Result<Vec<u8>> {
     let module = hlbc::read_module(bytecode).map_err(miette::Report::new)?;
     let (isa, info, _) = isa::build(target, opt, true)?;
     let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
     let mut obj = ObjectModule::new(builder);
     {
-        let mut lw = Lowerer::new(&mut obj, &module, info)?;
+        let mut lw = Lowerer::new(&mut obj, &module, info, stub_natives)?;
         lw.lower_functions()?;
         lw.define_program(bytecode)?;
     }
@@ -77,10 +97,10 @@ fn linker() -> String {
 }
 
 /// Links `object` with the runtime into `output`.
-pub fn link(object: &Path, runtime: &Path, output: &Path, verbose: bool) -> Result<()> {
+pub fn link(object: &Path, runtime: &Path, libs: &[PathBuf], output: &Path, verbose: bool) -> Result<()> {
     let cc = linker();
     let mut cmd = Command::new(&cc);
-    cmd.arg("-o").arg(output).arg(object).arg(runtime);
+    cmd.arg("-o").arg(output).arg(object).args(libs).arg(runtime);
     // What Rust's standard library needs from the system (see `--print native-static-libs`).
     cmd.args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
     if verbose {
@@ -109,7 +129,27 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let data = std::fs::read(&opts.input)
         .map_err(|source| crate::driver::InputError { path: opts.input.display().to_string(), source })?;
     let start = std::time::Instant::now();
-    let object = compile_object(&data, opts.opt, opts.target.as_deref())
+    let module = hlbc::read_module(&data)
+        .map_err(miette::Report::new)
+        .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?;
+    // Natives come from the runtime and the user's libraries; check before compiling.
+    let runtime = if opts.emit_obj { None } else { Some(find_runtime()?) };
+    let mut stubs = std::collections::HashSet::new();
+    if let Some(rt) = &runtime {
+        let mut available = natives::defined_symbols(rt)?;
+        for lib in &opts.libs {
+            available.extend(natives::defined_symbols(lib)?);
+        }
+        let missing = natives::missing(&module, &available);
+        if !missing.is_empty() && !opts.allow_missing_natives {
+            return Err(MissingNatives(missing.into_iter().map(|m| format!("  {}", m.description)).collect()).into());
+        }
+        if opts.verbose && !missing.is_empty() {
+            eprintln!("hlc: {} missing native(s) will throw when called", missing.len());
+        }
+        stubs = missing.into_iter().map(|m| m.index).collect();
+    }
+    let object = compile_object(&data, opts.opt, opts.target.as_deref(), &stubs)
         .wrap_err_with(|| format!("while compiling `{}`", opts.input.display()))?;
     if opts.verbose {
         eprintln!("hlc: code generation took {:.2}s ({} bytes of object code)", start.elapsed().as_secs_f64(), object.len());
@@ -117,13 +157,13 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     if opts.emit_obj {
         return crate::driver::write_atomically(&opts.output, &object);
     }
-    let runtime = find_runtime()?;
+    let runtime = runtime.expect("found above");
     let dir = opts.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let stem = opts.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let obj_path = if opts.keep_obj { dir.join(format!("{stem}.o")) } else { dir.join(format!(".{stem}.hlc-{}.o", std::process::id())) };
     let tmp_exe = dir.join(format!(".{stem}.hlc-{}.tmp", std::process::id()));
     std::fs::write(&obj_path, &object).into_diagnostic().wrap_err_with(|| format!("cannot write `{}`", obj_path.display()))?;
-    let linked = link(&obj_path, &runtime, &tmp_exe, opts.verbose);
+    let linked = link(&obj_path, &runtime, &opts.libs, &tmp_exe, opts.verbose);
     if !opts.keep_obj {
         let _ = std::fs::remove_file(&obj_path);
     }

@@ -69,6 +69,8 @@ pub struct Lowerer<'a> {
     globals_data: DataId,
     /// Per compiled function: (findex, code size, sorted (code offset, op index)).
     debug: Vec<(u32, u32, Vec<(u32, u32)>)>,
+    /// Natives no linked library defines, replaced by throwing stubs: (stub, native).
+    stubs: Vec<(FuncId, usize)>,
 }
 
 /// The C symbol of native `lib@name`, as HL/C names it.
@@ -78,7 +80,14 @@ pub fn native_symbol(lib: &str, name: &str) -> String {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(module: &'a mut dyn ClModule, m: &'a Module, target: TargetInfo) -> miette::Result<Lowerer<'a>> {
+    /// `stub_natives` lists natives (positions in `Module::natives`) to replace
+    /// by stubs that throw "Missing native function lib@name" when called.
+    pub fn new(
+        module: &'a mut dyn ClModule,
+        m: &'a Module,
+        target: TargetInfo,
+        stub_natives: &std::collections::HashSet<usize>,
+    ) -> miette::Result<Lowerer<'a>> {
         let layouts = Layouts::compute(m, target.layout)?;
         let ptr = ClType::int(target.layout.ptr as u16 * 8).expect("pointer type");
         let fun_table = m.fun_table();
@@ -104,12 +113,13 @@ impl<'a> Lowerer<'a> {
             types_data,
             globals_data,
             debug: Vec::new(),
+            stubs: Vec::new(),
         };
-        lw.declare_functions()?;
+        lw.declare_functions(stub_natives)?;
         Ok(lw)
     }
 
-    fn declare_functions(&mut self) -> miette::Result<()> {
+    fn declare_functions(&mut self, stub_natives: &std::collections::HashSet<usize>) -> miette::Result<()> {
         let total = self.fun_table.len();
         let mut callees = Vec::with_capacity(total);
         for findex in 0..total {
@@ -121,6 +131,16 @@ impl<'a> Lowerer<'a> {
                         .module
                         .declare_function(&format!("hlc_f{findex}"), Linkage::Local, &sig)
                         .map_err(|e| miette::miette!("{e}"))?;
+                    Callee::Compiled(id)
+                }
+                Some(FunRef::Native(i)) if stub_natives.contains(&i) => {
+                    let n = &self.m.natives[i];
+                    let sig = types::fun_signature(self.m, n.ty, self.ptr, self.target.call_conv);
+                    let id = self
+                        .module
+                        .declare_function(&format!("hlc_missing{findex}"), Linkage::Local, &sig)
+                        .map_err(|e| miette::miette!("{e}"))?;
+                    self.stubs.push((id, i));
                     Callee::Compiled(id)
                 }
                 Some(FunRef::Native(i)) => {
@@ -264,10 +284,48 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// Bodies of the stubs that stand for missing natives.
+    fn define_native_stubs(&mut self) -> miette::Result<()> {
+        use cranelift_codegen::ir::{AbiParam, InstBuilder, TrapCode};
+        let err = |e: cranelift_module::ModuleError| miette::miette!("{e}");
+        let mut sig = cranelift_codegen::ir::Signature::new(self.target.call_conv);
+        sig.params.push(AbiParam::new(self.ptr));
+        let report = self.module.declare_function("hlc_missing_native", Linkage::Import, &sig).map_err(err)?;
+        for (id, ni) in std::mem::take(&mut self.stubs) {
+            let n = &self.m.natives[ni];
+            let mut text = format!("{}@{}", self.m.str(n.lib), self.m.str(n.name)).into_bytes();
+            text.push(0);
+            let name = self.define_rodata(&format!("hlc_missing_name{ni}"), text, 1)?;
+            let mut ctx = self.module.make_context();
+            ctx.func = Function::with_name_signature(
+                UserFuncName::user(2, ni as u32),
+                types::fun_signature(self.m, n.ty, self.ptr, self.target.call_conv),
+            );
+            let mut fb = FunctionBuilderContext::new();
+            {
+                let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, &mut fb);
+                let block = b.create_block();
+                b.append_block_params_for_function_params(block);
+                b.switch_to_block(block);
+                b.seal_block(block);
+                let gv = self.module.declare_data_in_func(name, b.func);
+                let p = b.ins().symbol_value(self.ptr, gv);
+                let f = self.module.declare_func_in_func(report, b.func);
+                b.func.dfg.ext_funcs[f].colocated = true;
+                b.ins().call(f, &[p]);
+                b.ins().trap(TrapCode::unwrap_user(2));
+                b.finalize(self.module.target_config());
+            }
+            self.module.define_function(id, &mut ctx).map_err(err)?;
+        }
+        Ok(())
+    }
+
     /// Defines the shared data (types, globals, function table, bytecode,
     /// program descriptor) and the C `main` that hands it to the runtime.
     pub fn define_program(&mut self, bytecode: &[u8]) -> miette::Result<()> {
         let err = |e: cranelift_module::ModuleError| miette::miette!("{e}");
+        self.define_native_stubs()?;
         let ptr = self.target.layout.ptr as usize;
 
         let mut d = DataDescription::new();
