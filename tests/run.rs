@@ -58,8 +58,20 @@ fn check(dir: &Path, work: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// `hlc build` links with `libhlrt.a`, which `cargo test` does not build
+/// (it builds the runtime's rlib only): build it like `cargo build` would.
+fn ensure_runtime_library() {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "hlrt"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "building the runtime library failed");
+}
+
 #[test]
 fn golden_programs_match_the_reference_vm() {
+    ensure_runtime_library();
     let work = std::env::temp_dir().join(format!("hlc-run-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
     let pending = pending();

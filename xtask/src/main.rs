@@ -40,6 +40,10 @@ fn run_status(cmd: &mut Command) -> Result<bool> {
 }
 
 fn test(rest: &[String]) -> Result<bool> {
+    // The executables the tests build link with libhlrt.a, which `cargo test` alone does not produce.
+    if !run_status(Command::new(env!("CARGO")).args(["build", "--workspace"]).current_dir(root()))? {
+        return Ok(false);
+    }
     let ok = run_status(Command::new(env!("CARGO")).args(["test", "--workspace"]).current_dir(root()))?;
     if !ok {
         return Ok(false);
