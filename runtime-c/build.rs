@@ -4,6 +4,7 @@ fn main() {
     println!("cargo:rerun-if-changed=include");
     cc::Build::new()
         .file("src/exceptions.c")
+        .file("src/signals.c")
         .include("include")
         .flag("-fno-omit-frame-pointer")
         .warnings(true)

@@ -107,11 +107,15 @@ impl DebugTable {
 /// found by walking the frame-pointer chain from the caller.
 #[inline(never)]
 pub unsafe fn capture(out: &mut [*mut c_void]) -> usize {
+    capture_from(frame_pointer(), out)
+}
+
+/// Like [`capture`], starting from the frame whose frame pointer is `fp`.
+pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     let Some(p) = crate::start::try_program() else { return 0 };
     let Some(table) = p.debug.as_ref() else { return 0 };
     let t = crate::gc::hl_get_thread();
     let top = if t.is_null() { usize::MAX } else { (*t).stack_top as usize };
-    let mut fp = frame_pointer();
     let mut n = 0;
     let mut steps = 0;
     while fp != 0 && fp % 8 == 0 && fp < top && n < out.len() && steps < 100_000 {
@@ -148,6 +152,24 @@ pub unsafe extern "C" fn hlc_capture_stack(out: *mut *mut c_void, max: i32) -> i
     }
     let slice = std::slice::from_raw_parts_mut(out, max as usize);
     capture(slice) as i32
+}
+
+/// `hl_dump_stack`-style report of the stack from frame pointer `fp` (used by
+/// the crash handler): one resolved frame per line on stdout.
+#[no_mangle]
+pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
+    let Some(p) = crate::start::try_program() else { return };
+    let Some(table) = p.debug.as_ref() else { return };
+    let mut frames = [std::ptr::null_mut(); 256];
+    let n = capture_from(fp as usize, &mut frames);
+    let mut out = String::new();
+    for &a in &frames[..n] {
+        if let Some(f) = table.resolve(p, a as usize) {
+            out.push_str(&f);
+            out.push('\n');
+        }
+    }
+    crate::start::write_stdout(out.as_bytes());
 }
 
 /// The symbolic frames of the current thread's last exception.

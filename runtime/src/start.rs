@@ -61,6 +61,7 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
     };
     PROGRAM.store(program, Ordering::Release);
     (*program).init_globals();
+    install_signal_handlers();
 
     let mut exc: *mut c_void = std::ptr::null_mut();
     let ok = hlrt_c::hlc_run_protected((*desc).entry, &mut exc);
@@ -72,6 +73,16 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
     };
     flush_stdout();
     code
+}
+
+/// The value thrown on stack overflow, made in advance (a full stack cannot allocate).
+static mut STACK_OVERFLOW: *mut vdynamic = std::ptr::null_mut();
+
+unsafe fn install_signal_handlers() {
+    let slot = std::ptr::addr_of_mut!(STACK_OVERFLOW);
+    *slot = error_value("Stack overflow");
+    crate::gc::hl_add_root(slot.cast());
+    hlrt_c::hlc_signals_init((*slot).cast());
 }
 
 /// `hl_print_uncaught_exception`: on stdout, as HashLink prints it.
@@ -104,6 +115,11 @@ unsafe extern "C" fn throw_error_ucs2(msg: *const uchar) -> ! {
 
 /// Throws a HashLink error message: a dynamic of type `bytes` holding UTF-16 text.
 pub unsafe fn throw_error(msg: &str) -> ! {
+    hl_throw(error_value(msg));
+}
+
+/// The value HashLink errors throw: a dynamic of type `bytes` holding UTF-16 text.
+unsafe fn error_value(msg: &str) -> *mut vdynamic {
     let mut units: Vec<u16> = msg.encode_utf16().collect();
     units.push(0);
     let bytes = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), (units.len() * 2) as i32, mem::KIND_NOPTR) as *mut u16;
@@ -111,7 +127,7 @@ pub unsafe fn throw_error(msg: &str) -> ! {
     let d = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), std::mem::size_of::<vdynamic>() as i32, mem::KIND_NOPTR) as *mut vdynamic;
     (*d).t = hlt_bytes.get();
     (*d).v.ptr = bytes.cast();
-    hl_throw(d);
+    d
 }
 
 extern "C" {

@@ -37,6 +37,9 @@ pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTar
     })?;
     set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
     set(&mut flags, "preserve_frame_pointers", "true")?;
+    // Probe large frames page by page, so deep recursion always hits the guard page.
+    set(&mut flags, "enable_probestack", "true")?;
+    set(&mut flags, "probestack_strategy", "inline")?;
     set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
     let isa = cranelift_codegen::isa::lookup(triple.clone())
         .map_err(|e| miette!("no code generator for `{triple}`: {e}"))?
