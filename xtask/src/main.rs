@@ -6,7 +6,11 @@
 //!   `--regen` first recompiles each `Main.hx` with `haxe` (writing `main.hl`
 //!   and `hlcode.txt`) and, when a reference `hl` is found, rewrites the
 //!   expected output files from it.
-//! - `test`: `cargo test` for the workspace, then `golden`.
+//! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`.
+//! - `bench [NAME...]`: builds the programs under `bench/` with a release
+//!   `hlc`, runs each against the reference `hl` (and against HL/C builds
+//!   found in `$HLC_BENCH_HLC_DIR/<name>`, if given) side by side, and prints
+//!   the best wall time and peak RSS of each with the ratios.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -21,7 +25,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("golden") => golden(&args[1..]),
         Some("test") => test(&args[1..]),
-        _ => Err("usage: cargo xtask golden [--regen] [--release] [NAME...] | cargo xtask test".into()),
+        Some("bench") => bench(&args[1..]),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [NAME...] | cargo xtask test | cargo xtask bench [NAME...]".into()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -253,4 +258,121 @@ fn golden(args: &[String]) -> Result<bool> {
     }
     println!("golden: {passed} passed, {failed} failed");
     Ok(failed == 0)
+}
+
+/// One timed run: wall time and the child's peak resident set size.
+struct Measure {
+    seconds: f64,
+    max_rss_kb: i64,
+    stdout: Vec<u8>,
+}
+
+/// Runs `cmd` to completion, measuring wall time and (via `wait4`) peak RSS.
+fn measure(cmd: &mut Command) -> Result<Measure> {
+    let start = std::time::Instant::now();
+    let child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut out = child.stdout.expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).ok();
+        v
+    });
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = start.elapsed().as_secs_f64();
+    if r != pid {
+        return Err(format!("wait4 failed for {cmd:?}"));
+    }
+    let stdout = reader.join().unwrap_or_default();
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        return Err(format!("{cmd:?} failed (status {status})"));
+    }
+    Ok(Measure { seconds, max_rss_kb: usage.ru_maxrss, stdout })
+}
+
+/// Best of `runs` runs (least time; the peak RSS is the largest seen).
+fn best_of(runs: usize, mut make: impl FnMut() -> Command) -> Result<Measure> {
+    let mut best: Option<Measure> = None;
+    let mut rss = 0;
+    for _ in 0..runs {
+        let m = measure(&mut make())?;
+        rss = rss.max(m.max_rss_kb);
+        if best.as_ref().is_none_or(|b| m.seconds < b.seconds) {
+            best = Some(m);
+        }
+    }
+    let mut b = best.expect("at least one run");
+    b.max_rss_kb = rss;
+    Ok(b)
+}
+
+fn bench(args: &[String]) -> Result<bool> {
+    let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
+    let runs = 3;
+    if !run_status(Command::new(env!("CARGO")).args(["build", "--quiet", "--release", "-p", "hlc", "-p", "hlrt"]).current_dir(root()))? {
+        return Err("building hlc failed".into());
+    }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let hlc = target_dir.join("release").join("hlc");
+    let work = target_dir.join("bench");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let hl = reference_hl();
+    let hlc_c_dir = std::env::var_os("HLC_BENCH_HLC_DIR").map(PathBuf::from);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("bench"))
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("main.hl").is_file())
+        .filter(|p| names.is_empty() || names.iter().any(|n| p.file_name().is_some_and(|f| f == n.as_str())))
+        .collect();
+    dirs.sort();
+    println!("{:<20} {:>9} {:>9} {:>7} {:>9} {:>7} {:>10} {:>10}", "benchmark", "hlc s", "hl s", "hl/hlc", "HL/C s", "C/hlc", "hlc RSS", "hl RSS");
+    let mut ok = true;
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let exe = work.join(&name);
+        let t = std::time::Instant::now();
+        let built = run_captured(Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe), Duration::from_secs(600))?;
+        if built.code != 0 {
+            println!("{name}: hlc build failed:\n{}", String::from_utf8_lossy(&built.stderr));
+            ok = false;
+            continue;
+        }
+        let build_s = t.elapsed().as_secs_f64();
+        let ours = best_of(runs, || Command::new(&exe))?;
+        let reference = match &hl {
+            Some(hl) => Some(best_of(runs, || {
+                let mut c = Command::new(hl);
+                c.arg(dir.join("main.hl"));
+                c
+            })?),
+            None => None,
+        };
+        let hlc_c = match hlc_c_dir.as_ref().map(|d| d.join(&name)).filter(|p| p.is_file()) {
+            Some(p) => Some(best_of(runs, || Command::new(&p))?),
+            None => None,
+        };
+        if let Some(r) = &reference {
+            if r.stdout != ours.stdout {
+                println!("{name}: output differs from hl's");
+                ok = false;
+            }
+        }
+        let fmt = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.3}", m.seconds));
+        let ratio = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.2}", m.seconds / ours.seconds));
+        println!(
+            "{:<20} {:>9.3} {:>9} {:>7} {:>9} {:>7} {:>8}MB {:>8}",
+            name,
+            ours.seconds,
+            fmt(&reference),
+            ratio(&reference),
+            fmt(&hlc_c),
+            ratio(&hlc_c),
+            ours.max_rss_kb / 1024,
+            reference.as_ref().map_or("-".to_string(), |r| format!("{}MB", r.max_rss_kb / 1024)),
+        );
+        println!("{:<20} (built in {:.2}s)", "", build_s);
+    }
+    Ok(ok)
 }
