@@ -12,6 +12,7 @@
 
 pub mod abi;
 pub mod gc;
+pub mod libs;
 pub mod module;
 pub mod stack;
 pub mod start;

@@ -25,6 +25,8 @@ pub struct DebugTable {
     pub lo: usize,
     pub hi: usize,
     names: FunctionNames,
+    /// Resolved frames by return address: exceptions resolve the same ones over and over.
+    resolved: std::sync::Mutex<std::collections::HashMap<usize, Option<std::sync::Arc<str>>>>,
 }
 
 impl DebugTable {
@@ -52,7 +54,7 @@ impl DebugTable {
         fns.sort_by_key(|f| f.start);
         let lo = fns.first().map_or(0, |f| f.start);
         let hi = fns.last().map_or(0, |f| f.start + f.size);
-        DebugTable { fns, lo, hi, names: FunctionNames::new(m) }
+        DebugTable { fns, lo, hi, names: FunctionNames::new(m), resolved: Default::default() }
     }
 
     fn find(&self, addr: usize) -> Option<&FnDebug> {
@@ -70,7 +72,20 @@ impl DebugTable {
     }
 
     /// `Class.method(File.hx:line)` for a return address, as HashLink prints it.
-    pub fn resolve(&self, p: &Program, ret_addr: usize) -> Option<String> {
+    pub fn resolve(&self, p: &Program, ret_addr: usize) -> Option<std::sync::Arc<str>> {
+        if let Ok(cache) = self.resolved.lock() {
+            if let Some(hit) = cache.get(&ret_addr) {
+                return hit.clone();
+            }
+        }
+        let text: Option<std::sync::Arc<str>> = self.resolve_uncached(p, ret_addr).map(Into::into);
+        if let Ok(mut cache) = self.resolved.lock() {
+            cache.insert(ret_addr, text.clone());
+        }
+        text
+    }
+
+    fn resolve_uncached(&self, p: &Program, ret_addr: usize) -> Option<String> {
         let f = self.find(ret_addr)?;
         let m = &p.module;
         // The call that returns here is the op covering the byte before the return address.
@@ -173,7 +188,7 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
 }
 
 /// The symbolic frames of the current thread's last exception.
-pub fn exception_frames() -> Vec<String> {
+pub fn exception_frames() -> Vec<std::sync::Arc<str>> {
     unsafe {
         let Some(p) = crate::start::try_program() else { return Vec::new() };
         let Some(table) = p.debug.as_ref() else { return Vec::new() };

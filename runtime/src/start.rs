@@ -72,7 +72,24 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
         1
     };
     flush_stdout();
+    if std::env::var_os("HLC_GC_STATS").is_some() {
+        report_gc_stats();
+    }
     code
+}
+
+/// `HLC_GC_STATS=1`: one line of collector figures on stderr at exit.
+fn report_gc_stats() {
+    let s = crate::gc::stats();
+    eprintln!(
+        "hlc-gc: collections={} allocated={} allocations={} live={} heap={} gc_ms={:.1}",
+        s.collections,
+        s.total_allocated,
+        s.allocation_count,
+        s.live_bytes,
+        s.heap_bytes,
+        s.total_collection_ns as f64 / 1e6
+    );
 }
 
 /// The value thrown on stack overflow, made in advance (a full stack cannot allocate).

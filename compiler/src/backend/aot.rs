@@ -101,8 +101,10 @@ pub fn link(object: &Path, runtime: &Path, libs: &[PathBuf], output: &Path, verb
     let cc = linker();
     let mut cmd = Command::new(&cc);
     cmd.arg("-o").arg(output).arg(object).args(libs).arg(runtime);
-    // What Rust's standard library needs from the system (see `--print native-static-libs`).
-    cmd.args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
+    // What Rust's standard library needs from the system (`--print native-static-libs`),
+    // with the unwinder linked statically (libgcc_eh) instead of libgcc_s.so:
+    // executables depend only on libc, libm, libpthread and libdl.
+    cmd.args(["-static-libgcc", "-lgcc_eh", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
     if verbose {
         eprintln!("hlc: linking: {cmd:?}");
     }

@@ -836,13 +836,15 @@ impl FnLower<'_, '_, '_> {
         let yv = self.load(vt, y, off);
         let it = self.m().ty(inner);
         let c = if is_float(it) {
+            // HashLink compares boxed floats with `comisd` and tests only ZF:
+            // an unordered pair (NaN) counts as equal.
             let cc = match cmp {
                 Cmp::Lt => FloatCC::LessThan,
                 Cmp::Gte => FloatCC::GreaterThanOrEqual,
                 Cmp::Gt => FloatCC::GreaterThan,
                 Cmp::Lte => FloatCC::LessThanOrEqual,
-                Cmp::Eq => FloatCC::Equal,
-                Cmp::NotEq => FloatCC::NotEqual,
+                Cmp::Eq => FloatCC::UnorderedOrEqual,
+                Cmp::NotEq => FloatCC::OrderedNotEqual,
                 Cmp::NotLt => FloatCC::UnorderedOrGreaterThanOrEqual,
                 Cmp::NotGte => FloatCC::UnorderedOrLessThan,
                 _ => FloatCC::Equal,
@@ -1077,6 +1079,21 @@ impl FnLower<'_, '_, '_> {
             Some(Op::SetField { obj, field, .. }) if *obj == r => Some(*field),
             _ => None,
         };
+        // A call whose third operand is the checked register names the callee's
+        // field. HashLink compares that operand as encoded: the first argument of
+        // OCall1..4, but the argument count of OCallN.
+        let callee = match f.ops.get(k) {
+            Some(Op::Call1 { fun, a0, .. } | Op::Call2 { fun, a0, .. } | Op::Call3 { fun, a0, .. } | Op::Call4 { fun, a0, .. })
+                if *a0 == r =>
+            {
+                Some(*fun)
+            }
+            Some(Op::CallN { fun, args, .. }) if args.0.len() as u32 == r.0 => Some(*fun),
+            _ => None,
+        };
+        if let Some(name) = callee.and_then(|c| self.lw.function_field_name(c)) {
+            hash = Some(hlbc::hash::hl_hash_str(&name));
+        }
         if let Some(fid) = field {
             let name = match self.rty(r) {
                 Type::Obj(_) | Type::Struct(_) => hlbc::names::field_of(m, self.rtype(r), fid).map(|f| f.name),
@@ -1129,6 +1146,8 @@ impl FnLower<'_, '_, '_> {
             Op::Float { dst, value } => {
                 if let Some(ty) = self.cl(*dst) {
                     let x = m.floats[value.idx()];
+                    // HashLink materialises a zero constant as +0.0, whatever its sign.
+                    let x = if x == 0.0 { 0.0 } else { x };
                     let v = if ty == clt::F32 { self.b.ins().f32const(x as f32) } else { self.b.ins().f64const(x) };
                     self.set(*dst, v);
                 }

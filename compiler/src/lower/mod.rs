@@ -71,6 +71,8 @@ pub struct Lowerer<'a> {
     debug: Vec<(u32, u32, Vec<(u32, u32)>)>,
     /// Natives no linked library defines, replaced by throwing stubs: (stub, native).
     stubs: Vec<(FuncId, usize)>,
+    /// HashLink's owner of every function, computed on first use.
+    names: Option<hlbc::names::FunctionNames>,
 }
 
 /// The C symbol of native `lib@name`, as HL/C names it.
@@ -114,6 +116,7 @@ impl<'a> Lowerer<'a> {
             globals_data,
             debug: Vec::new(),
             stubs: Vec::new(),
+            names: None,
         };
         lw.declare_functions(stub_natives)?;
         Ok(lw)
@@ -172,6 +175,24 @@ impl<'a> Lowerer<'a> {
             Some(FunRef::Function(i)) => self.m.functions[i].ty,
             Some(FunRef::Native(i)) => self.m.natives[i].ty,
             None => TypeIdx(0),
+        }
+    }
+
+    /// HashLink's `fun_field_name`: the field a function implements (or, for a
+    /// closure, its creator's); `init` for the entry point; `None` otherwise.
+    fn function_field_name(&mut self, f: FunIdx) -> Option<String> {
+        use hlbc::names::Owner;
+        let Some(FunRef::Function(i)) = self.fun_table.get(f.idx()).copied().flatten() else { return None };
+        let m = self.m;
+        let names = self.names.get_or_insert_with(|| hlbc::names::FunctionNames::new(m));
+        let field = |o: Owner| match o {
+            Owner::Field { name, .. } => Some(m.str(name).into_owned()),
+            Owner::Entry => Some("init".to_string()),
+            _ => None,
+        };
+        match names.owner(i) {
+            Owner::Closure { parent, .. } => field(names.owner(parent)),
+            o => field(o),
         }
     }
 

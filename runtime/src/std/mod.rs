@@ -152,3 +152,7 @@ pub mod fun;
 pub mod obj;
 pub mod tostring;
 pub mod types;
+pub mod file;
+pub mod process;
+pub mod socket;
+pub mod thread;

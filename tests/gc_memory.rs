@@ -1,0 +1,101 @@
+//! The collector under load, measured from outside: peak RSS of a program
+//! that allocates more than 5 GB over a small live set, and the number of
+//! collections of a program that keeps a 400k-element object array alive
+//! while allocating (HashLink re-marks that array every few hundred KB).
+
+use hlc_tests::golden_dir;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+struct Run {
+    stdout: Vec<u8>,
+    stderr: String,
+    code: i32,
+    max_rss_kb: i64,
+}
+
+fn build(name: &str) -> std::path::PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "hlrt"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exe = std::env::temp_dir().join(format!("hlc-gc-{name}-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
+        .arg("build")
+        .arg(golden_dir().join(name).join("main.hl"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    exe
+}
+
+/// Runs `exe` with `HLC_GC_STATS=1`, reading its peak RSS with `wait4`.
+fn run(exe: &Path) -> Run {
+    let child = Command::new(exe)
+        .env("HLC_GC_STATS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let (mut out, mut err) = (child.stdout.unwrap(), child.stderr.unwrap());
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut err, &mut s).unwrap();
+        s
+    });
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    let _ = std::fs::remove_file(exe);
+    Run {
+        stdout: t_out.join().unwrap(),
+        stderr: t_err.join().unwrap(),
+        code: if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) },
+        max_rss_kb: usage.ru_maxrss,
+    }
+}
+
+/// `hlc-gc: collections=N allocated=B ...` → (collections, allocated bytes).
+fn gc_figures(stderr: &str) -> (u64, u64) {
+    let line = stderr.lines().find(|l| l.starts_with("hlc-gc:")).expect("HLC_GC_STATS line");
+    let field = |k: &str| -> u64 {
+        line.split_whitespace().find_map(|w| w.strip_prefix(&format!("{k}="))).unwrap().parse().unwrap()
+    };
+    (field("collections"), field("allocated"))
+}
+
+fn expected_stdout(name: &str) -> Vec<u8> {
+    std::fs::read(golden_dir().join(name).join("expected.stdout")).unwrap()
+}
+
+#[test]
+fn five_gigabytes_of_garbage_stay_under_100_mb() {
+    let r = run(&build("gc_churn"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, expected_stdout("gc_churn"));
+    let (collections, allocated) = gc_figures(&r.stderr);
+    println!("gc_churn: {allocated} bytes allocated, {collections} collections, peak RSS {} KB", r.max_rss_kb);
+    assert!(allocated > 5_000_000_000, "only {allocated} bytes allocated");
+    assert!(r.max_rss_kb < 100 * 1024, "peak RSS {} KB", r.max_rss_kb);
+}
+
+#[test]
+fn a_big_live_array_is_not_re_marked_every_few_hundred_kb() {
+    let r = run(&build("gc_big_array"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, expected_stdout("gc_big_array"));
+    let (collections, allocated) = gc_figures(&r.stderr);
+    println!("gc_big_array: {allocated} bytes allocated, {collections} collections");
+    // HashLink collects after ~315 KB of allocation here; require at least 4 MB per collection.
+    assert!(collections > 0 && allocated / collections > 4 << 20, "{collections} collections for {allocated} bytes");
+}
