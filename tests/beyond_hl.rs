@@ -9,13 +9,21 @@ fn program(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
 }
 
-fn build_and_run(name: &str) -> Output {
+fn ensure_runtime() {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "hlrt"])
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+fn hlc(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hlc-test-driver")).args(args).output().unwrap()
+}
+
+fn build_and_run(name: &str) -> Output {
+    ensure_runtime();
     let exe = std::env::temp_dir().join(format!("hlc-beyond-{name}-{}", std::process::id()));
     let build = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
         .arg("build")
@@ -45,4 +53,51 @@ fn stack_overflow_is_a_catchable_error() {
          Main.hx:19: round 2 caught: Stack overflow\n\
          Main.hx:22: 20000\n"
     );
+}
+
+/// `--lib` links a user's native library whose symbols follow HL/C's naming;
+/// a native nobody provides is listed with its library and signature, and with
+/// `--allow-missing-natives` it throws an exception naming itself when called.
+#[test]
+fn user_native_libraries_and_missing_natives() {
+    ensure_runtime();
+    let dir = std::env::temp_dir().join(format!("hlc-ext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = program("native_ext");
+    let include = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-c/include");
+    let obj = dir.join("ext.o");
+    let lib = dir.join("libmyext.a");
+    let cc = Command::new("cc").arg("-c").arg("-I").arg(&include).arg(src.join("ext.c")).arg("-o").arg(&obj).status().unwrap();
+    assert!(cc.success());
+    assert!(Command::new("ar").arg("rcs").arg(&lib).arg(&obj).status().unwrap().success());
+    let hl = src.join("main.hl");
+    let exe = dir.join("prog");
+
+    // Without --allow-missing-natives: a diagnostic listing the missing native.
+    let out = hlc(&["build".as_ref(), hl.as_os_str(), "-o".as_ref(), exe.as_os_str(), "--lib".as_ref(), lib.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nolib@nothing") && stderr.contains("nolib_nothing") && stderr.contains("():i32"), "{stderr}");
+    assert!(!stderr.contains("myext@"), "the --lib natives were reported missing: {stderr}");
+    assert!(!exe.exists());
+
+    // With it: the library's natives work and the missing one throws.
+    let out = hlc(&[
+        "build".as_ref(),
+        hl.as_os_str(),
+        "-o".as_ref(),
+        exe.as_os_str(),
+        "--lib".as_ref(),
+        lib.as_os_str(),
+        "--allow-missing-natives".as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = Command::new(&exe).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "Main.hx:17: 42\n\
+         Main.hx:18: 4.5\n\
+         Main.hx:22: caught: Missing native function nolib@nothing (not provided by the hlc runtime or a --lib library)\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

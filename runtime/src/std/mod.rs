@@ -16,6 +16,7 @@
 pub mod array;
 pub mod bytes;
 pub mod date;
+pub mod debug;
 pub mod maps;
 pub mod math;
 pub mod number;
