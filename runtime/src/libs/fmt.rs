@@ -9,11 +9,9 @@
 //! `compute_mikkt_tangents`. Programs calling them get hlc's "missing native"
 //! stub.
 //!
-//! zlib streams use zlib-rs through its zlib-compatible C API (`libz-rs-sys`),
-//! so flush modes, window bits, return codes and error messages are zlib's.
-//! Compressed bytes are valid zlib/deflate streams but are not always
-//! byte-identical to what the C zlib of a given HashLink build produces
-//! (zlib-rs follows zlib-ng's match finders at some levels).
+//! zlib streams use the C zlib itself (`libz-sys`, built statically), so flush
+//! modes, window bits, return codes, error messages and the compressed bytes
+//! are those of HashLink's zlib.
 
 // The natives follow libhl's C signatures: callers pass HashLink values.
 #![allow(clippy::missing_safety_doc, clippy::too_many_arguments)]
@@ -21,7 +19,7 @@
 use crate::abi::*;
 use crate::gc::{hl_blocking, hl_gc_alloc_gen};
 use crate::std::raise_error;
-use libz_rs_sys as z;
+use libz_sys as z;
 use std::ffi::{c_int, c_ulong, CStr};
 use std::ptr::null_mut;
 
@@ -74,8 +72,31 @@ unsafe fn zlib_error(s: *const z::z_stream, code: c_int) -> ! {
     raise_error(&zlib_error_message(msg.as_deref(), code))
 }
 
+unsafe extern "C" fn zalloc(_: z::voidpf, items: z::uInt, size: z::uInt) -> z::voidpf {
+    libc::calloc(items as usize, size as usize)
+}
+
+unsafe extern "C" fn zfree(_: z::voidpf, p: z::voidpf) {
+    libc::free(p)
+}
+
 unsafe fn new_stream() -> *mut z::z_stream {
-    Box::into_raw(Box::new(z::z_stream::default()))
+    Box::into_raw(Box::new(z::z_stream {
+        next_in: null_mut(),
+        avail_in: 0,
+        total_in: 0,
+        next_out: null_mut(),
+        avail_out: 0,
+        total_out: 0,
+        msg: null_mut(),
+        state: null_mut(),
+        zalloc,
+        zfree,
+        opaque: null_mut(),
+        data_type: 0,
+        adler: 0,
+        reserved: 0,
+    }))
 }
 
 unsafe fn alloc_handle(s: *mut z::z_stream, inflate: bool) -> *mut FmtZip {
@@ -166,7 +187,7 @@ unsafe fn run_stream(
         raise_error("Out of range");
     }
     hl_blocking(true);
-    (*s).next_in = if src.is_null() { std::ptr::null() } else { src.add(srcpos as usize) };
+    (*s).next_in = if src.is_null() { null_mut() } else { src.add(srcpos as usize) };
     (*s).next_out = if dst.is_null() { null_mut() } else { dst.add(dstpos as usize) };
     (*s).avail_in = slen as u32;
     (*s).avail_out = dlen as u32;
@@ -175,7 +196,7 @@ unsafe fn run_stream(
         hl_blocking(false);
         zlib_error(s, err);
     }
-    (*s).next_in = std::ptr::null();
+    (*s).next_in = null_mut();
     (*s).next_out = null_mut();
     crate::std::set_out(read, slen - (*s).avail_in as i32);
     crate::std::set_out(write, dlen - (*s).avail_out as i32);
