@@ -341,18 +341,26 @@ fn bench(args: &[String]) -> Result<bool> {
         }
         let build_s = t.elapsed().as_secs_f64();
         let ours = best_of(runs, || Command::new(&exe))?;
-        let reference = match &hl {
-            Some(hl) => Some(best_of(runs, || {
+        // A failing comparison program is reported, not fatal: the row shows "-".
+        let compare = |what: &str, r: Result<Measure>| match r {
+            Ok(m) => Some(m),
+            Err(e) => {
+                println!("{name}: {what}: {e}");
+                None
+            }
+        };
+        let reference = hl.as_ref().and_then(|hl| {
+            compare("hl", best_of(runs, || {
                 let mut c = Command::new(hl);
                 c.arg(dir.join("main.hl"));
                 c
-            })?),
-            None => None,
-        };
-        let hlc_c = match hlc_c_dir.as_ref().map(|d| d.join(&name)).filter(|p| p.is_file()) {
-            Some(p) => Some(best_of(runs, || Command::new(&p))?),
-            None => None,
-        };
+            }))
+        });
+        let hlc_c = hlc_c_dir
+            .as_ref()
+            .map(|d| d.join(&name))
+            .filter(|p| p.is_file())
+            .and_then(|p| compare("HL/C", best_of(runs, || Command::new(&p))));
         if let Some(r) = &reference {
             if r.stdout != ours.stdout {
                 println!("{name}: output differs from hl's");
