@@ -9,29 +9,13 @@ fn program(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
 }
 
-fn ensure_runtime() {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "hlrt"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 fn hlc(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hlc-test-driver")).args(args).output().unwrap()
+    hlc_tests::hlc(env!("CARGO_BIN_EXE_hlc-test-driver"), args)
 }
 
 fn build_and_run(name: &str) -> Output {
-    ensure_runtime();
     let exe = std::env::temp_dir().join(format!("hlc-beyond-{name}-{}", std::process::id()));
-    let build = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
-        .arg("build")
-        .arg(program(name).join("main.hl"))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
+    let build = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &program(name).join("main.hl"), &exe, &[]);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
     let out = Command::new(&exe).output().unwrap();
     let _ = std::fs::remove_file(&exe);
@@ -60,7 +44,7 @@ fn stack_overflow_is_a_catchable_error() {
 /// `--allow-missing-natives` it throws an exception naming itself when called.
 #[test]
 fn user_native_libraries_and_missing_natives() {
-    ensure_runtime();
+    hlc_tests::ensure_runtime_library();
     let dir = std::env::temp_dir().join(format!("hlc-ext-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let src = program("native_ext");

@@ -1,25 +1,11 @@
 //! Properties of the executables `hlc build` writes, beyond their output.
 
 use hlc_tests::golden_dir;
-use std::path::Path;
 use std::process::Command;
 
 fn build(name: &str, extra: &[&str]) -> (std::process::Output, std::path::PathBuf) {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "hlrt"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .status()
-        .unwrap();
-    assert!(status.success());
     let exe = std::env::temp_dir().join(format!("hlc-exe-{name}-{}", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
-        .arg("build")
-        .arg(golden_dir().join(name).join("main.hl"))
-        .arg("-o")
-        .arg(&exe)
-        .args(extra)
-        .output()
-        .unwrap();
+    let out = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &golden_dir().join(name).join("main.hl"), &exe, extra);
     (out, exe)
 }
 

@@ -15,20 +15,8 @@ struct Run {
 }
 
 fn build(name: &str) -> std::path::PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "hlrt"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .status()
-        .unwrap();
-    assert!(status.success());
     let exe = std::env::temp_dir().join(format!("hlc-gc-{name}-{}", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
-        .arg("build")
-        .arg(golden_dir().join(name).join("main.hl"))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
+    let out = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &golden_dir().join(name).join("main.hl"), &exe, &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     exe
 }

@@ -3,6 +3,31 @@
 //! malformed modules.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `hlc build` links with `libhlrt.a`, which `cargo test` does not build (it
+/// builds the runtime's rlib only): build it as `cargo build` would.
+pub fn ensure_runtime_library() {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "hlrt"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "building the runtime library failed");
+}
+
+/// Runs the `hlc` front end (the test package's copy, `driver`) with `args`.
+pub fn hlc(driver: &str, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(driver).args(args).output().expect("run hlc")
+}
+
+/// `hlc build <hl> -o <exe> <extra...>` after making sure the runtime exists.
+pub fn hlc_build(driver: &str, hl: &Path, exe: &Path, extra: &[&str]) -> Output {
+    ensure_runtime_library();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref(), hl.as_os_str(), "-o".as_ref(), exe.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    hlc(driver, &args)
+}
 
 /// The repository's `golden/` directory.
 pub fn golden_dir() -> PathBuf {

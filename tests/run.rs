@@ -22,13 +22,7 @@ fn pending() -> Vec<String> {
 fn check(dir: &Path, work: &Path) -> Result<(), String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let exe = work.join(&name);
-    let build = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
-        .arg("build")
-        .arg(dir.join("main.hl"))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .map_err(|e| e.to_string())?;
+    let build = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &dir.join("main.hl"), &exe, &[]);
     if !build.status.success() {
         return Err(format!("hlc build failed:\n{}", String::from_utf8_lossy(&build.stderr)));
     }
@@ -58,20 +52,9 @@ fn check(dir: &Path, work: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `hlc build` links with `libhlrt.a`, which `cargo test` does not build
-/// (it builds the runtime's rlib only): build it like `cargo build` would.
-fn ensure_runtime_library() {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "hlrt"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .status()
-        .expect("run cargo");
-    assert!(status.success(), "building the runtime library failed");
-}
-
 #[test]
 fn golden_programs_match_the_reference_vm() {
-    ensure_runtime_library();
+    hlc_tests::ensure_runtime_library();
     let work = std::env::temp_dir().join(format!("hlc-run-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
     let pending = pending();

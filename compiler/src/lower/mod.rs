@@ -305,6 +305,29 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// Defines `id` as a single-block function: `body` gets the builder, the
+    /// module and the block's parameters, and must end the block.
+    fn define_single_block(
+        &mut self,
+        id: FuncId,
+        name: UserFuncName,
+        sig: cranelift_codegen::ir::Signature,
+        body: impl FnOnce(&mut cranelift_frontend::FunctionBuilder, &mut dyn ClModule, &[cranelift_codegen::ir::Value]),
+    ) -> miette::Result<()> {
+        let mut ctx = self.module.make_context();
+        ctx.func = Function::with_name_signature(name, sig);
+        let mut fb = FunctionBuilderContext::new();
+        let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, &mut fb);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        b.seal_block(block);
+        let params = b.block_params(block).to_vec();
+        body(&mut b, &mut *self.module, &params);
+        b.finalize(self.module.target_config());
+        self.module.define_function(id, &mut ctx).map_err(|e| miette::miette!("{e}"))
+    }
+
     /// Bodies of the stubs that stand for missing natives.
     fn define_native_stubs(&mut self) -> miette::Result<()> {
         use cranelift_codegen::ir::{AbiParam, InstBuilder, TrapCode};
@@ -317,27 +340,16 @@ impl<'a> Lowerer<'a> {
             let mut text = format!("{}@{}", self.m.str(n.lib), self.m.str(n.name)).into_bytes();
             text.push(0);
             let name = self.define_rodata(&format!("hlc_missing_name{ni}"), text, 1)?;
-            let mut ctx = self.module.make_context();
-            ctx.func = Function::with_name_signature(
-                UserFuncName::user(2, ni as u32),
-                types::fun_signature(self.m, n.ty, self.ptr, self.target.call_conv),
-            );
-            let mut fb = FunctionBuilderContext::new();
-            {
-                let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, &mut fb);
-                let block = b.create_block();
-                b.append_block_params_for_function_params(block);
-                b.switch_to_block(block);
-                b.seal_block(block);
-                let gv = self.module.declare_data_in_func(name, b.func);
-                let p = b.ins().symbol_value(self.ptr, gv);
-                let f = self.module.declare_func_in_func(report, b.func);
+            let sig = types::fun_signature(self.m, n.ty, self.ptr, self.target.call_conv);
+            let ptr = self.ptr;
+            self.define_single_block(id, UserFuncName::user(2, ni as u32), sig, |b, module, _| {
+                let gv = module.declare_data_in_func(name, b.func);
+                let p = b.ins().symbol_value(ptr, gv);
+                let f = module.declare_func_in_func(report, b.func);
                 b.func.dfg.ext_funcs[f].colocated = true;
                 b.ins().call(f, &[p]);
                 b.ins().trap(TrapCode::unwrap_user(2));
-                b.finalize(self.module.target_config());
-            }
-            self.module.define_function(id, &mut ctx).map_err(err)?;
+            })?;
         }
         Ok(())
     }
@@ -434,25 +446,15 @@ impl<'a> Lowerer<'a> {
         rt_sig.params.push(AbiParam::new(self.ptr));
         let rt_main = self.module.declare_function("hlc_main", Linkage::Import, &rt_sig).map_err(err)?;
 
-        let mut ctx = self.module.make_context();
-        ctx.func = Function::with_name_signature(UserFuncName::user(1, 0), sig);
-        let mut fb = FunctionBuilderContext::new();
-        {
-            let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, &mut fb);
-            let block = b.create_block();
-            b.append_block_params_for_function_params(block);
-            b.switch_to_block(block);
-            b.seal_block(block);
-            let (argc, argv) = (b.block_params(block)[0], b.block_params(block)[1]);
-            let gv = self.module.declare_data_in_func(prog, b.func);
-            let p = b.ins().symbol_value(self.ptr, gv);
-            let f = self.module.declare_func_in_func(rt_main, b.func);
-            let call = b.ins().call(f, &[argc, argv, p]);
+        let ptr = self.ptr;
+        self.define_single_block(main_id, UserFuncName::user(1, 0), sig, |b, module, params| {
+            let gv = module.declare_data_in_func(prog, b.func);
+            let p = b.ins().symbol_value(ptr, gv);
+            let f = module.declare_func_in_func(rt_main, b.func);
+            let call = b.ins().call(f, &[params[0], params[1], p]);
             let rc = b.inst_results(call)[0];
             b.ins().return_(&[rc]);
-            b.finalize(self.module.target_config());
-        }
-        self.module.define_function(main_id, &mut ctx).map_err(err)?;
+        })?;
         Ok(())
     }
 
