@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// `hlc build` links with `libhlrt.a`, which `cargo test` does not build (it
-/// builds the runtime's rlib only): build it as `cargo build` would.
+/// builds the runtime's rlib only): build it as `cargo build` would. The whole
+/// workspace is named, as `cargo xtask test` builds it, so features resolve the
+/// same way and an up-to-date build is not redone.
 pub fn ensure_runtime_library() {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "hlrt"])
+        .args(["build", "--quiet", "--workspace"])
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .status()
         .expect("run cargo");
