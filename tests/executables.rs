@@ -105,3 +105,30 @@ fn a_missing_runtime_is_a_clear_error() {
     assert!(!exe.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Lowering is target-parametric: every golden program compiles to an
+/// aarch64 object file too (linking needs an aarch64 runtime library).
+#[test]
+fn every_golden_program_compiles_for_aarch64() {
+    for dir in hlc_tests::golden_programs() {
+        let obj = std::env::temp_dir().join(format!("hlc-a64-{}.o", std::process::id()));
+        let out = hlc_tests::hlc(
+            env!("CARGO_BIN_EXE_hlc-test-driver"),
+            &[
+                "build".as_ref(),
+                dir.join("main.hl").as_os_str(),
+                "--target".as_ref(),
+                "aarch64-unknown-linux-gnu".as_ref(),
+                "--emit".as_ref(),
+                "obj".as_ref(),
+                "-o".as_ref(),
+                obj.as_os_str(),
+            ],
+        );
+        assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        let data = std::fs::read(&obj).unwrap();
+        let _ = std::fs::remove_file(&obj);
+        let file = object::File::parse(&*data).unwrap();
+        assert_eq!(object::Object::architecture(&file), object::Architecture::Aarch64, "{}", dir.display());
+    }
+}
