@@ -246,7 +246,7 @@ pub struct varray {
 impl varray {
     /// `hl_aptr`: the element data after the header.
     pub fn data(this: *mut varray) -> *mut u8 {
-        unsafe { this.add(1).cast() }
+        this.wrapping_add(1).cast()
     }
 }
 

@@ -5,10 +5,15 @@
 //!
 //! - [`abi`]: `#[repr(C)]` mirrors of `hl.h`'s structures and built-in types.
 //! - [`gc`]: the garbage collector and thread registry.
+//! - [`libs`]: natives of HashLink's `fmt`, `ssl` and `sqlite` libraries.
 //! - [`module`]: loading a compiled program (types, layouts, method tables).
 //! - [`stack`]: capturing and resolving HL call stacks.
 //! - [`start`]: `hlc_main`, uncaught exceptions, error natives.
 //! - [`std`]: the natives of HashLink's `std` library.
+
+// The natives are `extern "C"` entry points whose safety contract is libhl's
+// (valid HashLink values of the types `hl.h` declares), not a per-function one.
+#![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
 pub mod gc;

@@ -133,7 +133,7 @@ pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     let top = if t.is_null() { usize::MAX } else { (*t).stack_top as usize };
     let mut n = 0;
     let mut steps = 0;
-    while fp != 0 && fp % 8 == 0 && fp < top && n < out.len() && steps < 100_000 {
+    while fp != 0 && fp.is_multiple_of(8) && fp < top && n < out.len() && steps < 100_000 {
         let next = *(fp as *const usize);
         let ret = *((fp + 8) as *const usize);
         if table.contains(ret) {

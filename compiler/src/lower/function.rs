@@ -1013,7 +1013,7 @@ impl FnLower<'_, '_, '_> {
     fn float_to_int(&mut self, v: Value, to: ClType) -> Value {
         let ft = self.b.func.dfg.value_type(v);
         let v = if ft == clt::F32 { self.b.ins().fpromote(clt::F64, v) } else { v };
-        let (lo, hi) = if to == clt::I64 { (-9.223372036854775808e18, 9.223372036854775808e18) } else { (-2147483648.0, 2147483648.0) };
+        let (lo, hi) = if to == clt::I64 { (i64::MIN as f64, -(i64::MIN as f64)) } else { (i32::MIN as f64, -(i32::MIN as f64)) };
         let sat = self.b.ins().fcvt_to_sint_sat(to, v);
         let lo = self.b.ins().f64const(lo);
         let hi = self.b.ins().f64const(hi);
@@ -1317,7 +1317,7 @@ impl FnLower<'_, '_, '_> {
                 self.b.ins().jump(t, &[]);
                 self.terminated = true;
             }
-            Op::ToDyn { dst, src } => self.to_dyn(*dst, *src),
+            Op::ToDyn { dst, src } => self.box_value(*dst, *src),
             Op::ToSFloat { dst, src } | Op::ToUFloat { dst, src } => {
                 let Some(ty) = self.cl(*dst) else { return Ok(()) };
                 let st = self.rty(*src);
@@ -1617,7 +1617,7 @@ impl FnLower<'_, '_, '_> {
         self.b.ins().iadd(base, scaled)
     }
 
-    fn to_dyn(&mut self, dst: Reg, src: Reg) {
+    fn box_value(&mut self, dst: Reg, src: Reg) {
         let st = self.rty(src);
         if matches!(st, Type::Bool) {
             let v = self.get(src);

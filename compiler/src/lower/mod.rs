@@ -44,6 +44,14 @@ pub struct TargetInfo {
     pub jmp_buf_size: u32,
 }
 
+/// Where a compiled function's machine code maps back to its ops.
+struct FnDebug {
+    findex: u32,
+    code_size: u32,
+    /// Sorted `(code offset, op index)`.
+    locs: Vec<(u32, u32)>,
+}
+
 /// Where each function index's code lives.
 #[derive(Copy, Clone)]
 enum Callee {
@@ -67,8 +75,8 @@ pub struct Lowerer<'a> {
     static_closures: HashMap<u32, DataId>,
     types_data: DataId,
     globals_data: DataId,
-    /// Per compiled function: (findex, code size, sorted (code offset, op index)).
-    debug: Vec<(u32, u32, Vec<(u32, u32)>)>,
+    /// Per compiled function, for stack traces.
+    debug: Vec<FnDebug>,
     /// Natives no linked library defines, replaced by throwing stubs: (stub, native).
     stubs: Vec<(FuncId, usize)>,
     /// HashLink's owner of every function, computed on first use.
@@ -298,7 +306,7 @@ impl<'a> Lowerer<'a> {
                     .map(|l| (l.start, l.loc.bits()))
                     .collect();
                 locs.dedup_by_key(|l| l.0);
-                self.debug.push((f.findex.0, size, locs));
+                self.debug.push(FnDebug { findex: f.findex.0, code_size: size, locs });
             }
             self.module.clear_context(&mut ctx);
         }
@@ -420,11 +428,11 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         let mut put = |v: u32| out.extend_from_slice(&v.to_le_bytes());
         put(self.debug.len() as u32);
-        for (findex, size, locs) in &self.debug {
-            put(*findex);
-            put(*size);
-            put(locs.len() as u32);
-            for &(off, op) in locs {
+        for f in &self.debug {
+            put(f.findex);
+            put(f.code_size);
+            put(f.locs.len() as u32);
+            for &(off, op) in &f.locs {
                 put(off);
                 put(op);
             }
