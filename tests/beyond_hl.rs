@@ -85,3 +85,15 @@ fn user_native_libraries_and_missing_natives() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two field names with the same hash stay distinct through dynamic access,
+/// `Reflect` and structural views (the reference VM confuses them).
+#[test]
+fn field_names_with_colliding_hashes_stay_apart() {
+    let out = build_and_run("hash_collisions");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1 two\n1 two\n1 changed\n[ibkgfmc,yzwoeoe] 4 a\n9 changed 9\n"
+    );
+}

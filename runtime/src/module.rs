@@ -44,6 +44,8 @@ pub struct Program {
     pub functions: Vec<*mut c_void>,
     /// Code ranges and op maps of compiled functions, for stack traces.
     pub debug: Option<crate::stack::DebugTable>,
+    /// Field-name hashes, the same the compiler used for its constants.
+    pub hashes: hlbc::hash::FieldHashes,
     arena: Arena,
 }
 
@@ -106,8 +108,10 @@ impl Program {
             globals: desc.globals,
             functions,
             debug: None,
+            hashes: hlbc::hash::FieldHashes::default(),
             arena: Arena::default(),
         };
+        p.hashes = hlbc::hash::FieldHashes::new(&p.module);
         p.build_types();
         if !desc.debug.is_null() {
             let blob = std::slice::from_raw_parts(desc.debug, desc.debug_len);
@@ -197,35 +201,15 @@ impl Program {
                 Type::Obj(_) | Type::Struct(_) => {
                     let o = (*t).obj();
                     (*o).m = ctx;
-                    // Record every field and method name for `hl_field_name`.
-                    for k in 0..(*o).nfields as usize {
-                        crate::std::bytes::hl_hash_gen((*(*o).fields.add(k)).name, true);
-                    }
-                    for k in 0..(*o).nproto as usize {
-                        crate::std::bytes::hl_hash_gen((*(*o).proto.add(k)).name, true);
-                    }
-                }
-                Type::Virtual(_) => {
-                    let v = (*t).virt();
-                    for k in 0..(*v).nfields as usize {
-                        crate::std::bytes::hl_hash_gen((*(*v).fields.add(k)).name, true);
-                    }
                 }
                 _ => {}
             }
         }
-        // Names the code reads or writes dynamically are known fields too.
-        let mut dynamic_names = std::collections::BTreeSet::new();
-        for f in &m.functions {
-            for op in &f.ops {
-                if let hlbc::Op::DynGet { name, .. } | hlbc::Op::DynSet { name, .. } = op {
-                    dynamic_names.insert(name.0);
-                }
-            }
-        }
-        for s in dynamic_names {
-            let name = self.arena.ustr(&m.str(hlbc::StrIdx(s)));
-            crate::std::bytes::hl_hash_gen(name, true);
+        // Seed the runtime's name cache in the order HashLink sees names, so
+        // its collision resolution gives each name the hash the compiler used.
+        for name in &self.hashes.order {
+            let u = self.arena.ustr(name);
+            crate::std::bytes::hl_hash_gen(u, true);
         }
         for i in 0..n {
             match &m.types[i] {
@@ -262,7 +246,7 @@ impl Program {
                     let fp = fields.add(k);
                     (*fp).name = self.arena.ustr(&name);
                     (*fp).t = tp(f.ty);
-                    (*fp).hashed_name = hlbc::hash::hl_hash_str(&name);
+                    (*fp).hashed_name = self.hashes.get(&name);
                 }
                 (*obj).fields = fields;
                 let protos = self.arena.alloc::<hl_obj_proto>(o.protos.len());
@@ -272,7 +256,7 @@ impl Program {
                     (*pp).name = self.arena.ustr(&name);
                     (*pp).findex = p.findex.0 as i32;
                     (*pp).pindex = p.pindex;
-                    (*pp).hashed_name = hlbc::hash::hl_hash_str(&name);
+                    (*pp).hashed_name = self.hashes.get(&name);
                 }
                 (*obj).proto = protos;
                 let b: Vec<i32> = o.bindings.iter().flat_map(|&(f, fun)| [f.0 as i32, fun.0 as i32]).collect();
@@ -291,7 +275,7 @@ impl Program {
                     let fp = fields.add(k);
                     (*fp).name = self.arena.ustr(&name);
                     (*fp).t = tp(f.ty);
-                    (*fp).hashed_name = hlbc::hash::hl_hash_str(&name);
+                    (*fp).hashed_name = self.hashes.get(&name);
                 }
                 (*virt).fields = fields;
                 (*virt).nfields = v.fields.len() as i32;
@@ -371,7 +355,7 @@ impl Program {
             if name.is_empty() {
                 continue;
             }
-            lookup.push((hlbc::hash::hl_hash_str(&name), self.ty(f.ty), offsets[start + k]));
+            lookup.push((self.hashes.get(&name), self.ty(f.ty), offsets[start + k]));
         }
         let pnproto = if p.is_null() { 0 } else { (*p).nproto };
         let mut nproto = pnproto;
@@ -381,9 +365,9 @@ impl Program {
             std::slice::from_raw_parts((*p).methods, (*p).nmethods as usize).to_vec()
         };
         let mut has_compare = false;
-        let compare_hash = hlbc::hash::hl_hash_str("__compare");
+        let compare_hash = self.hashes.get("__compare");
         for (i, pr) in o.protos.iter().enumerate() {
-            let hash = hlbc::hash::hl_hash_str(&m.str(pr.name));
+            let hash = self.hashes.get(&m.str(pr.name));
             let fptr = self.fun_ptr(pr.findex);
             let mt = ftype(pr.findex);
             let method_index = if p.is_null() {
@@ -503,7 +487,7 @@ impl Program {
         // Special methods, found through the whole chain.
         let rt_methods = (*rt).methods;
         let special = |name: &str| -> *mut c_void {
-            let f = crate::std::obj::obj_resolve_field(tobj, hlbc::hash::hl_hash_str(name));
+            let f = crate::std::obj::obj_resolve_field(tobj, self.hashes.get(name));
             if f.is_null() || (*f).field_index >= 0 {
                 return null_mut();
             }
@@ -594,7 +578,7 @@ impl Program {
             .fields
             .iter()
             .enumerate()
-            .map(|(k, f)| (hlbc::hash::hl_hash_str(&m.str(f.name)), self.ty(f.ty), k as i32))
+            .map(|(k, f)| (self.hashes.get(&m.str(f.name)), self.ty(f.ty), k as i32))
             .collect();
         lookup.sort_by_key(|x| x.0);
         let lk = self.arena.alloc::<hl_field_lookup>(lookup.len());

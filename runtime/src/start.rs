@@ -166,14 +166,10 @@ pub unsafe extern "C" fn hl_null_access_field(hashed_name: i32) {
     }
 }
 
-/// The field name with this hash, searched among the program's strings.
+/// The field name with this hash, from the runtime's name cache.
 fn field_name(hash: i32) -> Option<String> {
-    let p = try_program()?;
-    let m = &p.module;
-    (0..m.strings.len())
-        .map(|i| m.str(hlbc::StrIdx(i as u32)))
-        .find(|s| hlbc::hash::hl_hash_str(s) == hash)
-        .map(|s| s.into_owned())
+    let name = unsafe { crate::std::ucs2::ucs2_to_string(crate::std::bytes::hl_field_name(hash) as *const u16) };
+    (name != "???").then_some(name)
 }
 
 /// Writes to standard output through C's `stdout`, which `sys_print` also uses.

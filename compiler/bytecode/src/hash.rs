@@ -16,9 +16,108 @@ pub fn hl_hash_str(name: &str) -> i32 {
     hl_hash_utf16(name.encode_utf16())
 }
 
+/// The hash HashLink gives every field name of a module. `hl_hash_gen`
+/// resolves collisions by giving a later name the next free value, so a hash
+/// depends on the order names are first seen: the type table (fields, then
+/// methods of each object; fields of each virtual), then the names of dynamic
+/// field accesses in code order. The compiler (constants) and the runtime
+/// (lookup tables, and its name cache, seeded in this same order) both use it.
+#[derive(Clone, Debug, Default)]
+pub struct FieldHashes {
+    by_name: std::collections::HashMap<String, i32>,
+    by_hash: std::collections::HashMap<i32, String>,
+    /// Names in registration order, for seeding the runtime's cache.
+    pub order: Vec<String>,
+}
+
+impl FieldHashes {
+    pub fn new(m: &crate::Module) -> FieldHashes {
+        let mut h = FieldHashes::default();
+        for t in &m.types {
+            match t {
+                crate::Type::Obj(o) | crate::Type::Struct(o) => {
+                    for f in &o.fields {
+                        h.register(&m.str(f.name));
+                    }
+                    for p in &o.protos {
+                        h.register(&m.str(p.name));
+                    }
+                }
+                crate::Type::Virtual(v) => {
+                    for f in &v.fields {
+                        h.register(&m.str(f.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for f in &m.functions {
+            for op in &f.ops {
+                if let crate::Op::DynGet { name, .. } | crate::Op::DynSet { name, .. } = op {
+                    h.register(&m.str(*name));
+                }
+            }
+        }
+        h
+    }
+
+    fn register(&mut self, name: &str) -> i32 {
+        if let Some(&v) = self.by_name.get(name) {
+            return v;
+        }
+        let v = self.free_hash(name);
+        self.by_name.insert(name.to_string(), v);
+        self.by_hash.insert(v, name.to_string());
+        self.order.push(name.to_string());
+        v
+    }
+
+    /// The first hash from the name's own that no other name holds.
+    fn free_hash(&self, name: &str) -> i32 {
+        let mut v = hl_hash_str(name);
+        while self.by_hash.get(&v).is_some_and(|n| n != name) {
+            v = v.wrapping_add(1);
+        }
+        v
+    }
+
+    /// The hash of `name`: its registered one, or what `hl_hash_gen` would give it next.
+    pub fn get(&self, name: &str) -> i32 {
+        self.by_name.get(name).copied().unwrap_or_else(|| self.free_hash(name))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colliding_names_take_the_next_free_hash_in_registration_order() {
+        // Find two different names with the same hash.
+        let mut seen = std::collections::HashMap::new();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let (a, b) = (0..400_000u32)
+            .map(|_| {
+                (0..8)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        (b'a' + ((seed >> 33) % 26) as u8) as char
+                    })
+                    .collect::<String>()
+            })
+            .find_map(|n| {
+                let h = hl_hash_str(&n);
+                seen.insert(h, n.clone()).map(|prev| (prev, n))
+            })
+            .expect("a collision among 400k names");
+        let mut h = FieldHashes::default();
+        let ha = h.register(&a);
+        let hb = h.register(&b);
+        assert_eq!(ha, hl_hash_str(&a));
+        assert_eq!(hb, ha + 1);
+        assert_eq!(h.get(&b), hb);
+        assert_eq!(h.order, vec![a, b]);
+    }
 
     #[test]
     fn hash_is_the_223_polynomial_modulo() {

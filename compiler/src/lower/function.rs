@@ -467,7 +467,7 @@ impl FnLower<'_, '_, '_> {
             Type::Virtual(v) => {
                 let field = v.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
                 let fty = field.ty;
-                let hash = hlbc::hash::hl_hash_str(&self.m().str(field.name));
+                let hash = self.lw.hashes.get(&self.m().str(field.name));
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
                 let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
@@ -539,7 +539,7 @@ impl FnLower<'_, '_, '_> {
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
-                let hash = hlbc::hash::hl_hash_str(&self.m().str(field.name));
+                let hash = self.lw.hashes.get(&self.m().str(field.name));
                 let Some(ty) = cl_type(self.m(), field.ty, self.pt) else { return Ok(()) };
                 let o = self.get(obj);
                 let v = self.get(src);
@@ -593,7 +593,7 @@ impl FnLower<'_, '_, '_> {
             }
             Type::Virtual(vt) => {
                 let vfield = vt.fields.get(field.idx()).ok_or_else(|| self.error("virtual method out of range"))?;
-                let hash = hlbc::hash::hl_hash_str(&self.m().str(vfield.name));
+                let hash = self.lw.hashes.get(&self.m().str(vfield.name));
                 let fty = vfield.ty;
                 let o = self.get(obj);
                 let fptr = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * field.0) as i32);
@@ -1092,7 +1092,7 @@ impl FnLower<'_, '_, '_> {
             _ => None,
         };
         if let Some(name) = callee.and_then(|c| self.lw.function_field_name(c)) {
-            hash = Some(hlbc::hash::hl_hash_str(&name));
+            hash = Some(self.lw.hashes.get(&name));
         }
         if let Some(fid) = field {
             let name = match self.rty(r) {
@@ -1100,7 +1100,7 @@ impl FnLower<'_, '_, '_> {
                 Type::Virtual(v) => v.fields.get(fid.idx()).map(|f| f.name),
                 _ => None,
             };
-            hash = name.map(|n| hlbc::hash::hl_hash_str(&m.str(n)));
+            hash = name.map(|n| self.lw.hashes.get(&m.str(n)));
         }
         let v = self.get(r);
         let fail = self.b.create_block();
@@ -1274,7 +1274,7 @@ impl FnLower<'_, '_, '_> {
             Op::SetThis { field, src } => self.set_field(Reg(0), *field, *src)?,
             Op::DynGet { dst, obj, name } => {
                 if let Some(ty) = self.cl(*dst) {
-                    let hash = hlbc::hash::hl_hash_str(&m.str(*name));
+                    let hash = self.lw.hashes.get(&m.str(*name));
                     let o = self.get(*obj);
                     let dt = self.rtype(*dst);
                     let v = self.dyn_get(o, hash, dt, ty);
@@ -1282,7 +1282,7 @@ impl FnLower<'_, '_, '_> {
                 }
             }
             Op::DynSet { obj, name, src } => {
-                let hash = hlbc::hash::hl_hash_str(&m.str(*name));
+                let hash = self.lw.hashes.get(&m.str(*name));
                 let o = self.get(*obj);
                 let v = self.get(*src);
                 let st = self.rtype(*src);

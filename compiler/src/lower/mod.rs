@@ -81,6 +81,8 @@ pub struct Lowerer<'a> {
     stubs: Vec<(FuncId, usize)>,
     /// HashLink's owner of every function, computed on first use.
     names: Option<hlbc::names::FunctionNames>,
+    /// The hash of every field name, as the runtime will give it.
+    pub hashes: hlbc::hash::FieldHashes,
 }
 
 /// The C symbol of native `lib@name`, as HL/C names it.
@@ -125,6 +127,7 @@ impl<'a> Lowerer<'a> {
             debug: Vec::new(),
             stubs: Vec::new(),
             names: None,
+            hashes: hlbc::hash::FieldHashes::new(m),
         };
         lw.declare_functions(stub_natives)?;
         Ok(lw)
