@@ -3,7 +3,6 @@
 //! independent deflate implementation), and the error messages libhl throws.
 
 use hlrt::libs::fmt::*;
-use std::process::Command;
 use std::ptr::null_mut;
 
 /// The tests keep GC pointers in Rust memory the collector does not scan.
@@ -357,15 +356,10 @@ fn child_case(name: &str) {
     println!("no error");
 }
 
+mod child_support;
+
 fn expect_error(case: &str, msg: &str) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child", "--nocapture", "--test-threads=1"])
-        .env("HLRT_FMT_CHILD", case)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("Uncaught exception: {msg}\n")), "{case}: {err}");
-    assert_eq!(out.status.code(), Some(1), "{case}");
+    child_support::expect_error("HLRT_FMT_CHILD", case, msg);
 }
 
 #[test]

@@ -113,26 +113,25 @@ const STREAM_SIZE: c_int = std::mem::size_of::<z::z_stream>() as c_int;
 #[no_mangle]
 pub unsafe extern "C" fn fmt_inflate_init(wbits: i32) -> *mut FmtZip {
     let wbits = if wbits == 0 { 15 } else { wbits };
-    let s = new_stream();
-    let err = z::inflateInit2_(s, wbits, z::zlibVersion(), STREAM_SIZE);
-    if err != z::Z_OK {
-        drop(Box::from_raw(s));
-        zlib_error(std::ptr::null(), err);
-    }
-    alloc_handle(s, true)
+    init_stream(true, |s| z::inflateInit2_(s, wbits, z::zlibVersion(), STREAM_SIZE))
 }
 
 /// `deflate_init(level)`: a compression stream with a zlib header
 /// (`deflateInit`; level -1 .. 9).
 #[no_mangle]
 pub unsafe extern "C" fn fmt_deflate_init(level: i32) -> *mut FmtZip {
+    init_stream(false, |s| z::deflateInit_(s, level, z::zlibVersion(), STREAM_SIZE))
+}
+
+/// A new stream set up by `init` (zlib's `*Init*`), as a handle; throws zlib's error.
+unsafe fn init_stream(inflate: bool, init: impl FnOnce(*mut z::z_stream) -> i32) -> *mut FmtZip {
     let s = new_stream();
-    let err = z::deflateInit_(s, level, z::zlibVersion(), STREAM_SIZE);
+    let err = init(s);
     if err != z::Z_OK {
         drop(Box::from_raw(s));
         zlib_error(std::ptr::null(), err);
     }
-    alloc_handle(s, false)
+    alloc_handle(s, inflate)
 }
 
 /// `zip_end`: ends the stream (inflate or deflate) and frees its memory.
