@@ -2,7 +2,7 @@
 //! binaries only call [`main`], so tests run the very same front end.
 
 use clap::{Parser, Subcommand};
-use crate::backend::isa::OptLevel;
+use crate::driver::isa::OptLevel;
 use crate::driver;
 use miette::Result;
 use std::process::ExitCode;
@@ -87,7 +87,7 @@ fn run(cli: Cli) -> Result<()> {
             if output == input {
                 return Err(miette::miette!("the output `{}` would overwrite the input", output.display()));
             }
-            let opts = crate::backend::aot::BuildOptions {
+            let opts = crate::driver::aot::BuildOptions {
                 input,
                 output,
                 opt: match opt {
@@ -102,7 +102,7 @@ fn run(cli: Cli) -> Result<()> {
                 libs,
                 allow_missing_natives,
             };
-            crate::backend::aot::build(&opts)?;
+            crate::driver::aot::build(&opts)?;
         }
     }
     Ok(())

@@ -1,13 +1,12 @@
-//! hlc: an ahead-of-time compiler from HashLink bytecode to native code.
+//! hlc: a compiler from HashLink bytecode to native code, ahead of time or in process.
 //!
 //! - [`bytecode`]: the typed model of `.hl` files, their reader and the
 //!   `hlcode.txt`-compatible printer.
 //! - [`lower`]: HL functions to Cranelift IR (shared by all drivers).
-//! - [`backend`]: the AOT driver (object file + link) and ISA selection.
+//! - [`driver`]: the AOT and JIT drivers over the lowering, ISA selection,
+//!   and what the `hlc` subcommands do, independent of argument parsing.
 //! - [`cli`]: the command line.
-//! - [`driver`]: what the `hlc` subcommands do, independent of argument parsing.
 
-pub mod backend;
 pub use hlbc as bytecode;
 pub mod cli;
 pub mod driver;

@@ -376,20 +376,30 @@ builtin_types! {
 }
 
 // The layouts the compiler assumes (hlbc::layout::Abi) must be these structs'.
+const _: () = {
+    use hlbc::layout::Abi;
+    use std::mem::{offset_of, size_of};
+    const A: Abi = Abi::HOST;
+    assert!(size_of::<hl_type>() == A.type_size() as usize);
+    assert!(offset_of!(hl_type, vobj_proto) == A.type_vobj_proto() as usize);
+    assert!(offset_of!(vdynamic, v) == A.dyn_value() as usize);
+    assert!(size_of::<varray>() == A.array_header() as usize);
+    assert!(offset_of!(varray, size) == A.array_size() as usize && offset_of!(varray, at) == A.array_type() as usize);
+    assert!(offset_of!(vclosure, fun) == A.closure_fun() as usize);
+    assert!(offset_of!(vclosure, has_value) == A.closure_has_value() as usize);
+    assert!(offset_of!(vclosure, value) == A.closure_value() as usize);
+    assert!(offset_of!(venum, index) == A.enum_index() as usize);
+    assert!(offset_of!(vvirtual, value) == A.virtual_value() as usize && size_of::<vvirtual>() == A.virtual_fields() as usize);
+    assert!(offset_of!(hl_thread_info, trap_current) == A.thread_trap_current() as usize);
+    assert!(offset_of!(hl_thread_info, exc_value) == A.thread_exc_value() as usize);
+};
+
+// hl.h's sizes on 64-bit targets.
 #[cfg(target_pointer_width = "64")]
 const _: () = {
-    use std::mem::{offset_of, size_of};
-    assert!(size_of::<hl_type>() == 32);
-    assert!(offset_of!(hl_type, vobj_proto) == 16);
-    assert!(size_of::<vdynamic>() == 16 && offset_of!(vdynamic, v) == 8);
-    assert!(size_of::<varray>() == 24 && offset_of!(varray, size) == 16 && offset_of!(varray, at) == 8);
-    assert!(size_of::<vclosure>() == 32);
-    assert!(offset_of!(vclosure, fun) == 8 && offset_of!(vclosure, has_value) == 16 && offset_of!(vclosure, value) == 24);
-    assert!(offset_of!(venum, index) == 8);
-    assert!(size_of::<vvirtual>() == 24 && offset_of!(vvirtual, value) == 8);
+    use std::mem::size_of;
+    assert!(size_of::<hl_type>() == 32 && size_of::<vdynamic>() == 16 && size_of::<vclosure>() == 32);
     assert!(size_of::<vdynobj>() == 56);
-    assert!(offset_of!(hl_thread_info, trap_current) == 24);
-    assert!(offset_of!(hl_thread_info, exc_value) == 48);
 };
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]

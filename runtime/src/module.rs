@@ -31,8 +31,24 @@ pub struct hlc_program {
     pub debug_len: usize,
 }
 
-/// Bumped whenever [`hlc_program`] changes, so a mismatched runtime is caught.
-pub const PROGRAM_ABI_VERSION: u32 = 1;
+pub use hlbc::layout::PROGRAM_ABI_VERSION;
+
+// The compiler writes the descriptor at the offsets hlbc::layout gives.
+const _: () = {
+    use hlbc::layout::{Abi, ProgramField as F};
+    use std::mem::offset_of;
+    const A: Abi = Abi::HOST;
+    assert!(offset_of!(hlc_program, bytecode) == A.program_field(F::Bytecode) as usize);
+    assert!(offset_of!(hlc_program, bytecode_len) == A.program_field(F::BytecodeLen) as usize);
+    assert!(offset_of!(hlc_program, types) == A.program_field(F::Types) as usize);
+    assert!(offset_of!(hlc_program, globals) == A.program_field(F::Globals) as usize);
+    assert!(offset_of!(hlc_program, functions) == A.program_field(F::Functions) as usize);
+    assert!(offset_of!(hlc_program, nfunctions) == A.program_field(F::NFunctions) as usize);
+    assert!(offset_of!(hlc_program, entry) == A.program_field(F::Entry) as usize);
+    assert!(offset_of!(hlc_program, debug) == A.program_field(F::Debug) as usize);
+    assert!(offset_of!(hlc_program, debug_len) == A.program_field(F::DebugLen) as usize);
+    assert!(std::mem::size_of::<hlc_program>() == A.program_size() as usize);
+};
 
 /// A loaded program: the parsed module and everything built for it. The
 /// storage lives as long as the program; dropping it frees the tables.

@@ -30,26 +30,17 @@ pub struct DebugTable {
 }
 
 impl DebugTable {
-    /// Parses the table emitted by the compiler (see `Lowerer::debug_table`).
+    /// Builds the table from the code maps an executable embeds
+    /// ([`hlbc::codemap::encode`]), with code addresses from the program's
+    /// function table.
     pub fn parse(p: &Program, blob: &[u8]) -> DebugTable {
         let m = &p.module;
-        let mut pos = 0usize;
-        let mut next = || {
-            let v = blob.get(pos..pos + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-            pos += 4;
-            v
-        };
         let position: std::collections::HashMap<u32, usize> =
             m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect();
-        let count = next() as usize;
-        let mut fns = Vec::with_capacity(count.min(blob.len() / 12));
-        for _ in 0..count {
-            let findex = next();
-            let size = next() as usize;
-            let n = next() as usize;
-            let locs: Vec<(u32, u32)> = (0..n.min(blob.len())).map(|_| (next(), next())).collect();
-            let (Some(&fi), Some(&start)) = (position.get(&findex), p.functions.get(findex as usize)) else { continue };
-            fns.push(FnDebug { start: start as usize, size, fi, locs });
+        let mut fns = Vec::new();
+        for map in hlbc::codemap::decode(blob) {
+            let (Some(&fi), Some(&start)) = (position.get(&map.findex), p.functions.get(map.findex as usize)) else { continue };
+            fns.push(FnDebug { start: start as usize, size: map.code_size as usize, fi, locs: map.locs });
         }
         fns.sort_by_key(|f| f.start);
         let lo = fns.first().map_or(0, |f| f.start);

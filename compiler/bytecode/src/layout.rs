@@ -24,53 +24,91 @@ pub struct Abi {
     pub ptr: u32,
 }
 
+/// The fields of `hlc_program`, the descriptor generated code hands the
+/// runtime (`runtime/src/module.rs`), in order; each is pointer-sized.
+#[derive(Copy, Clone, Debug)]
+pub enum ProgramField {
+    /// `u32` [`PROGRAM_ABI_VERSION`] (in a pointer-sized slot).
+    AbiVersion,
+    Bytecode,
+    BytecodeLen,
+    Types,
+    Globals,
+    Functions,
+    NFunctions,
+    Entry,
+    Debug,
+    DebugLen,
+}
+
+/// Bumped whenever `hlc_program` changes, so a mismatched runtime is caught.
+pub const PROGRAM_ABI_VERSION: u32 = 1;
+
 impl Abi {
-    pub fn new(t: Target) -> Abi {
+    pub const HOST: Abi = Abi { ptr: Target::HOST.ptr };
+
+    pub const fn new(t: Target) -> Abi {
         Abi { ptr: t.ptr }
     }
+    /// `offsetof(hlc_program, field)`.
+    pub const fn program_field(&self, f: ProgramField) -> u32 {
+        f as u32 * self.ptr
+    }
+    /// `sizeof(hlc_program)`.
+    pub const fn program_size(&self) -> u32 {
+        (ProgramField::DebugLen as u32 + 1) * self.ptr
+    }
+    /// `offsetof(hl_thread_info, trap_current)`: after `thread_id`, `gc_blocking`, `stack_top`, `stack_cur`.
+    pub const fn thread_trap_current(&self) -> u32 {
+        8 + 2 * self.ptr
+    }
+    /// `offsetof(hl_thread_info, exc_value)`: after `trap_uncaught` and `exc_handler`.
+    pub const fn thread_exc_value(&self) -> u32 {
+        self.thread_trap_current() + 3 * self.ptr
+    }
     /// `sizeof(hl_type)`: kind, union pointer, `vobj_proto`, `mark_bits`.
-    pub fn type_size(&self) -> u32 {
+    pub const fn type_size(&self) -> u32 {
         4 * self.ptr
     }
     /// `offsetof(hl_type, vobj_proto)`.
-    pub fn type_vobj_proto(&self) -> u32 {
+    pub const fn type_vobj_proto(&self) -> u32 {
         2 * self.ptr
     }
     /// `offsetof(vdynamic, v)`.
-    pub fn dyn_value(&self) -> u32 {
-        self.ptr.max(8)
+    pub const fn dyn_value(&self) -> u32 {
+        if self.ptr > 8 { self.ptr } else { 8 }
     }
     /// `sizeof(varray)`: the element data follows the header.
-    pub fn array_header(&self) -> u32 {
+    pub const fn array_header(&self) -> u32 {
         2 * self.ptr + 8
     }
     /// `offsetof(varray, size)`.
-    pub fn array_size(&self) -> u32 {
+    pub const fn array_size(&self) -> u32 {
         2 * self.ptr
     }
     /// `offsetof(varray, at)`.
-    pub fn array_type(&self) -> u32 {
+    pub const fn array_type(&self) -> u32 {
         self.ptr
     }
     /// `offsetof(vclosure, fun)`, `hasValue`, `value`.
-    pub fn closure_fun(&self) -> u32 {
+    pub const fn closure_fun(&self) -> u32 {
         self.ptr
     }
-    pub fn closure_has_value(&self) -> u32 {
+    pub const fn closure_has_value(&self) -> u32 {
         2 * self.ptr
     }
-    pub fn closure_value(&self) -> u32 {
+    pub const fn closure_value(&self) -> u32 {
         2 * self.ptr + if self.ptr == 8 { 8 } else { 4 }
     }
     /// `offsetof(venum, index)`.
-    pub fn enum_index(&self) -> u32 {
+    pub const fn enum_index(&self) -> u32 {
         self.ptr
     }
     /// `offsetof(vvirtual, value)`; the field pointers start at `virtual_fields`.
-    pub fn virtual_value(&self) -> u32 {
+    pub const fn virtual_value(&self) -> u32 {
         self.ptr
     }
-    pub fn virtual_fields(&self) -> u32 {
+    pub const fn virtual_fields(&self) -> u32 {
         3 * self.ptr
     }
 }

@@ -4,6 +4,7 @@
 //! The model keeps the file's own indices (as newtypes) instead of resolving
 //! them into pointers, so every later stage can address the tables directly.
 
+pub mod codemap;
 pub mod dump;
 pub mod hash;
 pub mod layout;

@@ -10,6 +10,7 @@
 
 use super::runtime_fns::{self as rt, RtFn, K};
 use super::types::{cl_type, dyn_suffix, is_float, is_signed_int};
+use super::env::{Callee, Env};
 use super::{Lowerer, LowerError};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -30,8 +31,10 @@ enum Store {
     Slot(StackSlot, ClType),
 }
 
-struct FnLower<'a, 'b, 'f> {
-    lw: &'a mut Lowerer<'b>,
+struct FnLower<'a, 'f> {
+    lw: &'a mut Lowerer,
+    env: &'a mut dyn Env,
+    m: &'a hlbc::Module,
     b: FunctionBuilder<'f>,
     fi: usize,
     regs: Vec<Store>,
@@ -51,13 +54,21 @@ struct FnLower<'a, 'b, 'f> {
 
 const MEM: MemFlagsData = MemFlagsData::new();
 
-pub fn lower(lw: &mut Lowerer<'_>, fi: usize, func: &mut Function, fb: &mut FunctionBuilderContext) -> Result<(), LowerError> {
-    let m = lw.m;
+pub fn lower(
+    lw: &mut Lowerer,
+    env: &mut dyn Env,
+    m: &hlbc::Module,
+    fi: usize,
+    func: &mut Function,
+    fb: &mut FunctionBuilderContext,
+) -> Result<(), LowerError> {
     let f = &m.functions[fi];
     let b = FunctionBuilder::new(func, fb);
     let pt = lw.ptr;
     let mut fl = FnLower {
         lw,
+        env,
+        m,
         b,
         fi,
         regs: Vec::new(),
@@ -71,18 +82,17 @@ pub fn lower(lw: &mut Lowerer<'_>, fi: usize, func: &mut Function, fb: &mut Func
         pt,
     };
     fl.run()?;
-    let cfg = fl.lw.module.target_config();
+    let cfg = fl.env.module().target_config();
     fl.b.finalize(cfg);
     Ok(())
 }
 
-impl FnLower<'_, '_, '_> {
-    fn m(&self) -> &'static hlbc::Module {
-        // The module outlives the lowering; this only shortens borrow plumbing.
-        unsafe { &*(self.lw.m as *const hlbc::Module) }
+impl<'a> FnLower<'a, '_> {
+    fn m(&self) -> &'a hlbc::Module {
+        self.m
     }
 
-    fn fun(&self) -> &'static hlbc::Function {
+    fn fun(&self) -> &'a hlbc::Function {
         &self.m().functions[self.fi]
     }
 
@@ -237,7 +247,7 @@ impl FnLower<'_, '_, '_> {
 
     // ---- registers ---------------------------------------------------------
 
-    fn rty(&self, r: Reg) -> &'static Type {
+    fn rty(&self, r: Reg) -> &'a Type {
         let m = self.m();
         m.ty(self.fun().regs[r.idx()])
     }
@@ -338,8 +348,7 @@ impl FnLower<'_, '_, '_> {
     // ---- addresses and calls -------------------------------------------------
 
     fn type_ptr(&mut self, t: TypeIdx) -> Value {
-        let gv = self.lw.module.declare_data_in_func(self.lw.types_data, self.b.func);
-        let base = self.b.ins().symbol_value(self.pt, gv);
+        let base = self.data_ptr(self.lw.types_data);
         let off = (t.0 * self.lw.abi.type_size()) as i64;
         if off == 0 {
             base
@@ -348,20 +357,51 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
+    /// The address of data `id`: defined in this module, or imported (the
+    /// runtime's, or program storage the environment placed), which is
+    /// PC-relative only if the environment says the runtime is near.
     fn data_ptr(&mut self, id: cranelift_module::DataId) -> Value {
-        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
+        let near = self.env.runtime_is_near();
+        let gv = self.env.module().declare_data_in_func(id, self.b.func);
+        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
+            *colocated |= near;
+        }
         self.b.ins().symbol_value(self.pt, gv)
     }
 
+    /// A reference to function `id` in this function: defined in this module
+    /// (always near), or imported (near only if the environment says so).
     fn func_ref(&mut self, id: FuncId) -> FuncRef {
         if let Some(&r) = self.func_refs.get(&id) {
             return r;
         }
-        let r = self.lw.module.declare_func_in_func(id, self.b.func);
-        // Runtime and natives are linked into the same executable: call them directly.
-        self.b.func.dfg.ext_funcs[r].colocated = true;
+        let near = self.env.runtime_is_near();
+        let r = self.env.module().declare_func_in_func(id, self.b.func);
+        self.b.func.dfg.ext_funcs[r].colocated |= near;
         self.func_refs.insert(id, r);
         r
+    }
+
+    /// Calls function index `f` with `args`, as the environment says it is reached.
+    fn call_index(&mut self, f: FunIdx, args: &[Value]) -> Option<Value> {
+        match self.lw.callee(f) {
+            Callee::Direct(id) => self.call_id(id, args),
+            Callee::Slot { table, index, .. } => {
+                let base = self.data_ptr(table);
+                let fptr = self.load(self.pt, base, (index * self.lw.target.layout.ptr) as i32);
+                let sig = super::types::fun_signature(self.m, self.lw.fun_type(f), self.pt, self.lw.target.call_conv);
+                let sig = self.b.import_signature(sig);
+                let call = self.b.ins().call_indirect(sig, fptr, args);
+                self.b.inst_results(call).first().copied()
+            }
+        }
+    }
+
+    /// The code address of function index `f`, as closures hold it.
+    fn function_address(&mut self, f: FunIdx) -> Value {
+        let id = self.lw.address_symbol(f);
+        let fr = self.func_ref(id);
+        self.b.ins().func_addr(self.pt, fr)
     }
 
     fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
@@ -371,12 +411,12 @@ impl FnLower<'_, '_, '_> {
     }
 
     fn call_rt(&mut self, f: RtFn, args: &[Value]) -> Option<Value> {
-        let id = self.lw.runtime_fn(f.0, f.1, f.2);
+        let id = self.lw.runtime_fn(f.0);
         self.call_id(id, args)
     }
 
-    fn call_rt_dyn(&mut self, (name, params, ret): (String, Vec<K>, Option<K>), args: &[Value]) -> Option<Value> {
-        let id = self.lw.runtime_fn(&name, &params, ret);
+    fn call_rt_dyn(&mut self, (name, _, _): (String, Vec<K>, Option<K>), args: &[Value]) -> Option<Value> {
+        let id = self.lw.runtime_fn(&name);
         self.call_id(id, args)
     }
 
@@ -435,8 +475,7 @@ impl FnLower<'_, '_, '_> {
 
     fn call_fun(&mut self, dst: Reg, f: FunIdx, regs: &[Reg]) {
         let args = self.args(regs);
-        let id = self.lw.callee_id(f);
-        let r = self.call_id(id, &args);
+        let r = self.call_index(f, &args);
         self.set_result(dst, r);
     }
 
@@ -467,7 +506,7 @@ impl FnLower<'_, '_, '_> {
             Type::Virtual(v) => {
                 let field = v.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
                 let fty = field.ty;
-                let hash = self.lw.hashes.get(&self.m().str(field.name));
+                let hash = self.env.field_hash(&self.m().str(field.name));
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
                 let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
@@ -539,7 +578,7 @@ impl FnLower<'_, '_, '_> {
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
-                let hash = self.lw.hashes.get(&self.m().str(field.name));
+                let hash = self.env.field_hash(&self.m().str(field.name));
                 let Some(ty) = cl_type(self.m(), field.ty, self.pt) else { return Ok(()) };
                 let o = self.get(obj);
                 let v = self.get(src);
@@ -593,7 +632,7 @@ impl FnLower<'_, '_, '_> {
             }
             Type::Virtual(vt) => {
                 let vfield = vt.fields.get(field.idx()).ok_or_else(|| self.error("virtual method out of range"))?;
-                let hash = self.lw.hashes.get(&self.m().str(vfield.name));
+                let hash = self.env.field_hash(&self.m().str(vfield.name));
                 let fty = vfield.ty;
                 let o = self.get(obj);
                 let fptr = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * field.0) as i32);
@@ -897,8 +936,7 @@ impl FnLower<'_, '_, '_> {
         let f0 = self.b.ins().iconst(clt::I8, 0);
         self.b.ins().brif(both, yes, &[], join, &[f0.into()]);
         self.b.switch_to_block(yes);
-        let id = self.lw.callee_id(f);
-        let r = self.call_id(id, &[x, y]).ok_or_else(|| self.error("__compare returns nothing"))?;
+        let r = self.call_index(f, &[x, y]).ok_or_else(|| self.error("__compare returns nothing"))?;
         let r = self.coerce(r, clt::I32);
         let c = self.b.ins().icmp_imm_s(cmp.int_cc(), r, 0);
         self.b.ins().jump(join, &[c.into()]);
@@ -1039,9 +1077,9 @@ impl FnLower<'_, '_, '_> {
         let ctx = self.b.ins().stack_addr(self.pt, slot, 0);
         let null = self.b.ins().iconst(self.pt, 0);
         self.b.ins().stack_store(self.pt, null, slot, jb + p); // tcheck
-        let prev = self.load(self.pt, t, TRAP_CURRENT);
+        let prev = self.load(self.pt, t, self.lw.abi.thread_trap_current() as i32);
         self.b.ins().stack_store(self.pt, prev, slot, jb); // prev
-        self.store(ctx, t, TRAP_CURRENT);
+        self.store(ctx, t, self.lw.abi.thread_trap_current() as i32);
         let rc = self.call_rt(rt::_setjmp, &[ctx]).unwrap();
         let handler = self.b.create_block();
         let body = self.block_at(i + 1);
@@ -1049,7 +1087,7 @@ impl FnLower<'_, '_, '_> {
         self.b.switch_to_block(handler);
         // Back from hl_throw: the context was already unlinked; fetch the exception.
         let t = self.thread_info();
-        let v = self.load(self.pt, t, EXC_VALUE);
+        let v = self.load(self.pt, t, self.lw.abi.thread_exc_value() as i32);
         self.set(exc, v);
         let target = self.target(i, off);
         self.b.ins().jump(target, &[]);
@@ -1062,7 +1100,7 @@ impl FnLower<'_, '_, '_> {
         let jb = self.lw.target.jmp_buf_size as i32;
         let t = self.thread_info();
         let prev = self.b.ins().stack_load(self.pt, self.pt, slot, jb);
-        self.store(prev, t, TRAP_CURRENT);
+        self.store(prev, t, self.lw.abi.thread_trap_current() as i32);
     }
 
     /// `ONullCheck`: as HashLink's JIT, name the field when the next access is a field.
@@ -1092,7 +1130,7 @@ impl FnLower<'_, '_, '_> {
             _ => None,
         };
         if let Some(name) = callee.and_then(|c| self.lw.function_field_name(c)) {
-            hash = Some(self.lw.hashes.get(&name));
+            hash = Some(self.env.field_hash(&name));
         }
         if let Some(fid) = field {
             let name = match self.rty(r) {
@@ -1100,7 +1138,7 @@ impl FnLower<'_, '_, '_> {
                 Type::Virtual(v) => v.fields.get(fid.idx()).map(|f| f.name),
                 _ => None,
             };
-            hash = name.map(|n| self.lw.hashes.get(&m.str(n)));
+            hash = name.map(|n| self.env.field_hash(&m.str(n)));
         }
         let v = self.get(r);
         let fail = self.b.create_block();
@@ -1157,12 +1195,12 @@ impl FnLower<'_, '_, '_> {
                 self.set(*dst, v);
             }
             Op::Bytes { dst, value } => {
-                let d = self.lw.bytes_data(value.0).map_err(|e| self.error(e.to_string()))?;
+                let d = self.lw.bytes_data(self.env, value.0).map_err(|e| self.error(e.message))?;
                 let v = self.data_ptr(d);
                 self.set(*dst, v);
             }
             Op::String { dst, value } => {
-                let d = self.lw.string_data(value.0).map_err(|e| self.error(e.to_string()))?;
+                let d = self.lw.string_data(self.env, value.0).map_err(|e| self.error(e.message))?;
                 let v = self.data_ptr(d);
                 self.set(*dst, v);
             }
@@ -1226,16 +1264,14 @@ impl FnLower<'_, '_, '_> {
             }
             Op::CallClosure { dst, fun, args } => self.call_closure(*dst, *fun, &args.0)?,
             Op::StaticClosure { dst, fun } => {
-                let d = self.lw.static_closure(*fun).map_err(|e| self.error(e.to_string()))?;
+                let d = self.lw.static_closure(self.env, *fun).map_err(|e| self.error(e.message))?;
                 let v = self.data_ptr(d);
                 self.set(*dst, v);
             }
             Op::InstanceClosure { dst, fun, obj } => {
                 let ft = self.lw.fun_type(*fun);
                 let tp = self.type_ptr(ft);
-                let id = self.lw.callee_id(*fun);
-                let fr = self.func_ref(id);
-                let fp = self.b.ins().func_addr(self.pt, fr);
+                let fp = self.function_address(*fun);
                 let o = self.get(*obj);
                 let v = self.call_rt(rt::hl_alloc_closure_ptr, &[tp, fp, o]).unwrap();
                 self.set(*dst, v);
@@ -1274,7 +1310,7 @@ impl FnLower<'_, '_, '_> {
             Op::SetThis { field, src } => self.set_field(Reg(0), *field, *src)?,
             Op::DynGet { dst, obj, name } => {
                 if let Some(ty) = self.cl(*dst) {
-                    let hash = self.lw.hashes.get(&m.str(*name));
+                    let hash = self.env.field_hash(&m.str(*name));
                     let o = self.get(*obj);
                     let dt = self.rtype(*dst);
                     let v = self.dyn_get(o, hash, dt, ty);
@@ -1282,7 +1318,7 @@ impl FnLower<'_, '_, '_> {
                 }
             }
             Op::DynSet { obj, name, src } => {
-                let hash = self.lw.hashes.get(&m.str(*name));
+                let hash = self.env.field_hash(&m.str(*name));
                 let o = self.get(*obj);
                 let v = self.get(*src);
                 let st = self.rtype(*src);
@@ -1576,15 +1612,8 @@ impl FnLower<'_, '_, '_> {
     }
 
     fn hlt_void(&mut self) -> Value {
-        let id = match self.lw.module.declare_data("hlt_void", cranelift_module::Linkage::Import, true, false) {
-            Ok(id) => id,
-            Err(e) => panic!("hlt_void: {e}"),
-        };
-        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
-        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
-            *colocated = true;
-        }
-        self.b.ins().symbol_value(self.pt, gv)
+        let id = self.lw.runtime_data("hlt_void");
+        self.data_ptr(id)
     }
 
     fn load_if_nonnull(&mut self, p: Value, off: i32) -> Value {
@@ -1750,24 +1779,13 @@ impl FnLower<'_, '_, '_> {
     }
 
     fn hlt_dyn(&mut self) -> Value {
-        let id = self
-            .lw
-            .module
-            .declare_data("hlt_dyn", cranelift_module::Linkage::Import, true, false)
-            .unwrap_or_else(|e| panic!("hlt_dyn: {e}"));
-        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
-        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
-            *colocated = true;
-        }
-        self.b.ins().symbol_value(self.pt, gv)
+        let id = self.lw.runtime_data("hlt_dyn");
+        self.data_ptr(id)
     }
 }
 
 /// `hl_invalid_comparison`: what `hl_dyn_compare` returns for unordered values.
 const HL_INVALID_COMPARISON: i64 = 0xAABBCCDD_u32 as i32 as i64;
-/// Offsets in `hl_thread_info` (64-bit targets).
-const TRAP_CURRENT: i32 = 24;
-const EXC_VALUE: i32 = 48;
 
 #[derive(Copy, Clone)]
 enum Cmp {

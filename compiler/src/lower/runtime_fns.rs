@@ -22,6 +22,8 @@ pub type RtFn = (&'static str, &'static [K], Option<K>);
 macro_rules! rt {
     ($($name:ident : ($($p:ident),*) -> $ret:tt;)*) => {
         $(pub const $name: RtFn = (stringify!($name), &[$(K::$p),*], rt!(@ret $ret));)*
+        /// Every fixed-signature entry point above.
+        pub const ALL: &[RtFn] = &[$($name),*];
     };
     (@ret void) => { None };
     (@ret $k:ident) => { Some(K::$k) };
@@ -82,6 +84,18 @@ pub fn dyn_cast(suffix: &str) -> (String, Vec<K>, Option<K>) {
     }
     (format!("hl_dyn_cast{suffix}"), params, Some(val))
 }
+
+/// Every `hl_dyn_get*`, `hl_dyn_set*` and `hl_dyn_cast*` entry point.
+pub fn all_dynamic() -> Vec<(String, Vec<K>, Option<K>)> {
+    let mut out = Vec::new();
+    for suffix in ["i", "f", "d", "i64", "p"] {
+        out.extend([dyn_get(suffix), dyn_set(suffix), dyn_cast(suffix)]);
+    }
+    out
+}
+
+/// Data the runtime defines that generated code addresses.
+pub const DATA: &[&str] = &["hlt_void", "hlt_dyn"];
 
 /// The value kind of a `hl_dyn_*` suffix and whether the call also takes the value's type.
 fn value_kind(suffix: &str) -> (K, bool) {

@@ -4,8 +4,13 @@
 
 use super::isa::{self, OptLevel};
 use super::natives;
-use crate::lower::Lowerer;
+use crate::lower::env::{Callee, Env, FunKind};
+use crate::lower::{native_symbol, Lowerer};
+use cranelift_codegen::ir::Signature;
+use cranelift_module::{DataDescription, DataId, Linkage, Module as ClModule};
 use cranelift_object::{ObjectBuilder, ObjectModule};
+use hlbc::FunIdx;
+use std::sync::Arc;
 use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,6 +52,48 @@ pub struct RuntimeMissing {
 )]
 pub struct MissingNatives(pub Vec<String>);
 
+/// The lowering's environment for an executable: one object file, linked
+/// with the runtime and native libraries, so everything is near and every
+/// function is called directly.
+pub struct ObjectEnv {
+    pub module: ObjectModule,
+    hashes: hlbc::hash::FieldHashes,
+}
+
+impl Env for ObjectEnv {
+    fn module(&mut self) -> &mut dyn ClModule {
+        &mut self.module
+    }
+
+    fn runtime_is_near(&self) -> bool {
+        true
+    }
+
+    fn declare_storage(&mut self, name: &str, size: usize) -> std::result::Result<DataId, String> {
+        let id = self.module.declare_data(name, Linkage::Local, true, false).map_err(|e| e.to_string())?;
+        let mut d = DataDescription::new();
+        d.define_zeroinit(size);
+        d.set_align(16);
+        self.module.define_data(id, &d).map_err(|e| e.to_string())?;
+        Ok(id)
+    }
+
+    fn callee(&mut self, _f: FunIdx, kind: FunKind<'_>, sig: &Signature) -> std::result::Result<Callee, String> {
+        Ok(Callee::Direct(match kind {
+            FunKind::Compiled { body } => body,
+            FunKind::MissingNative { stub } => stub,
+            FunKind::Native { lib, name } => self
+                .module
+                .declare_function(&native_symbol(lib, name), Linkage::Import, sig)
+                .map_err(|e| e.to_string())?,
+        }))
+    }
+
+    fn field_hash(&mut self, name: &str) -> i32 {
+        self.hashes.get(name)
+    }
+}
+
 /// Compiles `bytecode` (an `.hl` file's contents) into an object file;
 /// `stub_natives` are natives to replace by throwing stubs.
 pub fn compile_object(
@@ -55,17 +102,16 @@ pub fn compile_object(
     target: Option<&str>,
     stub_natives: &std::collections::HashSet<usize>,
 ) -> Result<Vec<u8>> {
-    let module = hlbc::read_module(bytecode).map_err(miette::Report::new)?;
+    let module = Arc::new(hlbc::read_module(bytecode).map_err(miette::Report::new)?);
     let (isa, info, _) = isa::build(target, opt, true)?;
     let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
-    let mut obj = ObjectModule::new(builder);
-    {
-        let mut lw = Lowerer::new(&mut obj, &module, info, stub_natives)?;
-        lw.lower_functions()?;
-        lw.define_program(bytecode)?;
-    }
-    obj.finish().emit().map_err(|e| miette!("cannot write the object file: {e}"))
+    let mut env = ObjectEnv { module: ObjectModule::new(builder), hashes: hlbc::hash::FieldHashes::new(&module) };
+    let mut lw = Lowerer::new(&mut env, module, info, stub_natives)?;
+    let maps = lw.lower_all(&mut env)?;
+    lw.define_native_stubs(&mut env)?;
+    super::main_shim::define_program(&mut env, &lw, bytecode, &maps)?;
+    env.module.finish().emit().map_err(|e| miette!("cannot write the object file: {e}"))
 }
 
 /// Finds `libhlrt.a`: `$HLC_RUNTIME_DIR`, then next to the running `hlc`.
@@ -129,7 +175,7 @@ pub fn link(object: &Path, runtime: &Path, libs: &[PathBuf], output: &Path, verb
 /// `hlc build`: the whole pipeline. The output appears only on success.
 pub fn build(opts: &BuildOptions) -> Result<()> {
     let data = std::fs::read(&opts.input)
-        .map_err(|source| crate::driver::InputError { path: opts.input.display().to_string(), source })?;
+        .map_err(|source| super::commands::InputError { path: opts.input.display().to_string(), source })?;
     let start = std::time::Instant::now();
     let module = hlbc::read_module(&data)
         .map_err(miette::Report::new)
@@ -157,7 +203,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         eprintln!("hlc: code generation took {:.2}s ({} bytes of object code)", start.elapsed().as_secs_f64(), object.len());
     }
     if opts.emit_obj {
-        return crate::driver::write_atomically(&opts.output, &object);
+        return super::commands::write_atomically(&opts.output, &object);
     }
     let runtime = runtime.expect("found above");
     let dir = opts.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -1,6 +1,6 @@
 //! The `hlc` subcommands as library functions, so tests and the CLI share them.
 
-use crate::bytecode::{self, Module};
+use hlbc::{self as bytecode, Module};
 use miette::{Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
 use std::path::Path;
 

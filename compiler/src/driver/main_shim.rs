@@ -1,0 +1,83 @@
+//! What only an executable needs around the lowered program: the table of
+//! function addresses, the embedded bytecode (the runtime builds its types
+//! from it), the code maps for stack traces, the `hlc_program` descriptor
+//! pointing at all of them, and the C `main` that hands the descriptor to the
+//! runtime's `hlc_main`.
+
+use super::aot::ObjectEnv;
+use crate::lower::env::{Callee, Env as _};
+use crate::lower::{define_rodata, define_single_block, FnCodeMap, Lowerer};
+use cranelift_codegen::ir::{types as clt, AbiParam, InstBuilder, Signature, UserFuncName};
+use cranelift_module::{DataDescription, Linkage, Module as _};
+use hlbc::layout::{ProgramField as F, PROGRAM_ABI_VERSION};
+use hlbc::FunIdx;
+use miette::{miette, Result};
+
+/// Defines `hlc_functions`, `hlc_bytecode`, `hlc_debug`, `hlc_program` and `main`.
+pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: &[FnCodeMap]) -> Result<()> {
+    let err = |e: cranelift_module::ModuleError| miette!("{e}");
+    let ptr = lw.target.layout.ptr as usize;
+    let abi = lw.abi;
+    let module = env.module();
+
+    let table = module.declare_data("hlc_functions", Linkage::Local, false, false).map_err(err)?;
+    let mut d = DataDescription::new();
+    let count = lw.function_count();
+    d.define(vec![0u8; count.max(1) * ptr].into_boxed_slice());
+    d.set_align(8);
+    for findex in 0..count {
+        let Callee::Direct(id) = lw.callee(FunIdx(findex as u32)) else {
+            return Err(miette!("an executable calls every function directly"));
+        };
+        let fref = module.declare_func_in_data(id, &mut d);
+        d.write_function_addr((findex * ptr) as u32, fref);
+    }
+    module.define_data(table, &d).map_err(err)?;
+
+    let code = define_rodata(module, "hlc_bytecode", bytecode.to_vec(), 8)?;
+    let blob = hlbc::codemap::encode(maps);
+    let debug_len = blob.len();
+    let debug = define_rodata(module, "hlc_debug", blob, 8)?;
+
+    let prog = module.declare_data("hlc_program", Linkage::Local, false, false).map_err(err)?;
+    let mut d = DataDescription::new();
+    let mut bytes = vec![0u8; abi.program_size() as usize];
+    let mut put = |f: F, v: u64| {
+        let at = abi.program_field(f) as usize;
+        bytes[at..at + ptr].copy_from_slice(&v.to_le_bytes()[..ptr]);
+    };
+    put(F::AbiVersion, PROGRAM_ABI_VERSION as u64);
+    put(F::BytecodeLen, bytecode.len() as u64);
+    put(F::NFunctions, count as u64);
+    put(F::DebugLen, debug_len as u64);
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    for (field, data) in [(F::Bytecode, code), (F::Types, lw.types_data), (F::Globals, lw.globals_data), (F::Functions, table), (F::Debug, debug)] {
+        let gv = module.declare_data_in_data(data, &mut d);
+        d.write_data_addr(abi.program_field(field), gv, 0);
+    }
+    let Callee::Direct(entry) = lw.callee(lw.m.entrypoint) else { unreachable!("checked with the table") };
+    let entry = module.declare_func_in_data(entry, &mut d);
+    d.write_function_addr(abi.program_field(F::Entry), entry);
+    module.define_data(prog, &d).map_err(err)?;
+
+    // int main(int argc, char **argv) { return hlc_main(argc, argv, &hlc_program); }
+    let pt = clt::Type::int(ptr as u16 * 8).expect("pointer type");
+    let mut sig = Signature::new(lw.target.call_conv);
+    sig.params.push(AbiParam::new(clt::I32));
+    sig.params.push(AbiParam::new(pt));
+    sig.returns.push(AbiParam::new(clt::I32));
+    let main_id = module.declare_function("main", Linkage::Export, &sig).map_err(err)?;
+    let mut rt_sig = sig.clone();
+    rt_sig.params.push(AbiParam::new(pt));
+    let rt_main = module.declare_function("hlc_main", Linkage::Import, &rt_sig).map_err(err)?;
+    define_single_block(module, main_id, UserFuncName::user(1, 0), sig, |b, module, params| {
+        let gv = module.declare_data_in_func(prog, b.func);
+        let p = b.ins().symbol_value(pt, gv);
+        let f = module.declare_func_in_func(rt_main, b.func);
+        b.func.dfg.ext_funcs[f].colocated = true;
+        let call = b.ins().call(f, &[params[0], params[1], p]);
+        let rc = b.inst_results(call)[0];
+        b.ins().return_(&[rc]);
+    })
+}

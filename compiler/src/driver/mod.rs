@@ -1,0 +1,17 @@
+//! The drivers over the shared lowering, and what the `hlc` subcommands do
+//! independent of argument parsing:
+//! - `aot`: an object file linked with the runtime into an executable
+//!   (`hlc build`), with `main_shim` holding what only an executable needs;
+//! - `jit`: code generated into this process and run with the runtime
+//!   linked into `hlc` (`hlc run`);
+//! - `isa`: the Cranelift target for a triple;
+//! - `natives`: which natives the runtime and given libraries provide;
+//! - `commands`: reading modules, `hlc dump`, writing outputs atomically.
+
+pub mod aot;
+pub mod commands;
+pub mod isa;
+pub mod main_shim;
+pub mod natives;
+
+pub use commands::*;
