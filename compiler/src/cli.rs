@@ -47,6 +47,23 @@ enum Command {
         #[arg(long)]
         allow_missing_natives: bool,
     },
+    /// Compile a .hl file in memory and run it (arguments after the file go to the program).
+    Run {
+        /// The HashLink bytecode file.
+        input: PathBuf,
+        /// Arguments for the program (`Sys.args()`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+        /// Optimisation level: 0 (none), 1 (speed), 2 (speed and size; the default).
+        #[arg(short = 'O', default_value = "2", value_parser = clap::value_parser!(u8).range(0..=2))]
+        opt: u8,
+        /// Run even if some natives are missing: each throws an exception naming itself when called.
+        #[arg(long)]
+        allow_missing_natives: bool,
+        /// Print what is compiled and how long it takes.
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Print a .hl file in the layout of `haxe -D dump` (dump/hlcode.txt).
     Dump {
         /// The HashLink bytecode file.
@@ -61,7 +78,7 @@ enum Command {
 /// as miette diagnostics and give exit status 1.
 pub fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code as u8),
         Err(report) => {
             eprintln!("{report:?}");
             ExitCode::from(1)
@@ -69,8 +86,21 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn opt_level(opt: u8) -> OptLevel {
+    match opt {
+        0 => OptLevel::None,
+        1 => OptLevel::Speed,
+        _ => OptLevel::SpeedAndSize,
+    }
+}
+
+/// Runs a subcommand; returns the exit status (`hlc run`: the program's).
+fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Run { input, args, opt, allow_missing_natives, verbose } => {
+            let opts = crate::driver::jit::RunOptions { input, args, opt: opt_level(opt), allow_missing_natives, verbose };
+            return crate::driver::jit::run(&opts);
+        }
         Command::Dump { input, output } => {
             let text = driver::dump(&input)?;
             match output {
@@ -90,11 +120,7 @@ fn run(cli: Cli) -> Result<()> {
             let opts = crate::driver::aot::BuildOptions {
                 input,
                 output,
-                opt: match opt {
-                    0 => OptLevel::None,
-                    1 => OptLevel::Speed,
-                    _ => OptLevel::SpeedAndSize,
-                },
+                opt: opt_level(opt),
                 target,
                 emit_obj: emit.is_some(),
                 keep_obj,
@@ -105,5 +131,5 @@ fn run(cli: Cli) -> Result<()> {
             crate::driver::aot::build(&opts)?;
         }
     }
-    Ok(())
+    Ok(0)
 }

@@ -11,3 +11,4 @@ pub use hlbc as bytecode;
 pub mod cli;
 pub mod driver;
 pub mod lower;
+pub use hlrt;

@@ -59,7 +59,7 @@ pub struct Program {
     pub globals: *mut u8,
     pub functions: Vec<*mut c_void>,
     /// Code ranges and op maps of compiled functions, for stack traces.
-    pub debug: Option<crate::stack::DebugTable>,
+    pub debug: crate::stack::DebugTable,
     /// Field-name hashes, the same the compiler used for its constants.
     pub hashes: hlbc::hash::FieldHashes,
     arena: Arena,
@@ -117,13 +117,14 @@ impl Program {
         let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
         let layouts = Layouts::compute(&module, Target::HOST).map_err(|e| LoadError(e.to_string()))?;
         let functions = std::slice::from_raw_parts(desc.functions, desc.nfunctions).to_vec();
+        let debug = crate::stack::DebugTable::new(&module);
         let mut p = Program {
             module,
             layouts,
             types: desc.types,
             globals: desc.globals,
             functions,
-            debug: None,
+            debug,
             hashes: hlbc::hash::FieldHashes::default(),
             arena: Arena::default(),
         };
@@ -131,7 +132,7 @@ impl Program {
         p.build_types();
         if !desc.debug.is_null() {
             let blob = std::slice::from_raw_parts(desc.debug, desc.debug_len);
-            p.debug = Some(crate::stack::DebugTable::parse(&p, blob));
+            p.debug = crate::stack::DebugTable::parse(&p, blob);
         }
         Ok(p)
     }

@@ -19,47 +19,74 @@ pub struct FnDebug {
     pub locs: Vec<(u32, u32)>,
 }
 
-/// All functions' code ranges, sorted by start address.
+/// All functions' code ranges, sorted by start address. An executable's are
+/// all known at start-up ([`DebugTable::parse`]); the JIT adds each function
+/// as it compiles it ([`DebugTable::add`]).
 pub struct DebugTable {
-    pub fns: Vec<FnDebug>,
-    pub lo: usize,
-    pub hi: usize,
+    fns: std::sync::RwLock<Vec<FnDebug>>,
+    /// Lowest start and highest end of any range: a quick rejection test.
+    lo: std::sync::atomic::AtomicUsize,
+    hi: std::sync::atomic::AtomicUsize,
+    /// Position in `Module::functions` of each function index.
+    position: std::collections::HashMap<u32, usize>,
     names: FunctionNames,
     /// Resolved frames by return address: exceptions resolve the same ones over and over.
     resolved: std::sync::Mutex<std::collections::HashMap<usize, Option<std::sync::Arc<str>>>>,
 }
 
 impl DebugTable {
-    /// Builds the table from the code maps an executable embeds
+    /// An empty table for the functions of `m`.
+    pub fn new(m: &hlbc::Module) -> DebugTable {
+        DebugTable {
+            fns: Default::default(),
+            lo: usize::MAX.into(),
+            hi: 0.into(),
+            position: m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect(),
+            names: FunctionNames::new(m),
+            resolved: Default::default(),
+        }
+    }
+
+    /// The table of the code maps an executable embeds
     /// ([`hlbc::codemap::encode`]), with code addresses from the program's
     /// function table.
     pub fn parse(p: &Program, blob: &[u8]) -> DebugTable {
-        let m = &p.module;
-        let position: std::collections::HashMap<u32, usize> =
-            m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect();
-        let mut fns = Vec::new();
+        let table = DebugTable::new(&p.module);
         for map in hlbc::codemap::decode(blob) {
-            let (Some(&fi), Some(&start)) = (position.get(&map.findex), p.functions.get(map.findex as usize)) else { continue };
-            fns.push(FnDebug { start: start as usize, size: map.code_size as usize, fi, locs: map.locs });
+            if let Some(&start) = p.functions.get(map.findex as usize) {
+                table.add(start as usize, map);
+            }
         }
-        fns.sort_by_key(|f| f.start);
-        let lo = fns.first().map_or(0, |f| f.start);
-        let hi = fns.last().map_or(0, |f| f.start + f.size);
-        DebugTable { fns, lo, hi, names: FunctionNames::new(m), resolved: Default::default() }
+        table
     }
 
-    fn find(&self, addr: usize) -> Option<&FnDebug> {
-        if addr < self.lo || addr >= self.hi {
+    /// Adds function `map.findex`, whose code starts at `start`.
+    pub fn add(&self, start: usize, map: hlbc::codemap::FnCodeMap) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(&fi) = self.position.get(&map.findex) else { return };
+        let size = map.code_size as usize;
+        let mut fns = self.fns.write().unwrap_or_else(|e| e.into_inner());
+        let at = fns.partition_point(|f| f.start < start);
+        fns.insert(at, FnDebug { start, size, fi, locs: map.locs });
+        self.lo.fetch_min(start, Relaxed);
+        self.hi.fetch_max(start + size, Relaxed);
+    }
+
+    /// Calls `with` on the function whose code holds `addr`.
+    fn find<R>(&self, addr: usize, with: impl FnOnce(&FnDebug) -> R) -> Option<R> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if addr < self.lo.load(Relaxed) || addr >= self.hi.load(Relaxed) {
             return None;
         }
-        let i = self.fns.partition_point(|f| f.start <= addr);
-        let f = self.fns.get(i.checked_sub(1)?)?;
-        (addr < f.start + f.size).then_some(f)
+        let fns = self.fns.read().unwrap_or_else(|e| e.into_inner());
+        let i = fns.partition_point(|f| f.start <= addr);
+        let f = fns.get(i.checked_sub(1)?)?;
+        (addr < f.start + f.size).then(|| with(f))
     }
 
     /// Whether `addr` is inside generated code.
     pub fn contains(&self, addr: usize) -> bool {
-        self.find(addr).is_some()
+        self.find(addr, |_| ()).is_some()
     }
 
     /// `Class.method(File.hx:line)` for a return address, as HashLink prints it.
@@ -77,19 +104,20 @@ impl DebugTable {
     }
 
     fn resolve_uncached(&self, p: &Program, ret_addr: usize) -> Option<String> {
-        let f = self.find(ret_addr)?;
-        let m = &p.module;
         // The call that returns here is the op covering the byte before the return address.
-        let off = (ret_addr - f.start).saturating_sub(1) as u32;
-        let i = f.locs.partition_point(|l| l.0 <= off);
-        let op = f.locs.get(i.checked_sub(1)?).map_or(0, |l| l.1) as usize;
-        let fun = &m.functions[f.fi];
+        let (fi, op) = self.find(ret_addr, |f| {
+            let off = (ret_addr - f.start).saturating_sub(1) as u32;
+            let i = f.locs.partition_point(|l| l.0 <= off);
+            (f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
+        })?;
+        let m = &p.module;
+        let fun = &m.functions[fi];
         let pos = fun.debug.get(op).copied().unwrap_or_default();
         let file = pos
             .file
             .and_then(|fi| m.debug_files.get(fi.idx()))
             .map_or("?".to_string(), |f| String::from_utf8_lossy(f).into_owned());
-        let name = self.hl_name(p, f.fi);
+        let name = self.hl_name(p, fi);
         Some(format!("{name}({file}:{})", pos.line))
     }
 
@@ -119,7 +147,7 @@ pub unsafe fn capture(out: &mut [*mut c_void]) -> usize {
 /// Like [`capture`], starting from the frame whose frame pointer is `fp`.
 pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     let Some(p) = crate::start::try_program() else { return 0 };
-    let Some(table) = p.debug.as_ref() else { return 0 };
+    let table = &p.debug;
     let t = crate::gc::hl_get_thread();
     let top = if t.is_null() { usize::MAX } else { (*t).stack_top as usize };
     let mut n = 0;
@@ -165,7 +193,7 @@ pub unsafe extern "C" fn hlc_capture_stack(out: *mut *mut c_void, max: i32) -> i
 #[no_mangle]
 pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
     let Some(p) = crate::start::try_program() else { return };
-    let Some(table) = p.debug.as_ref() else { return };
+    let table = &p.debug;
     let mut frames = [std::ptr::null_mut(); 256];
     let n = capture_from(fp as usize, &mut frames);
     let mut out = String::new();
@@ -182,7 +210,7 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
 pub fn exception_frames() -> Vec<std::sync::Arc<str>> {
     unsafe {
         let Some(p) = crate::start::try_program() else { return Vec::new() };
-        let Some(table) = p.debug.as_ref() else { return Vec::new() };
+        let table = &p.debug;
         let t = crate::gc::hl_get_thread();
         if t.is_null() {
             return Vec::new();

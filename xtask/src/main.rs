@@ -5,7 +5,8 @@
 //!   with the expected files (and with a reference `hl` on PATH, if any).
 //!   `--regen` first recompiles each `Main.hx` with `haxe` (writing `main.hl`
 //!   and `hlcode.txt`) and, when a reference `hl` is found, rewrites the
-//!   expected output files from it.
+//!   expected output files from it. `--jit` runs each program with
+//!   `hlc run` instead of building an executable.
 //! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`.
 //! - `bench [NAME...]`: builds the programs under `bench/` with a release
 //!   `hlc`, runs each against the reference `hl` (and against HL/C builds
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         Some("golden") => golden(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        _ => Err("usage: cargo xtask golden [--regen] [--release] [NAME...] | cargo xtask test | cargo xtask bench [NAME...]".into()),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [NAME...] | cargo xtask test | cargo xtask bench [NAME...]".into()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -181,6 +182,7 @@ fn regen_expected(dir: &Path, hl: &Path) -> Result<()> {
 fn golden(args: &[String]) -> Result<bool> {
     let regen = args.iter().any(|a| a == "--regen");
     let release = args.iter().any(|a| a == "--release");
+    let jit = args.iter().any(|a| a == "--jit");
     let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
     let dirs = golden_dirs(&names)?;
     let hl = reference_hl();
@@ -219,19 +221,30 @@ fn golden(args: &[String]) -> Result<bool> {
     let (mut passed, mut failed) = (0, 0);
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let exe = work.join(&name);
-        let _ = std::fs::remove_file(&exe);
         let mut problems = Vec::new();
         let start = std::time::Instant::now();
-        let build = run_captured(
-            Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe),
-            Duration::from_secs(600),
-        );
+        // The command that runs the program: the built executable, or `hlc run`.
+        let program = if jit {
+            let mut c = Command::new(&hlc);
+            c.arg("run").arg("main.hl");
+            Ok(c)
+        } else {
+            let exe = work.join(&name);
+            let _ = std::fs::remove_file(&exe);
+            match run_captured(
+                Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe),
+                Duration::from_secs(600),
+            ) {
+                Ok(b) if b.code == 0 => Ok(Command::new(&exe)),
+                Ok(b) => Err(format!("hlc build failed:\n{}", String::from_utf8_lossy(&b.stderr))),
+                Err(e) => Err(format!("hlc build: {e}")),
+            }
+        };
         let build_time = start.elapsed();
-        match build {
-            Ok(b) if b.code == 0 => {
+        match program {
+            Ok(mut cmd) => {
                 let want = read_expected(dir)?;
-                match run_captured(Command::new(&exe).current_dir(dir), Duration::from_secs(300)) {
+                match run_captured(cmd.current_dir(dir), Duration::from_secs(300)) {
                     Ok(got) => {
                         problems.extend(compare(&got, &want));
                         if let Some(hl) = &hl {
@@ -242,12 +255,15 @@ fn golden(args: &[String]) -> Result<bool> {
                     Err(e) => problems.push(format!("run: {e}")),
                 }
             }
-            Ok(b) => problems.push(format!("hlc build failed:\n{}", String::from_utf8_lossy(&b.stderr))),
-            Err(e) => problems.push(format!("hlc build: {e}")),
+            Err(e) => problems.push(e),
         }
         if problems.is_empty() {
             passed += 1;
-            println!("ok     {name} (built in {:.2}s)", build_time.as_secs_f64());
+            if jit {
+                println!("ok     {name} (ran in {:.2}s)", start.elapsed().as_secs_f64());
+            } else {
+                println!("ok     {name} (built in {:.2}s)", build_time.as_secs_f64());
+            }
         } else {
             failed += 1;
             println!("FAILED {name}");
@@ -256,7 +272,7 @@ fn golden(args: &[String]) -> Result<bool> {
             }
         }
     }
-    println!("golden: {passed} passed, {failed} failed");
+    println!("golden{}: {passed} passed, {failed} failed", if jit { " (hlc run)" } else { "" });
     Ok(failed == 0)
 }
 

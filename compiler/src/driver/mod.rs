@@ -11,6 +11,7 @@
 pub mod aot;
 pub mod commands;
 pub mod isa;
+pub mod jit;
 pub mod main_shim;
 pub mod natives;
 
