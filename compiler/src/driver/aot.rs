@@ -4,12 +4,13 @@
 
 use super::isa::{self, OptLevel};
 use super::natives;
-use crate::lower::env::{Callee, Env, FunKind};
+use crate::lower::env::{Address, Callee, Env, FunKind};
 use crate::lower::{native_symbol, Lowerer};
 use cranelift_codegen::ir::Signature;
 use cranelift_module::{DataDescription, DataId, Linkage, Module as ClModule};
 use cranelift_object::{ObjectBuilder, ObjectModule};
-use hlbc::FunIdx;
+use hlbc::layout::{Abi, Layouts};
+use hlbc::{FunIdx, GlobalIdx, TypeIdx};
 use std::sync::Arc;
 use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,30 @@ pub struct MissingNatives(pub Vec<String>);
 pub struct ObjectEnv {
     pub module: ObjectModule,
     hashes: hlbc::hash::FieldHashes,
+    /// `hlc_types`: zeroed storage for every `hl_type`, filled in by the runtime.
+    pub types: DataId,
+    /// `hlc_globals`: zeroed storage for the globals.
+    pub globals: DataId,
+    layouts: Layouts,
+    abi: Abi,
+}
+
+impl ObjectEnv {
+    fn new(mut module: ObjectModule, m: &hlbc::Module, target: hlbc::layout::Target) -> Result<ObjectEnv> {
+        let layouts = Layouts::compute(m, target)?;
+        let abi = Abi::new(target);
+        let mut storage = |name: &str, size: usize| -> Result<DataId> {
+            let id = module.declare_data(name, Linkage::Local, true, false).map_err(|e| miette!("{e}"))?;
+            let mut d = DataDescription::new();
+            d.define_zeroinit(size.max(8));
+            d.set_align(16);
+            module.define_data(id, &d).map_err(|e| miette!("{e}"))?;
+            Ok(id)
+        };
+        let types = storage("hlc_types", m.types.len() * abi.type_size() as usize)?;
+        let globals = storage("hlc_globals", layouts.globals_size as usize)?;
+        Ok(ObjectEnv { module, hashes: hlbc::hash::FieldHashes::new(m), types, globals, layouts, abi })
+    }
 }
 
 impl Env for ObjectEnv {
@@ -69,13 +94,12 @@ impl Env for ObjectEnv {
         true
     }
 
-    fn declare_storage(&mut self, name: &str, size: usize) -> std::result::Result<DataId, String> {
-        let id = self.module.declare_data(name, Linkage::Local, true, false).map_err(|e| e.to_string())?;
-        let mut d = DataDescription::new();
-        d.define_zeroinit(size);
-        d.set_align(16);
-        self.module.define_data(id, &d).map_err(|e| e.to_string())?;
-        Ok(id)
+    fn type_address(&mut self, t: TypeIdx) -> Address {
+        Address::Data { id: self.types, offset: (t.0 * self.abi.type_size()) as i64 }
+    }
+
+    fn global_address(&mut self, g: GlobalIdx) -> Address {
+        Address::Data { id: self.globals, offset: self.layouts.global_offsets[g.idx()] as i64 }
     }
 
     fn callee(&mut self, _f: FunIdx, kind: FunKind<'_>, sig: &Signature) -> std::result::Result<Callee, String> {
@@ -106,7 +130,7 @@ pub fn compile_object(
     let (isa, info, _) = isa::build(target, opt, true)?;
     let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
-    let mut env = ObjectEnv { module: ObjectModule::new(builder), hashes: hlbc::hash::FieldHashes::new(&module) };
+    let mut env = ObjectEnv::new(ObjectModule::new(builder), &module, info.layout)?;
     let mut lw = Lowerer::new(&mut env, module, info, stub_natives)?;
     let maps = lw.lower_all(&mut env)?;
     lw.define_native_stubs(&mut env)?;

@@ -18,6 +18,7 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     let err = |e: cranelift_module::ModuleError| miette!("{e}");
     let ptr = lw.target.layout.ptr as usize;
     let abi = lw.abi;
+    let (types, globals) = (env.types, env.globals);
     let module = env.module();
 
     let table = module.declare_data("hlc_functions", Linkage::Local, false, false).map_err(err)?;
@@ -52,7 +53,7 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     put(F::DebugLen, debug_len as u64);
     d.define(bytes.into_boxed_slice());
     d.set_align(8);
-    for (field, data) in [(F::Bytecode, code), (F::Types, lw.types_data), (F::Globals, lw.globals_data), (F::Functions, table), (F::Debug, debug)] {
+    for (field, data) in [(F::Bytecode, code), (F::Types, types), (F::Globals, globals), (F::Functions, table), (F::Debug, debug)] {
         let gv = module.declare_data_in_data(data, &mut d);
         d.write_data_addr(abi.program_field(field), gv, 0);
     }

@@ -4,15 +4,26 @@
 //! executable, `driver/jit.rs` for code generated into this process.
 //!
 //! The lowering itself never assumes either case: it asks how to reach a
-//! runtime entry point or runtime data ([`Env::runtime_is_near`]), where the
-//! program's type and global storage is ([`Env::declare_storage`]), how to
-//! call or take the address of another HL function ([`Env::callee`]), and
-//! what a field name hashes to ([`Env::field_hash`]). Constants and static
-//! closures are data in the Cranelift module, declared the same way for both.
+//! runtime entry point or runtime data ([`Env::runtime_is_near`]), where a
+//! type's `hl_type` and a global live ([`Env::type_address`],
+//! [`Env::global_address`]), how to call or take the address of another HL
+//! function ([`Env::callee`]), and what a field name hashes to
+//! ([`Env::field_hash`]). Constants and static closures are data in the
+//! Cranelift module, declared the same way for both.
 
 use cranelift_codegen::ir::Signature;
 use cranelift_module::{DataId, FuncId, Module as ClModule};
-use hlbc::FunIdx;
+use hlbc::{FunIdx, GlobalIdx, TypeIdx};
+
+/// Where something the runtime fills in lives.
+#[derive(Copy, Clone, Debug)]
+pub enum Address {
+    /// `offset` bytes into data `id` of the module.
+    Data { id: DataId, offset: i64 },
+    /// A fixed address in this process (the JIT's storage, or an earlier
+    /// module's, for code loaded into a running program).
+    Absolute(u64),
+}
 
 /// What a function index is, as the lowering tells the environment.
 pub enum FunKind<'a> {
@@ -47,9 +58,11 @@ pub trait Env {
     /// (`colocated`). False when they may be anywhere in the address space.
     fn runtime_is_near(&self) -> bool;
 
-    /// Declares the program's storage `name` (`hlc_types`, `hlc_globals`) of
-    /// `size` bytes, zeroed, for the runtime to fill and code to address.
-    fn declare_storage(&mut self, name: &str, size: usize) -> Result<DataId, String>;
+    /// Where the `hl_type` of type `t` lives (filled in by the runtime).
+    fn type_address(&mut self, t: TypeIdx) -> Address;
+
+    /// Where global `g` lives.
+    fn global_address(&mut self, g: GlobalIdx) -> Address;
 
     /// Declares function index `f` (of C signature `sig`) and says how
     /// generated code calls it.

@@ -10,7 +10,7 @@
 
 use super::runtime_fns::{self as rt, RtFn, K};
 use super::types::{cl_type, dyn_suffix, is_float, is_signed_int};
-use super::env::{Callee, Env};
+use super::env::{Address, Callee, Env};
 use super::{Lowerer, LowerError};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -348,12 +348,30 @@ impl<'a> FnLower<'a, '_> {
     // ---- addresses and calls -------------------------------------------------
 
     fn type_ptr(&mut self, t: TypeIdx) -> Value {
-        let base = self.data_ptr(self.lw.types_data);
-        let off = (t.0 * self.lw.abi.type_size()) as i64;
-        if off == 0 {
-            base
-        } else {
-            self.b.ins().iadd_imm_s(base, off)
+        let a = self.env.type_address(t);
+        self.address(a)
+    }
+
+    /// The value of address `a`.
+    fn address(&mut self, a: Address) -> Value {
+        match a {
+            Address::Data { id, offset } => {
+                let base = self.data_ptr(id);
+                if offset == 0 {
+                    base
+                } else {
+                    self.b.ins().iadd_imm_s(base, offset)
+                }
+            }
+            Address::Absolute(p) => self.b.ins().iconst(self.pt, p as i64),
+        }
+    }
+
+    /// The address of global `g` (a base the load/store may add an offset to).
+    fn global_ptr(&mut self, g: hlbc::GlobalIdx) -> (Value, i32) {
+        match self.env.global_address(g) {
+            Address::Data { id, offset } if i32::try_from(offset).is_ok() => (self.data_ptr(id), offset as i32),
+            a => (self.address(a), 0),
         }
     }
 
@@ -1289,16 +1307,14 @@ impl<'a> FnLower<'a, '_> {
             }
             Op::GetGlobal { dst, global } => {
                 if let Some(ty) = self.cl(*dst) {
-                    let base = self.data_ptr(self.lw.globals_data);
-                    let off = self.lw.layouts.global_offsets[global.idx()] as i32;
+                    let (base, off) = self.global_ptr(*global);
                     let v = self.load(ty, base, off);
                     self.set(*dst, v);
                 }
             }
             Op::SetGlobal { global, src } => {
                 if let Some(ty) = cl_type(m, m.globals[global.idx()], self.pt) {
-                    let base = self.data_ptr(self.lw.globals_data);
-                    let off = self.lw.layouts.global_offsets[global.idx()] as i32;
+                    let (base, off) = self.global_ptr(*global);
                     let v = self.get(*src);
                     let v = self.coerce(v, ty);
                     self.store(v, base, off);

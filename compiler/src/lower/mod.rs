@@ -9,8 +9,9 @@
 //! - `function.rs`: the translation of one function, op by op.
 //!
 //! What the generated code and the runtime share (see `runtime/src/module.rs`):
-//! `hlc_types` (zeroed `hl_type` storage the runtime fills) and `hlc_globals`
-//! (laid out by `hlbc::layout`), declared through [`env::Env::declare_storage`].
+//! the `hl_type` of every type (storage the runtime fills in) and the globals
+//! (laid out by `hlbc::layout`), found through [`env::Env::type_address`] and
+//! [`env::Env::global_address`].
 
 pub mod env;
 mod function;
@@ -22,7 +23,7 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module as ClModule};
-use env::{Callee, Env, FunKind};
+use env::{Address, Callee, Env, FunKind};
 use hlbc::layout::{Abi, Layouts, Target};
 use hlbc::{FunIdx, FunRef, Module, TypeIdx};
 use std::collections::{HashMap, HashSet};
@@ -74,8 +75,6 @@ pub struct Lowerer {
     strings: HashMap<u32, DataId>,
     bytes: HashMap<u32, DataId>,
     static_closures: HashMap<u32, DataId>,
-    pub types_data: DataId,
-    pub globals_data: DataId,
     /// Natives no library defines, replaced by throwing stubs: (stub, native).
     stubs: Vec<(FuncId, usize)>,
     /// HashLink's owner of every function, computed on first use.
@@ -96,10 +95,6 @@ impl Lowerer {
         let ptr = ClType::int(target.layout.ptr as u16 * 8).expect("pointer type");
         let fun_table = m.fun_table();
         let abi = Abi::new(target.layout);
-        let types_size = m.types.len().max(1) * abi.type_size() as usize;
-        let types_data = env.declare_storage("hlc_types", types_size).map_err(|e| miette::miette!("{e}"))?;
-        let globals_data =
-            env.declare_storage("hlc_globals", layouts.globals_size.max(8) as usize).map_err(|e| miette::miette!("{e}"))?;
         let mut lw = Lowerer {
             m,
             layouts,
@@ -114,8 +109,6 @@ impl Lowerer {
             strings: HashMap::new(),
             bytes: HashMap::new(),
             static_closures: HashMap::new(),
-            types_data,
-            globals_data,
             stubs: Vec::new(),
             names: None,
         };
@@ -274,15 +267,21 @@ impl Lowerer {
             return Ok(d);
         }
         let err = |e: cranelift_module::ModuleError| LowerError::module(e);
-        let module = env.module();
-        let id = module.declare_data(&format!("hlc_closure{}", f.0), Linkage::Local, true, false).map_err(err)?;
-        let mut d = DataDescription::new();
+        let id = env.module().declare_data(&format!("hlc_closure{}", f.0), Linkage::Local, true, false).map_err(err)?;
         // Not zero-init: data with relocations must not go to .bss.
-        d.define(vec![0u8; 4 * self.target.layout.ptr as usize].into_boxed_slice());
+        let ptr = self.target.layout.ptr as usize;
+        let mut bytes = vec![0u8; 4 * ptr];
+        let mut d = DataDescription::new();
+        match env.type_address(self.fun_type(f)) {
+            Address::Data { id, offset } => {
+                let types = env.module().declare_data_in_data(id, &mut d);
+                d.write_data_addr(0, types, offset);
+            }
+            Address::Absolute(a) => bytes[..ptr].copy_from_slice(&a.to_le_bytes()[..ptr]),
+        }
+        d.define(bytes.into_boxed_slice());
         d.set_align(8);
-        let types = module.declare_data_in_data(self.types_data, &mut d);
-        let ty = self.fun_type(f);
-        d.write_data_addr(0, types, (ty.0 * self.abi.type_size()) as i64);
+        let module = env.module();
         let fref = module.declare_func_in_data(self.address_symbol(f), &mut d);
         d.write_function_addr(self.abi.closure_fun(), fref);
         module.define_data(id, &d).map_err(err)?;

@@ -20,14 +20,14 @@ mod natives;
 mod stubs;
 
 use super::isa::{self, OptLevel};
-use crate::lower::env::{Callee, Env, FunKind};
+use crate::lower::env::{Address, Callee, Env, FunKind};
 use crate::lower::{FnCodeMap, Lowerer};
 use cranelift_codegen::ir::Signature;
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{DataId, FuncId, Linkage, Module as ClModule};
-use hlbc::{FunIdx, FunRef};
+use hlbc::{FunIdx, FunRef, GlobalIdx, TypeIdx};
 use miette::{miette, Result, WrapErr as _};
 use std::ffi::{CString, OsString};
 use std::path::PathBuf;
@@ -55,6 +55,9 @@ const CODE_RESERVE: usize = 1 << 30;
 struct JitEnv {
     module: JITModule,
     slots: DataId,
+    /// Address of every type's `hl_type` and of every global.
+    types: Vec<u64>,
+    globals: Vec<u64>,
     /// The trampoline of every function index.
     trampolines: Vec<FuncId>,
 }
@@ -68,9 +71,12 @@ impl Env for JitEnv {
         false
     }
 
-    fn declare_storage(&mut self, name: &str, _size: usize) -> std::result::Result<DataId, String> {
-        // The engine allocated it and registered its address under `name`.
-        self.module.declare_data(name, Linkage::Import, true, false).map_err(|e| e.to_string())
+    fn type_address(&mut self, t: TypeIdx) -> Address {
+        Address::Absolute(self.types[t.idx()])
+    }
+
+    fn global_address(&mut self, g: GlobalIdx) -> Address {
+        Address::Absolute(self.globals[g.idx()])
     }
 
     fn callee(&mut self, f: FunIdx, _kind: FunKind<'_>, sig: &Signature) -> std::result::Result<Callee, String> {
@@ -196,14 +202,19 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
 
     let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
     builder.memory_provider(Box::new(memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?));
-    builder.symbol("hlc_types", types);
-    builder.symbol("hlc_globals", globals);
     builder.symbol("hlc_slots", slots.as_ptr().cast());
     let mut module = JITModule::new(builder);
     let slots_data = module
         .declare_data("hlc_slots", Linkage::Import, true, false)
         .map_err(|e| miette!("{e}"))?;
-    let mut env = JitEnv { module, slots: slots_data, trampolines: Vec::with_capacity(nfun) };
+    let type_size = abi.type_size() as u64;
+    let mut env = JitEnv {
+        module,
+        slots: slots_data,
+        types: (0..m.types.len() as u64).map(|i| types as u64 + i * type_size).collect(),
+        globals: layouts.global_offsets.iter().map(|&o| globals as u64 + o as u64).collect(),
+        trampolines: Vec::with_capacity(nfun),
+    };
     let mut lw = Lowerer::new(&mut env, m.clone(), info, &missing)?;
     lw.define_native_stubs(&mut env)?;
 
