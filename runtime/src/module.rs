@@ -9,6 +9,7 @@ use crate::abi::*;
 use hlbc::layout::{is_ptr, Layouts, Target};
 use hlbc::{FunIdx, Module, Type, TypeIdx};
 use std::ffi::c_void;
+use std::sync::Arc;
 use std::ptr::null_mut;
 
 /// What the compiler emits for the runtime: addresses of its data and code.
@@ -50,24 +51,58 @@ const _: () = {
     assert!(std::mem::size_of::<hlc_program>() == A.program_size() as usize);
 };
 
-/// A loaded program: the parsed module and everything built for it. The
-/// storage lives as long as the program; dropping it frees the tables.
-pub struct Program {
-    pub module: Module,
+/// A module loaded into the runtime: the `hl_type` of each of its types
+/// (built for it, or shared with a module loaded before it), its globals and
+/// its functions' code addresses. A program is one such module; the JIT may
+/// load more into it (hot reload, plugins).
+pub struct Instance {
+    pub module: Arc<Module>,
     pub layouts: Layouts,
-    pub types: *mut hl_type,
-    pub globals: *mut u8,
+    /// The `hl_type` of every type index.
+    types: Vec<*mut hl_type>,
+    /// Whether this instance built the type (false: shared with an earlier module).
+    owned: Vec<bool>,
+    /// The storage of every global.
+    globals: Vec<*mut u8>,
+    /// Code address of every function index (functions and natives).
     pub functions: Vec<*mut c_void>,
-    /// Code ranges and op maps of compiled functions, for stack traces.
-    pub debug: crate::stack::DebugTable,
-    /// Field-name hashes, the same the compiler used for its constants.
-    pub hashes: hlbc::hash::FieldHashes,
+    /// This module's id in the program's code maps ([`crate::stack::DebugTable`]).
+    pub debug_id: u32,
+    /// Field-name hashes of the program's first module; names it does not
+    /// know are hashed through the runtime's name cache.
+    hashes: Arc<hlbc::hash::FieldHashes>,
     arena: Arena,
 }
 
-// The program is built before HL code runs and only read afterwards.
-unsafe impl Send for Program {}
-unsafe impl Sync for Program {}
+/// A loaded program: its first module and everything built for it, the code
+/// maps of all its code, and modules loaded into it later.
+pub struct Program {
+    pub main: Instance,
+    /// Code ranges and op maps of compiled functions, for stack traces.
+    pub debug: crate::stack::DebugTable,
+    /// Field-name hashes, the same the compiler used for its constants.
+    pub hashes: Arc<hlbc::hash::FieldHashes>,
+    extensions: std::sync::Mutex<Vec<Arc<Instance>>>,
+}
+
+// SAFETY: the tables behind the raw pointers are built before HL code can
+// reach them and only read afterwards (modules loaded later build their own).
+unsafe impl Send for Instance {}
+unsafe impl Sync for Instance {}
+
+/// The hash of field name `name`: the first module's (so constants the
+/// compiler emitted agree), else through the runtime's name cache.
+fn field_hash(hashes: &hlbc::hash::FieldHashes, name: &str) -> i32 {
+    match hashes.known(name) {
+        Some(h) => h,
+        None => {
+            let mut units: Vec<u16> = name.encode_utf16().collect();
+            units.push(0);
+            // SAFETY: a NUL-terminated UTF-16 string; the cache copies it.
+            unsafe { crate::std::bytes::hl_hash_gen(units.as_ptr(), true) }
+        }
+    }
+}
 
 /// Owner of the C-visible tables built at load time.
 #[derive(Default)]
@@ -105,60 +140,162 @@ impl Arena {
 pub struct LoadError(pub String);
 
 impl Program {
-    /// Builds everything from `desc`. Safety: `desc` must come from hlc-generated code.
+    /// Builds everything from `desc`, parsing its bytecode.
+    ///
+    /// # Safety
+    /// `desc` must come from hlc-generated code (or the JIT), with storage for
+    /// every type and global of its module.
     pub unsafe fn load(desc: &hlc_program) -> Result<Program, LoadError> {
+        let data = std::slice::from_raw_parts(desc.bytecode, desc.bytecode_len);
+        let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
+        Program::load_module(desc, Arc::new(module))
+    }
+
+    /// Builds everything for `module`, the module `desc` was compiled from.
+    ///
+    /// # Safety
+    /// As for [`Program::load`].
+    pub unsafe fn load_module(desc: &hlc_program, module: Arc<Module>) -> Result<Program, LoadError> {
         if desc.abi_version != PROGRAM_ABI_VERSION {
             return Err(LoadError(format!(
                 "program built for runtime ABI {}, this runtime has {}",
                 desc.abi_version, PROGRAM_ABI_VERSION
             )));
         }
-        let data = std::slice::from_raw_parts(desc.bytecode, desc.bytecode_len);
-        let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
         let layouts = Layouts::compute(&module, Target::HOST).map_err(|e| LoadError(e.to_string()))?;
         let functions = std::slice::from_raw_parts(desc.functions, desc.nfunctions).to_vec();
-        let debug = crate::stack::DebugTable::new(&module);
-        let mut p = Program {
+        let type_size = hlbc::layout::Abi::HOST.type_size() as usize;
+        let types = (0..module.types.len()).map(|i| desc.types.byte_add(i * type_size)).collect();
+        let globals = layouts.global_offsets.iter().map(|&o| desc.globals.add(o as usize)).collect();
+        let hashes = Arc::new(hlbc::hash::FieldHashes::new(&module));
+        let debug = crate::stack::DebugTable::new();
+        let debug_id = debug.add_module(module.clone());
+        let mut main = Instance {
+            owned: vec![true; module.types.len()],
             module,
             layouts,
-            types: desc.types,
-            globals: desc.globals,
+            types,
+            globals,
             functions,
-            debug,
-            hashes: hlbc::hash::FieldHashes::default(),
+            debug_id,
+            hashes: hashes.clone(),
             arena: Arena::default(),
         };
-        p.hashes = hlbc::hash::FieldHashes::new(&p.module);
-        p.build_types();
+        // Seed the runtime's name cache in the order HashLink sees names, so
+        // its collision resolution gives each name the hash the compiler used.
+        for name in &hashes.order {
+            let u = main.arena.ustr(name);
+            crate::std::bytes::hl_hash_gen(u, true);
+        }
+        main.build_types();
+        let p = Program { main, debug, hashes, extensions: Default::default() };
         if !desc.debug.is_null() {
             let blob = std::slice::from_raw_parts(desc.debug, desc.debug_len);
-            p.debug = crate::stack::DebugTable::parse(&p, blob);
+            for map in hlbc::codemap::decode(blob) {
+                if let Some(&start) = p.main.functions.get(map.findex as usize) {
+                    p.debug.add(p.main.debug_id, start as usize, map);
+                }
+            }
         }
         Ok(p)
     }
 
+    /// The hash of field name `name` in this program.
+    pub fn field_hash(&self, name: &str) -> i32 {
+        field_hash(&self.hashes, name)
+    }
+
+    /// Loads another module into the running program. Each of its types
+    /// either is one of the program's (`shared_types[t]`) or is built anew,
+    /// each global either shares the program's storage (`shared_globals[g]`)
+    /// or gets its own; `functions` gives the code of every function index.
+    /// The new pointer globals become GC roots and its constant objects are
+    /// built, as at start-up.
+    ///
+    /// # Safety
+    /// Shared types and globals must be the program's and have the same
+    /// layout as the new module's; `functions` must be callable code of the
+    /// new module's function types.
+    pub unsafe fn load_extension(
+        &self,
+        module: Arc<Module>,
+        shared_types: &[Option<*mut hl_type>],
+        shared_globals: &[Option<*mut u8>],
+        functions: Vec<*mut c_void>,
+    ) -> Result<Arc<Instance>, LoadError> {
+        let layouts = Layouts::compute(&module, Target::HOST).map_err(|e| LoadError(e.to_string()))?;
+        let mut arena = Arena::default();
+        let n = module.types.len();
+        let owned: Vec<bool> = (0..n).map(|i| shared_types.get(i).copied().flatten().is_none()).collect();
+        let types = (0..n)
+            .map(|i| shared_types.get(i).copied().flatten().unwrap_or_else(|| arena.alloc::<hl_type>(1)))
+            .collect();
+        let mut fresh = vec![false; module.globals.len()];
+        let globals = (0..module.globals.len())
+            .map(|g| match shared_globals.get(g).copied().flatten() {
+                Some(p) => p,
+                None => {
+                    fresh[g] = true;
+                    let size = hlbc::layout::kind_size(module.ty(module.globals[g]), Target::HOST).max(8);
+                    arena.alloc::<u8>(size as usize)
+                }
+            })
+            .collect();
+        let debug_id = self.debug.add_module(module.clone());
+        let mut inst = Instance {
+            module,
+            layouts,
+            types,
+            owned,
+            globals,
+            functions,
+            debug_id,
+            hashes: self.hashes.clone(),
+            arena,
+        };
+        inst.build_types();
+        inst.init_globals_where(|g| fresh[g]);
+        let inst = Arc::new(inst);
+        self.extensions.lock().unwrap_or_else(|e| e.into_inner()).push(inst.clone());
+        Ok(inst)
+    }
+
+    /// Registers the main module's pointer globals as GC roots and builds
+    /// its constant objects.
+    pub unsafe fn init_globals(&mut self) {
+        self.main.init_globals_where(|_| true);
+    }
+}
+
+impl Instance {
     /// The `hl_type` of type index `t`.
     pub fn ty(&self, t: TypeIdx) -> *mut hl_type {
-        unsafe { self.types.add(t.idx()) }
+        self.types[t.idx()]
     }
 
     /// Address of global `g`'s storage.
     pub fn global_addr(&self, g: hlbc::GlobalIdx) -> *mut u8 {
-        unsafe { self.globals.add(self.layouts.global_offsets[g.idx()] as usize) }
+        self.globals[g.idx()]
     }
 
-    /// Registers the pointer globals as GC roots and builds the constant
-    /// objects (HLB v4+) that some globals start with.
-    pub unsafe fn init_globals(&mut self) {
-        let m = &self.module as *const Module;
-        let m = &*m;
+    fn hash(&self, name: &str) -> i32 {
+        field_hash(&self.hashes, name)
+    }
+
+    /// Registers the pointer globals `which` selects as GC roots and builds
+    /// the constant objects (HLB v4+) that some of them start with.
+    unsafe fn init_globals_where(&mut self, which: impl Fn(usize) -> bool) {
+        let m = self.module.clone();
         let constant: std::collections::HashSet<u32> = m.constants.iter().map(|c| c.global.0).collect();
         for (g, &t) in m.globals.iter().enumerate() {
-            if is_ptr(m.ty(t)) && !constant.contains(&(g as u32)) {
+            if which(g) && is_ptr(m.ty(t)) && !constant.contains(&(g as u32)) {
                 crate::gc::hl_add_root(self.global_addr(hlbc::GlobalIdx(g as u32)).cast());
             }
         }
         for c in &m.constants {
+            if !which(c.global.idx()) {
+                continue;
+            }
             let t = m.globals[c.global.idx()];
             let Some(layout) = self.layouts.obj(t).cloned() else { continue };
             let Some(o) = m.ty(t).as_obj() else { continue };
@@ -187,15 +324,18 @@ impl Program {
         self.functions.get(f.idx()).copied().unwrap_or(null_mut())
     }
 
+    /// Builds the types this instance owns.
     unsafe fn build_types(&mut self) {
-        let m = &self.module as *const Module;
-        let m = &*m;
+        let m = self.module.clone();
         let n = m.types.len();
         // First every kind and payload, so that later steps can follow pointers.
         for i in 0..n {
+            if !self.owned[i] {
+                continue;
+            }
             let t = self.ty(TypeIdx(i as u32));
             (*t).kind = m.types[i].kind() as u32;
-            (*t).data = self.build_payload(m, i);
+            (*t).data = self.build_payload(&m, i);
         }
         // The type of every function index, and the module context classes point to.
         let mut ftypes: Vec<*mut hl_type> = vec![null_mut(); m.functions.len() + m.natives.len()];
@@ -214,33 +354,26 @@ impl Program {
         (*ctx).functions_types = self.arena.slice(&ftypes);
         for i in 0..n {
             let t = self.ty(TypeIdx(i as u32));
-            match &m.types[i] {
-                Type::Obj(_) | Type::Struct(_) => {
-                    let o = (*t).obj();
-                    (*o).m = ctx;
-                }
-                _ => {}
+            if self.owned[i] && matches!(&m.types[i], Type::Obj(_) | Type::Struct(_)) {
+                (*(*t).obj()).m = ctx;
             }
         }
-        // Seed the runtime's name cache in the order HashLink sees names, so
-        // its collision resolution gives each name the hash the compiler used.
-        for name in &self.hashes.order {
-            let u = self.arena.ustr(name);
-            crate::std::bytes::hl_hash_gen(u, true);
-        }
         for i in 0..n {
+            if !self.owned[i] {
+                continue;
+            }
             match &m.types[i] {
-                Type::Obj(_) | Type::Struct(_) => self.build_obj_rt(m, TypeIdx(i as u32), &ftypes),
-                Type::Enum(_) => self.build_enum(m, TypeIdx(i as u32)),
-                Type::Virtual(_) => self.build_virtual(m, TypeIdx(i as u32)),
+                Type::Obj(_) | Type::Struct(_) => self.build_obj_rt(&m, TypeIdx(i as u32), &ftypes),
+                Type::Enum(_) => self.build_enum(&m, TypeIdx(i as u32)),
+                Type::Virtual(_) => self.build_virtual(&m, TypeIdx(i as u32)),
                 _ => {}
             }
         }
     }
 
     unsafe fn build_payload(&mut self, m: &Module, i: usize) -> *mut c_void {
-        let types = self.types;
-        let tp = |t: TypeIdx| types.add(t.idx());
+        let types = self.types.clone();
+        let tp = |t: TypeIdx| types[t.idx()];
         match &m.types[i] {
             Type::Fun(f) | Type::Method(f) => {
                 let args: Vec<*mut hl_type> = f.args.iter().map(|&a| tp(a)).collect();
@@ -263,7 +396,7 @@ impl Program {
                     let fp = fields.add(k);
                     (*fp).name = self.arena.ustr(&name);
                     (*fp).t = tp(f.ty);
-                    (*fp).hashed_name = self.hashes.get(&name);
+                    (*fp).hashed_name = self.hash(&name);
                 }
                 (*obj).fields = fields;
                 let protos = self.arena.alloc::<hl_obj_proto>(o.protos.len());
@@ -273,7 +406,7 @@ impl Program {
                     (*pp).name = self.arena.ustr(&name);
                     (*pp).findex = p.findex.0 as i32;
                     (*pp).pindex = p.pindex;
-                    (*pp).hashed_name = self.hashes.get(&name);
+                    (*pp).hashed_name = self.hash(&name);
                 }
                 (*obj).proto = protos;
                 let b: Vec<i32> = o.bindings.iter().flat_map(|&(f, fun)| [f.0 as i32, fun.0 as i32]).collect();
@@ -292,7 +425,7 @@ impl Program {
                     let fp = fields.add(k);
                     (*fp).name = self.arena.ustr(&name);
                     (*fp).t = tp(f.ty);
-                    (*fp).hashed_name = self.hashes.get(&name);
+                    (*fp).hashed_name = self.hash(&name);
                 }
                 (*virt).fields = fields;
                 (*virt).nfields = v.fields.len() as i32;
@@ -372,7 +505,7 @@ impl Program {
             if name.is_empty() {
                 continue;
             }
-            lookup.push((self.hashes.get(&name), self.ty(f.ty), offsets[start + k]));
+            lookup.push((self.hash(&name), self.ty(f.ty), offsets[start + k]));
         }
         let pnproto = if p.is_null() { 0 } else { (*p).nproto };
         let mut nproto = pnproto;
@@ -382,9 +515,9 @@ impl Program {
             std::slice::from_raw_parts((*p).methods, (*p).nmethods as usize).to_vec()
         };
         let mut has_compare = false;
-        let compare_hash = self.hashes.get("__compare");
+        let compare_hash = self.hash("__compare");
         for (i, pr) in o.protos.iter().enumerate() {
-            let hash = self.hashes.get(&m.str(pr.name));
+            let hash = self.hash(&m.str(pr.name));
             let fptr = self.fun_ptr(pr.findex);
             let mt = ftype(pr.findex);
             let method_index = if p.is_null() {
@@ -504,7 +637,7 @@ impl Program {
         // Special methods, found through the whole chain.
         let rt_methods = (*rt).methods;
         let special = |name: &str| -> *mut c_void {
-            let f = crate::std::obj::obj_resolve_field(tobj, self.hashes.get(name));
+            let f = crate::std::obj::obj_resolve_field(tobj, self.hash(name));
             if f.is_null() || (*f).field_index >= 0 {
                 return null_mut();
             }
@@ -595,7 +728,7 @@ impl Program {
             .fields
             .iter()
             .enumerate()
-            .map(|(k, f)| (self.hashes.get(&m.str(f.name)), self.ty(f.ty), k as i32))
+            .map(|(k, f)| (self.hash(&m.str(f.name)), self.ty(f.ty), k as i32))
             .collect();
         lookup.sort_by_key(|x| x.0);
         let lk = self.arena.alloc::<hl_field_lookup>(lookup.len());

@@ -5,76 +5,90 @@
 //! ([`hlbc::names`]), so traces read like the reference VM's.
 
 use crate::abi::*;
-use crate::module::Program;
-use hlbc::names::{FunctionNames, Owner};
+use hlbc::names::FunctionNames;
+use std::collections::HashMap;
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Where one compiled function's code is and how it maps back to ops.
-pub struct FnDebug {
-    pub start: usize,
-    pub size: usize,
-    /// Position in `Module::functions`.
-    pub fi: usize,
+struct FnDebug {
+    start: usize,
+    size: usize,
+    /// The module (see [`DebugTable::add_module`]) and the position in its `functions`.
+    module: u32,
+    fi: usize,
     /// Sorted `(code offset, op index)`.
-    pub locs: Vec<(u32, u32)>,
+    locs: Vec<(u32, u32)>,
 }
 
-/// All functions' code ranges, sorted by start address. An executable's are
-/// all known at start-up ([`DebugTable::parse`]); the JIT adds each function
-/// as it compiles it ([`DebugTable::add`]).
-pub struct DebugTable {
-    fns: std::sync::RwLock<Vec<FnDebug>>,
-    /// Lowest start and highest end of any range: a quick rejection test.
-    lo: std::sync::atomic::AtomicUsize,
-    hi: std::sync::atomic::AtomicUsize,
-    /// Position in `Module::functions` of each function index.
-    position: std::collections::HashMap<u32, usize>,
+/// What resolving a module's frames needs.
+struct ModuleDebug {
+    module: Arc<hlbc::Module>,
     names: FunctionNames,
+    /// Position in `Module::functions` of each function index.
+    position: HashMap<u32, usize>,
+}
+
+/// The code ranges of every compiled function of a program, sorted by start
+/// address. An executable's are all known at start-up; the JIT adds each
+/// function as it compiles it, and modules it loads later add theirs.
+pub struct DebugTable {
+    modules: RwLock<Vec<Arc<ModuleDebug>>>,
+    fns: RwLock<Vec<FnDebug>>,
+    /// Lowest start and highest end of any range: a quick rejection test.
+    lo: AtomicUsize,
+    hi: AtomicUsize,
     /// Resolved frames by return address: exceptions resolve the same ones over and over.
-    resolved: std::sync::Mutex<std::collections::HashMap<usize, Option<std::sync::Arc<str>>>>,
+    resolved: Mutex<HashMap<usize, Option<Arc<str>>>>,
+}
+
+impl Default for DebugTable {
+    fn default() -> Self {
+        DebugTable::new()
+    }
 }
 
 impl DebugTable {
-    /// An empty table for the functions of `m`.
-    pub fn new(m: &hlbc::Module) -> DebugTable {
+    pub fn new() -> DebugTable {
         DebugTable {
+            modules: Default::default(),
             fns: Default::default(),
             lo: usize::MAX.into(),
             hi: 0.into(),
-            position: m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect(),
-            names: FunctionNames::new(m),
             resolved: Default::default(),
         }
     }
 
-    /// The table of the code maps an executable embeds
-    /// ([`hlbc::codemap::encode`]), with code addresses from the program's
-    /// function table.
-    pub fn parse(p: &Program, blob: &[u8]) -> DebugTable {
-        let table = DebugTable::new(&p.module);
-        for map in hlbc::codemap::decode(blob) {
-            if let Some(&start) = p.functions.get(map.findex as usize) {
-                table.add(start as usize, map);
-            }
-        }
-        table
+    /// Registers a module whose functions will be added; returns its id.
+    pub fn add_module(&self, m: Arc<hlbc::Module>) -> u32 {
+        let info = ModuleDebug {
+            names: FunctionNames::new(&m),
+            position: m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect(),
+            module: m,
+        };
+        let mut modules = self.modules.write().unwrap_or_else(|e| e.into_inner());
+        modules.push(Arc::new(info));
+        (modules.len() - 1) as u32
     }
 
-    /// Adds function `map.findex`, whose code starts at `start`.
-    pub fn add(&self, start: usize, map: hlbc::codemap::FnCodeMap) {
-        use std::sync::atomic::Ordering::Relaxed;
-        let Some(&fi) = self.position.get(&map.findex) else { return };
+    /// Adds function `map.findex` of module `module`, whose code starts at `start`.
+    pub fn add(&self, module: u32, start: usize, map: hlbc::codemap::FnCodeMap) {
+        let fi = {
+            let modules = self.modules.read().unwrap_or_else(|e| e.into_inner());
+            let Some(fi) = modules.get(module as usize).and_then(|m| m.position.get(&map.findex).copied()) else { return };
+            fi
+        };
         let size = map.code_size as usize;
         let mut fns = self.fns.write().unwrap_or_else(|e| e.into_inner());
         let at = fns.partition_point(|f| f.start < start);
-        fns.insert(at, FnDebug { start, size, fi, locs: map.locs });
+        fns.insert(at, FnDebug { start, size, module, fi, locs: map.locs });
         self.lo.fetch_min(start, Relaxed);
         self.hi.fetch_max(start + size, Relaxed);
     }
 
     /// Calls `with` on the function whose code holds `addr`.
     fn find<R>(&self, addr: usize, with: impl FnOnce(&FnDebug) -> R) -> Option<R> {
-        use std::sync::atomic::Ordering::Relaxed;
         if addr < self.lo.load(Relaxed) || addr >= self.hi.load(Relaxed) {
             return None;
         }
@@ -90,50 +104,35 @@ impl DebugTable {
     }
 
     /// `Class.method(File.hx:line)` for a return address, as HashLink prints it.
-    pub fn resolve(&self, p: &Program, ret_addr: usize) -> Option<std::sync::Arc<str>> {
+    pub fn resolve(&self, ret_addr: usize) -> Option<Arc<str>> {
         if let Ok(cache) = self.resolved.lock() {
             if let Some(hit) = cache.get(&ret_addr) {
                 return hit.clone();
             }
         }
-        let text: Option<std::sync::Arc<str>> = self.resolve_uncached(p, ret_addr).map(Into::into);
+        let text: Option<Arc<str>> = self.resolve_uncached(ret_addr).map(Into::into);
         if let Ok(mut cache) = self.resolved.lock() {
             cache.insert(ret_addr, text.clone());
         }
         text
     }
 
-    fn resolve_uncached(&self, p: &Program, ret_addr: usize) -> Option<String> {
+    fn resolve_uncached(&self, ret_addr: usize) -> Option<String> {
         // The call that returns here is the op covering the byte before the return address.
-        let (fi, op) = self.find(ret_addr, |f| {
+        let (module, fi, op) = self.find(ret_addr, |f| {
             let off = (ret_addr - f.start).saturating_sub(1) as u32;
             let i = f.locs.partition_point(|l| l.0 <= off);
-            (f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
+            (f.module, f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
         })?;
-        let m = &p.module;
+        let info = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize)?.clone();
+        let m = &info.module;
         let fun = &m.functions[fi];
         let pos = fun.debug.get(op).copied().unwrap_or_default();
         let file = pos
             .file
             .and_then(|fi| m.debug_files.get(fi.idx()))
             .map_or("?".to_string(), |f| String::from_utf8_lossy(f).into_owned());
-        let name = self.hl_name(p, fi);
-        Some(format!("{name}({file}:{})", pos.line))
-    }
-
-    /// HashLink's name of function `fi`: `Obj.field`, `Obj.~field.N`, `fun$N`, `.init`.
-    fn hl_name(&self, p: &Program, fi: usize) -> String {
-        let m = &p.module;
-        let obj_name = |t: hlbc::TypeIdx| m.ty(t).as_obj().map_or(String::new(), |o| m.str(o.name).into_owned());
-        match self.names.owner(fi) {
-            Owner::Field { obj, name } => format!("{}.{}", obj_name(obj), m.str(name)),
-            Owner::Closure { parent, nth } => match self.names.owner(parent) {
-                Owner::Field { obj, name } => format!("{}.~{}.{nth}", obj_name(obj), m.str(name)),
-                _ => format!("fun${}", m.functions[fi].findex.0),
-            },
-            Owner::Entry => ".init".to_string(),
-            Owner::Anonymous => format!("fun${}", m.functions[fi].findex.0),
-        }
+        Some(format!("{}({file}:{})", info.names.hl_name(m, fi), pos.line))
     }
 }
 
@@ -198,7 +197,7 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
     let n = capture_from(fp as usize, &mut frames);
     let mut out = String::new();
     for &a in &frames[..n] {
-        if let Some(f) = table.resolve(p, a as usize) {
+        if let Some(f) = table.resolve(a as usize) {
             out.push_str(&f);
             out.push('\n');
         }
@@ -217,7 +216,7 @@ pub fn exception_frames() -> Vec<std::sync::Arc<str>> {
         }
         let n = ((*t).exc_stack_count.max(0) as usize).min(HL_EXC_MAX_STACK);
         let trace = &(&(*t).exc_stack_trace)[..n];
-        trace.iter().filter_map(|&a| table.resolve(p, a as usize)).collect()
+        trace.iter().filter_map(|&a| table.resolve(a as usize)).collect()
     }
 }
 

@@ -46,6 +46,16 @@ pub fn fatal(msg: &str) -> ! {
 /// `desc` must be the descriptor emitted by hlc; `argv` holds `argc` C strings.
 #[no_mangle]
 pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *const hlc_program) -> i32 {
+    run_main(argc, argv, &*desc, None)
+}
+
+/// Starts the runtime, loads the program `desc` describes (from `module`, or
+/// else by parsing its bytecode), runs its entry point and reports an
+/// uncaught exception; returns the exit code. The JIT calls this directly.
+///
+/// # Safety
+/// As for [`hlc_main`]; `module`, if given, is the one `desc` was compiled from.
+pub unsafe fn run_main(argc: i32, argv: *const *const c_char, desc: &hlc_program, module: Option<std::sync::Arc<hlbc::Module>>) -> i32 {
     let stack_top = 0usize;
     crate::gc::init();
     crate::gc::hl_register_thread(&stack_top as *const usize as *mut c_void);
@@ -55,7 +65,11 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
         (*setup).sys_args = argv.add(1) as *mut *mut c_char;
         (*setup).sys_nargs = argc - 1;
     }
-    let program = match Program::load(&*desc) {
+    let loaded = match module {
+        Some(m) => Program::load_module(desc, m),
+        None => Program::load(desc),
+    };
+    let program = match loaded {
         Ok(p) => Box::into_raw(Box::new(p)),
         Err(e) => fatal(&format!("cannot load the program: {}", e.0)),
     };
@@ -64,7 +78,7 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
     install_signal_handlers();
 
     let mut exc: *mut c_void = std::ptr::null_mut();
-    let ok = hlrt_c::hlc_run_protected((*desc).entry, &mut exc);
+    let ok = hlrt_c::hlc_run_protected(desc.entry, &mut exc);
     let code = if ok != 0 {
         0
     } else {

@@ -43,11 +43,11 @@ fn load_fake(name: &str) -> &'static Program {
 
 /// The findex of method `name` of class `cls` (its proto).
 fn proto_findex(p: &Program, cls: &str, name: &str) -> usize {
-    for t in &p.module.types {
+    for t in &p.main.module.types {
         if let hlbc::Type::Obj(o) = t {
-            if p.module.str(o.name) == cls {
+            if p.main.module.str(o.name) == cls {
                 for pr in &o.protos {
-                    if p.module.str(pr.name) == name {
+                    if p.main.module.str(pr.name) == name {
                         return pr.findex.idx();
                     }
                 }
@@ -194,11 +194,11 @@ fn objects_viewed_through_interface_virtuals() {
         let circle = find_type(p, "Circle");
         // The virtual type with fields `area` and `name` (interface Shape).
         let mut vt = null_mut();
-        for (i, t) in p.module.types.iter().enumerate() {
+        for (i, t) in p.main.module.types.iter().enumerate() {
             if let hlbc::Type::Virtual(v) = t {
-                let names: Vec<String> = v.fields.iter().map(|f| p.module.str(f.name).into_owned()).collect();
+                let names: Vec<String> = v.fields.iter().map(|f| p.main.module.str(f.name).into_owned()).collect();
                 if names == ["area", "name"] {
-                    vt = p.ty(hlbc::TypeIdx(i as u32));
+                    vt = p.main.ty(hlbc::TypeIdx(i as u32));
                 }
             }
         }

@@ -82,6 +82,11 @@ impl FieldHashes {
     }
 
     /// The hash of `name`: its registered one, or what `hl_hash_gen` would give it next.
+    /// The hash of `name` if it is one of the module's names.
+    pub fn known(&self, name: &str) -> Option<i32> {
+        self.by_name.get(name).copied()
+    }
+
     pub fn get(&self, name: &str) -> i32 {
         self.by_name.get(name).copied().unwrap_or_else(|| self.free_hash(name))
     }

@@ -103,6 +103,24 @@ impl FunctionNames {
     }
 }
 
+impl FunctionNames {
+    /// The name HashLink gives function `i` in stack traces: `Obj.field`,
+    /// `Obj.~field.N` for the N-th closure created in it, `.init` for the
+    /// entry point, `fun$N` otherwise.
+    pub fn hl_name(&self, m: &Module, i: usize) -> String {
+        let obj_name = |t: TypeIdx| m.ty(t).as_obj().map_or(String::new(), |o| m.str(o.name).into_owned());
+        match self.owners[i] {
+            Owner::Field { obj, name } => format!("{}.{}", obj_name(obj), m.str(name)),
+            Owner::Closure { parent, nth } => match self.owners[parent] {
+                Owner::Field { obj, name } => format!("{}.~{}.{nth}", obj_name(obj), m.str(name)),
+                _ => format!("fun${}", m.functions[i].findex.0),
+            },
+            Owner::Entry => ".init".to_string(),
+            Owner::Anonymous => format!("fun${}", m.functions[i].findex.0),
+        }
+    }
+}
+
 /// A function's root: itself if it is a method, else its creator's root.
 fn named_root(owners: &[Owner], mut i: usize) -> Option<usize> {
     for _ in 0..owners.len() {

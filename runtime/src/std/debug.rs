@@ -44,7 +44,7 @@ pub unsafe extern "C" fn hl_exception_stack_raw(arr: *mut varray) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn hl_resolve_symbol(addr: *mut c_void, out: *mut uchar, size: *mut i32) -> *mut uchar {
     let Some(p) = crate::start::try_program() else { return std::ptr::null_mut() };
-    let Some(text) = p.debug.resolve(p, addr as usize) else { return std::ptr::null_mut() };
+    let Some(text) = p.debug.resolve(addr as usize) else { return std::ptr::null_mut() };
     let units: Vec<u16> = text.encode_utf16().collect();
     let room = (*size).max(1) as usize - 1;
     let n = units.len().min(room);

@@ -131,14 +131,14 @@ pub unsafe fn to_str(v: *mut vdynamic) -> String {
 
 /// The loaded type named `name` (class or enum).
 pub fn find_type(p: &Program, name: &str) -> *mut hl_type {
-    for (i, t) in p.module.types.iter().enumerate() {
+    for (i, t) in p.main.module.types.iter().enumerate() {
         let n = match t {
-            hlbc::Type::Obj(o) | hlbc::Type::Struct(o) => p.module.str(o.name),
-            hlbc::Type::Enum(e) => p.module.str(e.name),
+            hlbc::Type::Obj(o) | hlbc::Type::Struct(o) => p.main.module.str(o.name),
+            hlbc::Type::Enum(e) => p.main.module.str(e.name),
             _ => continue,
         };
         if n == name {
-            return p.ty(hlbc::TypeIdx(i as u32));
+            return p.main.ty(hlbc::TypeIdx(i as u32));
         }
     }
     panic!("no type {name}")

@@ -92,7 +92,7 @@ impl Env for JitEnv {
     fn field_hash(&mut self, name: &str) -> i32 {
         // Functions are compiled once the runtime has loaded the program and
         // seeded its name cache: ask it.
-        hlrt::start::program().hashes.get(name)
+        hlrt::start::program().field_hash(name)
     }
 }
 
@@ -133,7 +133,8 @@ impl Engine {
         if self.verbose {
             eprintln!("hlc: compiled fun@{findex} ({} bytes) in {:.2} ms", map.code_size, start.elapsed().as_secs_f64() * 1e3);
         }
-        hlrt::start::program().debug.add(code as usize, map);
+        let p = hlrt::start::program();
+        p.debug.add(p.main.debug_id, code as usize, map);
         c.compiled[f] = true;
         self.slots[f].store(code as *mut u8, Ordering::Release);
         Ok(code)
@@ -309,5 +310,5 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     }
     // SAFETY: the descriptor points at storage, code and bytecode that live
     // until the process exits, and argv holds argc C strings.
-    Ok(unsafe { hlrt::start::hlc_main(ptrs.len() as i32, ptrs.as_ptr(), &desc) })
+    Ok(unsafe { hlrt::start::run_main(ptrs.len() as i32, ptrs.as_ptr(), &desc, Some(m)) })
 }
