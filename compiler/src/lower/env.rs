@@ -40,12 +40,12 @@ pub enum FunKind<'a> {
 pub enum Callee {
     /// Call `id` directly; its address is `id`'s address.
     Direct(FuncId),
-    /// Call through slot `index` of the slot table (`table`), so the code
-    /// behind it can change while the program runs (lazy compilation, hot
-    /// reload); wherever the function's address escapes (closures, method
-    /// tables), `stable` stands for it: code that always jumps to the slot's
-    /// current target.
-    Slot { table: DataId, index: u32, stable: FuncId },
+    /// Call through the code pointer stored at `slot`, so the code behind it
+    /// can change while the program runs (lazy compilation, hot reload);
+    /// wherever the function's address escapes (closures, method tables),
+    /// `stable` stands for it: code that always jumps to the slot's current
+    /// target.
+    Slot { slot: Address, stable: Address },
 }
 
 /// What the lowering asks its backend.

@@ -369,7 +369,13 @@ impl<'a> FnLower<'a, '_> {
 
     /// The address of global `g` (a base the load/store may add an offset to).
     fn global_ptr(&mut self, g: hlbc::GlobalIdx) -> (Value, i32) {
-        match self.env.global_address(g) {
+        let a = self.env.global_address(g);
+        self.base_offset(a)
+    }
+
+    /// Address `a` as a base and an offset a load or store can fold.
+    fn base_offset(&mut self, a: Address) -> (Value, i32) {
+        match a {
             Address::Data { id, offset } if i32::try_from(offset).is_ok() => (self.data_ptr(id), offset as i32),
             a => (self.address(a), 0),
         }
@@ -404,9 +410,9 @@ impl<'a> FnLower<'a, '_> {
     fn call_index(&mut self, f: FunIdx, args: &[Value]) -> Option<Value> {
         match self.lw.callee(f) {
             Callee::Direct(id) => self.call_id(id, args),
-            Callee::Slot { table, index, .. } => {
-                let base = self.data_ptr(table);
-                let fptr = self.load(self.pt, base, (index * self.lw.target.layout.ptr) as i32);
+            Callee::Slot { slot, .. } => {
+                let (base, off) = self.base_offset(slot);
+                let fptr = self.load(self.pt, base, off);
                 let sig = super::types::fun_signature(self.m, self.lw.fun_type(f), self.pt, self.lw.target.call_conv);
                 let sig = self.b.import_signature(sig);
                 let call = self.b.ins().call_indirect(sig, fptr, args);
@@ -417,9 +423,13 @@ impl<'a> FnLower<'a, '_> {
 
     /// The code address of function index `f`, as closures hold it.
     fn function_address(&mut self, f: FunIdx) -> Value {
-        let id = self.lw.address_symbol(f);
-        let fr = self.func_ref(id);
-        self.b.ins().func_addr(self.pt, fr)
+        match self.lw.callee(f) {
+            Callee::Direct(id) => {
+                let fr = self.func_ref(id);
+                self.b.ins().func_addr(self.pt, fr)
+            }
+            Callee::Slot { stable, .. } => self.address(stable),
+        }
     }
 
     fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {

@@ -165,14 +165,6 @@ impl Lowerer {
         self.fun_table.len()
     }
 
-    /// The function with the address of function index `f`: what closures and tables hold.
-    fn address_symbol(&self, f: FunIdx) -> FuncId {
-        match self.callees[f.idx()] {
-            Callee::Direct(id) => id,
-            Callee::Slot { stable, .. } => stable,
-        }
-    }
-
     /// The HL function type of function index `f`.
     fn fun_type(&self, f: FunIdx) -> TypeIdx {
         match self.fun_table[f.idx()] {
@@ -279,12 +271,24 @@ impl Lowerer {
             }
             Address::Absolute(a) => bytes[..ptr].copy_from_slice(&a.to_le_bytes()[..ptr]),
         }
-        d.define(bytes.into_boxed_slice());
         d.set_align(8);
-        let module = env.module();
-        let fref = module.declare_func_in_data(self.address_symbol(f), &mut d);
-        d.write_function_addr(self.abi.closure_fun(), fref);
-        module.define_data(id, &d).map_err(err)?;
+        let fun_at = self.abi.closure_fun();
+        match self.callees[f.idx()] {
+            Callee::Direct(target) => {
+                let fref = env.module().declare_func_in_data(target, &mut d);
+                d.write_function_addr(fun_at, fref);
+            }
+            Callee::Slot { stable: Address::Data { id, offset }, .. } => {
+                let gv = env.module().declare_data_in_data(id, &mut d);
+                d.write_data_addr(fun_at, gv, offset);
+            }
+            Callee::Slot { stable: Address::Absolute(a), .. } => {
+                let at = fun_at as usize;
+                bytes[at..at + ptr].copy_from_slice(&a.to_le_bytes()[..ptr]);
+            }
+        }
+        d.define(bytes.into_boxed_slice());
+        env.module().define_data(id, &d).map_err(err)?;
         self.static_closures.insert(f.0, id);
         Ok(id)
     }

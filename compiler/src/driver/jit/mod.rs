@@ -26,7 +26,7 @@ use cranelift_codegen::ir::Signature;
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{DataId, FuncId, Linkage, Module as ClModule};
+use cranelift_module::Module as ClModule;
 use hlbc::{FunIdx, FunRef, GlobalIdx, TypeIdx};
 use miette::{miette, Result, WrapErr as _};
 use std::ffi::{CString, OsString};
@@ -54,12 +54,12 @@ const CODE_RESERVE: usize = 1 << 30;
 /// the engine allocated.
 struct JitEnv {
     module: JITModule,
-    slots: DataId,
-    /// Address of every type's `hl_type` and of every global.
+    /// Address of every type's `hl_type`, of every global, of every function index's slot.
     types: Vec<u64>,
     globals: Vec<u64>,
-    /// The trampoline of every function index.
-    trampolines: Vec<FuncId>,
+    slots: Vec<u64>,
+    /// Address of every function index's trampoline.
+    trampolines: Vec<u64>,
 }
 
 impl Env for JitEnv {
@@ -79,14 +79,8 @@ impl Env for JitEnv {
         Address::Absolute(self.globals[g.idx()])
     }
 
-    fn callee(&mut self, f: FunIdx, _kind: FunKind<'_>, sig: &Signature) -> std::result::Result<Callee, String> {
-        let stable = self
-            .module
-            .declare_function(&format!("hlc_fn{}", f.0), Linkage::Local, sig)
-            .map_err(|e| e.to_string())?;
-        debug_assert_eq!(self.trampolines.len(), f.idx());
-        self.trampolines.push(stable);
-        Ok(Callee::Slot { table: self.slots, index: f.0, stable })
+    fn callee(&mut self, f: FunIdx, _kind: FunKind<'_>, _sig: &Signature) -> std::result::Result<Callee, String> {
+        Ok(Callee::Slot { slot: Address::Absolute(self.slots[f.idx()]), stable: Address::Absolute(self.trampolines[f.idx()]) })
     }
 
     fn field_hash(&mut self, name: &str) -> i32 {
@@ -111,6 +105,7 @@ struct Compiler {
 /// One running program's JIT: the slot table and the compiler behind the lazy stubs.
 struct Engine {
     slots: Box<[AtomicPtr<u8>]>,
+    stubs: stubs::StubArea,
     compiler: Mutex<Compiler>,
     verbose: bool,
 }
@@ -173,6 +168,12 @@ fn storage(bytes: usize) -> *mut u8 {
 
 /// `hlc run`: compiles and runs the program; returns its exit code.
 pub fn run(opts: &RunOptions) -> Result<i32> {
+    let t0 = std::time::Instant::now();
+    let phase = |what: &str| {
+        if opts.verbose {
+            eprintln!("hlc: {what} at {:.2} ms", t0.elapsed().as_secs_f64() * 1e3);
+        }
+    };
     let data = std::fs::read(&opts.input)
         .map_err(|source| super::commands::InputError { path: opts.input.display().to_string(), source })?;
     let m = Arc::new(
@@ -187,7 +188,9 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     }
 
     // Natives first: the ones nobody provides become stubs (or stop us here).
+    phase("read");
     let resolved = natives::resolve(&m, &opts.input)?;
+    phase("natives resolved");
     let missing: std::collections::HashSet<usize> = resolved.missing.iter().map(|n| n.index).collect();
     if resolved.missing.iter().any(|n| !n.optional) && !opts.allow_missing_natives {
         return Err(natives::missing_error(&resolved.missing));
@@ -203,29 +206,39 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
 
     let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
     builder.memory_provider(Box::new(memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?));
-    builder.symbol("hlc_slots", slots.as_ptr().cast());
-    let mut module = JITModule::new(builder);
-    let slots_data = module
-        .declare_data("hlc_slots", Linkage::Import, true, false)
-        .map_err(|e| miette!("{e}"))?;
+    let module = JITModule::new(builder);
+    let stubs = stubs::StubArea::new(arch, nfun).map_err(|e| miette!("cannot map memory for stubs: {e}"))?;
     let type_size = abi.type_size() as u64;
     let mut env = JitEnv {
         module,
-        slots: slots_data,
         types: (0..m.types.len() as u64).map(|i| types as u64 + i * type_size).collect(),
         globals: layouts.global_offsets.iter().map(|&o| globals as u64 + o as u64).collect(),
-        trampolines: Vec::with_capacity(nfun),
+        slots: slots.iter().map(|s| s as *const AtomicPtr<u8> as u64).collect(),
+        trampolines: (0..nfun).map(|f| stubs.trampoline(f)).collect(),
     };
     let mut lw = Lowerer::new(&mut env, m.clone(), info, &missing)?;
+    phase("declared");
     lw.define_native_stubs(&mut env)?;
+    env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
 
     let fun_table = m.fun_table();
     let mut position = vec![None; nfun];
     for (i, f) in m.functions.iter().enumerate() {
         position[f.findex.idx()] = Some(i);
     }
-    let engine: &'static Engine = Box::leak(Box::new(Engine {
+    // The slot of every function index: natives' code, a stub for missing
+    // ones, the lazy stub for HL functions.
+    for (index, addr) in resolved.found {
+        slots[m.natives[index].findex.idx()].store(addr as *mut u8, Ordering::Relaxed);
+    }
+    for &index in &missing {
+        let f = m.natives[index].findex;
+        let stub = lw.body(f).expect("missing natives have stubs");
+        slots[f.idx()].store(env.module.get_finalized_function(stub) as *mut u8, Ordering::Relaxed);
+    }
+    let mut engine = Box::new(Engine {
         slots,
+        stubs,
         compiler: Mutex::new(Compiler {
             lw,
             env,
@@ -235,51 +248,21 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
             compiled: vec![false; nfun],
         }),
         verbose: opts.verbose,
-    }));
-
-    // Trampolines for every function index, lazy stubs for HL functions.
-    let mut lazy = Vec::new();
-    let mut functions: Vec<*mut std::ffi::c_void> = Vec::with_capacity(nfun);
-    {
-        let mut guard = engine.compiler.lock().unwrap_or_else(|e| e.into_inner());
-        let c = &mut *guard;
-        let entry = stubs::lazy_entry as *const () as u64;
-        for (findex, kind) in fun_table.iter().enumerate() {
-            let slot = &engine.slots[findex] as *const AtomicPtr<u8> as u64;
-            let code = stubs::trampoline(arch, slot);
-            c.env
-                .module
-                .define_function_bytes(c.env.trampolines[findex], 16, &code, &[])
-                .map_err(|e| miette!("{e}"))?;
-            if let Some(FunRef::Function(_)) = kind {
-                let id = c
-                    .env
-                    .module
-                    .declare_anonymous_function(&Signature::new(info.call_conv))
-                    .map_err(|e| miette!("{e}"))?;
-                let code = stubs::lazy_stub(arch, engine as *const Engine as u64, findex as u32, entry);
-                c.env.module.define_function_bytes(id, 16, &code, &[]).map_err(|e| miette!("{e}"))?;
-                lazy.push((findex, id));
-            }
-        }
-        c.env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
-        for findex in 0..nfun {
-            functions.push(c.env.module.get_finalized_function(c.env.trampolines[findex]) as *mut _);
-        }
-        for (findex, id) in lazy {
-            engine.slots[findex].store(c.env.module.get_finalized_function(id) as *mut u8, Ordering::Release);
-        }
-        for (index, addr) in resolved.found {
-            let findex = m.natives[index].findex.idx();
-            engine.slots[findex].store(addr as *mut u8, Ordering::Release);
-        }
-        for &index in &missing {
-            let f = m.natives[index].findex;
-            let stub = c.lw.body(f).expect("missing natives have stubs");
-            engine.slots[f.idx()].store(c.env.module.get_finalized_function(stub) as *mut u8, Ordering::Release);
+    });
+    // The engine's address is final (boxed); the lazy stubs carry it.
+    let engine_addr = &*engine as *const Engine as u64;
+    let e = &mut *engine;
+    for (findex, kind) in fun_table.iter().enumerate() {
+        e.stubs.write_trampoline(findex, &e.slots[findex] as *const AtomicPtr<u8> as u64);
+        if let Some(FunRef::Function(_)) = kind {
+            e.stubs.write_lazy_stub(findex, engine_addr);
+            e.slots[findex].store(e.stubs.lazy_stub(findex) as *mut u8, Ordering::Relaxed);
         }
     }
-
+    e.stubs.publish().map_err(|e| miette!("cannot make the stubs executable: {e}"))?;
+    let engine: &'static Engine = Box::leak(engine);
+    let functions: Vec<*mut std::ffi::c_void> = (0..nfun).map(|f| engine.stubs.trampoline(f) as *mut _).collect();
+    phase("stubs written");
     let functions: &'static [*mut std::ffi::c_void] = Box::leak(functions.into_boxed_slice());
     let bytecode: &'static [u8] = Box::leak(data.into_boxed_slice());
     let desc = hlrt::module::hlc_program {

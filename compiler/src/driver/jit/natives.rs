@@ -25,33 +25,50 @@ pub struct Resolved {
     pub missing: Vec<Missing>,
 }
 
-/// The address of `symbol` if the runtime linked into this executable defines it.
-fn runtime_symbol(symbol: &str) -> Option<*const c_void> {
-    let name = CString::new(symbol).ok()?;
-    // SAFETY: dlsym with a NUL-terminated name; RTLD_DEFAULT searches the
-    // executable (which exports the runtime, see build.rs) and its libraries.
-    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
-    if p.is_null() || !in_this_executable(p) {
-        return None;
+/// The address range the `hlc` executable itself is mapped at.
+fn executable_range() -> std::ops::Range<usize> {
+    let mut range = 0..0;
+    unsafe extern "C" fn first(info: *mut libc::dl_phdr_info, _size: usize, data: *mut c_void) -> i32 {
+        // SAFETY: the loader passes a valid program-header list; the first object is the executable.
+        unsafe {
+            let info = &*info;
+            let range = &mut *(data as *mut std::ops::Range<usize>);
+            for i in 0..info.dlpi_phnum as usize {
+                let ph = &*info.dlpi_phdr.add(i);
+                if ph.p_type == libc::PT_LOAD {
+                    let start = info.dlpi_addr as usize + ph.p_vaddr as usize;
+                    let end = start + ph.p_memsz as usize;
+                    if range.end == 0 {
+                        *range = start..end;
+                    } else {
+                        range.start = range.start.min(start);
+                        range.end = range.end.max(end);
+                    }
+                }
+            }
+        }
+        1 // stop after the first object
     }
-    Some(p.cast_const())
+    // SAFETY: the callback only reads the loader's data and writes `range`.
+    unsafe { libc::dl_iterate_phdr(Some(first), &mut range as *mut _ as *mut c_void) };
+    range
 }
 
-/// Whether `p` lies in the `hlc` executable itself (not in libc or another library).
-fn in_this_executable(p: *const c_void) -> bool {
-    let base = |addr: *const c_void| {
-        let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
-        // SAFETY: dladdr only reads the loader's tables.
-        (unsafe { libc::dladdr(addr, &mut info) } != 0).then_some(info.dli_fbase)
-    };
-    let me = base(runtime_symbol as *const c_void);
-    me.is_some() && base(p) == me
+/// The address of `symbol` if the runtime linked into this executable
+/// (exported by it, see build.rs) defines it: not a same-named symbol of
+/// the C library or another library.
+fn runtime_symbol(symbol: &str, exe: &std::ops::Range<usize>) -> Option<*const c_void> {
+    let name = CString::new(symbol).ok()?;
+    // SAFETY: dlsym with a NUL-terminated name.
+    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
+    (!p.is_null() && exe.contains(&(p as usize))).then_some(p.cast_const())
 }
 
 /// Resolves every native of `m`, the program at `input`.
 pub fn resolve(m: &Module, _input: &Path) -> miette::Result<Resolved> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
+    let exe = executable_range();
     for (index, n) in m.natives.iter().enumerate() {
         let lib = m.str(n.lib);
         let name = m.str(n.name);
@@ -60,7 +77,7 @@ pub fn resolve(m: &Module, _input: &Path) -> miette::Result<Resolved> {
             None => (false, &*lib),
         };
         let symbol = native_symbol(lib, &name);
-        match runtime_symbol(&symbol) {
+        match runtime_symbol(&symbol, &exe) {
             Some(p) => found.push((index, p)),
             None => missing.push(Missing {
                 index,

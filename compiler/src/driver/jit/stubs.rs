@@ -16,8 +16,81 @@
 
 use target_lexicon::Architecture;
 
+/// Bytes reserved for each trampoline and each lazy stub.
+const TRAMPOLINE_SIZE: usize = 32;
+const LAZY_STUB_SIZE: usize = 48;
+
+/// The trampolines and lazy stubs of `count` function indices, in one
+/// mapping: written while it is writable, then made read-execute.
+pub struct StubArea {
+    arch: Architecture,
+    base: *mut u8,
+    len: usize,
+    count: usize,
+}
+
+// SAFETY: the area is written before any thread runs its code, then only executed.
+unsafe impl Send for StubArea {}
+unsafe impl Sync for StubArea {}
+
+impl StubArea {
+    pub fn new(arch: Architecture, count: usize) -> std::io::Result<StubArea> {
+        let len = (count.max(1) * (TRAMPOLINE_SIZE + LAZY_STUB_SIZE)).next_multiple_of(4096);
+        // SAFETY: a fresh anonymous mapping, placed by the kernel.
+        let base = unsafe {
+            libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
+        };
+        if base == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(StubArea { arch, base: base.cast(), len, count })
+    }
+
+    /// Where the trampoline of function index `f` is.
+    pub fn trampoline(&self, f: usize) -> u64 {
+        assert!(f < self.count);
+        self.base as u64 + (f * TRAMPOLINE_SIZE) as u64
+    }
+
+    /// Where the lazy stub of function index `f` is.
+    pub fn lazy_stub(&self, f: usize) -> u64 {
+        assert!(f < self.count);
+        self.base as u64 + (self.count * TRAMPOLINE_SIZE + f * LAZY_STUB_SIZE) as u64
+    }
+
+    fn write(&mut self, at: u64, code: &[u8], room: usize) {
+        assert!(code.len() <= room);
+        // SAFETY: `at` is a stub position inside our still-writable mapping, with `room` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), at as *mut u8, code.len()) };
+    }
+
+    /// Writes the trampoline of `f`, jumping through the slot at `slot`.
+    pub fn write_trampoline(&mut self, f: usize, slot: u64) {
+        let code = trampoline(self.arch, slot);
+        self.write(self.trampoline(f), &code, TRAMPOLINE_SIZE);
+    }
+
+    /// Writes the lazy stub of `f` for `engine`.
+    pub fn write_lazy_stub(&mut self, f: usize, engine: u64) {
+        let code = lazy_stub(self.arch, engine, f as u32, lazy_entry as *const () as u64);
+        self.write(self.lazy_stub(f), &code, LAZY_STUB_SIZE);
+    }
+
+    /// Makes the stubs executable (and no longer writable).
+    pub fn publish(&self) -> std::io::Result<()> {
+        // SAFETY: our own mapping; the stubs were written through plain stores.
+        unsafe {
+            wasmtime_internal_jit_icache_coherence::clear_cache(self.base.cast(), self.len).map_err(std::io::Error::other)?;
+            if libc::mprotect(self.base.cast(), self.len, libc::PROT_READ | libc::PROT_EXEC) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        wasmtime_internal_jit_icache_coherence::pipeline_flush_mt().map_err(std::io::Error::other)
+    }
+}
+
 /// A trampoline for the function whose slot is at `slot`.
-pub fn trampoline(arch: Architecture, slot: u64) -> Vec<u8> {
+fn trampoline(arch: Architecture, slot: u64) -> Vec<u8> {
     let mut c = Vec::with_capacity(24);
     match arch {
         Architecture::X86_64 => {
@@ -39,7 +112,7 @@ pub fn trampoline(arch: Architecture, slot: u64) -> Vec<u8> {
 
 /// The lazy stub of function index `findex`: calls `entry` (see
 /// [`lazy_entry`]) with `engine` and `findex` in the scratch registers.
-pub fn lazy_stub(arch: Architecture, engine: u64, findex: u32, entry: u64) -> Vec<u8> {
+fn lazy_stub(arch: Architecture, engine: u64, findex: u32, entry: u64) -> Vec<u8> {
     let mut c = Vec::with_capacity(40);
     match arch {
         Architecture::X86_64 => {
