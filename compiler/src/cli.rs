@@ -60,6 +60,9 @@ enum Command {
         /// Run even if some natives are missing: each throws an exception naming itself when called.
         #[arg(long)]
         allow_missing_natives: bool,
+        /// Let the program reload its changed code (`std@sys_check_reload`, as `hl --hot-reload`).
+        #[arg(long)]
+        hot_reload: bool,
         /// Print what is compiled and how long it takes.
         #[arg(short, long)]
         verbose: bool,
@@ -97,8 +100,9 @@ fn opt_level(opt: u8) -> OptLevel {
 /// Runs a subcommand; returns the exit status (`hlc run`: the program's).
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { input, args, opt, allow_missing_natives, verbose } => {
-            let opts = crate::driver::jit::RunOptions { input, args, opt: opt_level(opt), allow_missing_natives, verbose };
+        Command::Run { input, args, opt, allow_missing_natives, hot_reload, verbose } => {
+            let opts =
+                crate::driver::jit::RunOptions { input, args, opt: opt_level(opt), allow_missing_natives, hot_reload, verbose };
             return crate::driver::jit::run(&opts);
         }
         Command::Dump { input, output } => {

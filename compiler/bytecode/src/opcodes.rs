@@ -33,12 +33,33 @@ pub struct RegList(pub Vec<Reg>);
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct JumpTable(pub Vec<u32>);
 
+/// An operand that indexes one of the module's constant tables or its globals.
+#[derive(Copy, Clone, Debug)]
+pub enum Constant {
+    Int(IntIdx),
+    Float(FloatIdx),
+    String(StrIdx),
+    Bytes(BytesIdx),
+    Global(GlobalIdx),
+}
+
 /// How names of functions and types are rendered when an op is printed.
 pub trait OpNames {
     /// The display name of function `f` (`Class.method`, `lib@name`, `fun$N`).
     fn fun_name(&self, f: FunIdx) -> String;
     /// The dump rendering of type `t`.
     fn type_str(&self, t: TypeIdx) -> String;
+    /// A constant or global operand; the dump prints its index.
+    fn constant(&self, c: Constant, out: &mut String) {
+        let i = match c {
+            Constant::Int(i) => i.0,
+            Constant::Float(i) => i.0,
+            Constant::String(i) => i.0,
+            Constant::Bytes(i) => i.0,
+            Constant::Global(i) => i.0,
+        };
+        let _ = write!(out, "{i}");
+    }
 }
 
 /// One operand kind: how it is decoded from bytecode and printed in a dump.
@@ -76,13 +97,30 @@ macro_rules! numeric_operand {
 
 numeric_operand! {
     Reg => check_reg,
-    IntIdx => check_int,
-    FloatIdx => check_float,
-    StrIdx => check_string,
-    BytesIdx => check_bytes,
-    GlobalIdx => check_global,
     FieldIdx => check_non_negative,
     ConstructIdx => check_non_negative,
+}
+
+macro_rules! constant_operand {
+    ($($ty:ident => $check:ident, $kind:ident),* $(,)?) => {$(
+        impl Operand for $ty {
+            fn decode(d: &mut OpDecoder<'_, '_>) -> Result<Self, ReadError> {
+                let v = d.index()?;
+                d.$check(v).map($ty)
+            }
+            fn dump(&self, names: &dyn OpNames, out: &mut String) {
+                names.constant(Constant::$kind(*self), out);
+            }
+        }
+    )*};
+}
+
+constant_operand! {
+    IntIdx => check_int, Int,
+    FloatIdx => check_float, Float,
+    StrIdx => check_string, String,
+    BytesIdx => check_bytes, Bytes,
+    GlobalIdx => check_global, Global,
 }
 
 impl Operand for FunIdx {

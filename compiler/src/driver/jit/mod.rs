@@ -2,34 +2,43 @@
 //! with `cranelift-jit`, over the same lowering as `hlc build`, and runs it
 //! with the runtime linked into `hlc`.
 //!
-//! Every call between HL functions goes through a slot table (one code
-//! pointer per function index, see [`crate::lower::env::Callee::Slot`]). A
-//! function is compiled on its first call: its slot starts at a lazy stub
-//! (`stubs.rs`) that compiles it, stores its code in the slot and continues
-//! into it. Wherever a function's address escapes into data it is its
-//! trampoline, which jumps through the slot. Natives' slots hold the
-//! native's address from the start.
+//! Every call between HL functions goes through a slot (one code pointer per
+//! function, see [`crate::lower::env::Callee::Slot`]). A function is
+//! compiled on its first call: its slot starts at a lazy stub (`stubs.rs`)
+//! that compiles it, stores its code in the slot and continues into it.
+//! Wherever a function's address escapes into data it is its trampoline,
+//! which jumps through the slot. Natives' slots hold the native's address.
 //!
-//! - `memory.rs`: the code and data range all of a program's code lives in;
+//! Code loaded into the running program later (`--hot-reload`, plugins) is
+//! another [`Generation`]: its own Cranelift module, compiled lazily in the
+//! same way, whose functions either take over the slots of the functions they
+//! replace or get slots of their own.
+//!
+//! - `memory.rs`: the address range one generation's code and data live in;
 //! - `stubs.rs`: trampolines, lazy stubs and the lazy entry;
 //! - `natives.rs`: where each native comes from (the runtime in `hlc`, or a
-//!   `.hdll` library).
+//!   `.hdll` library);
+//! - `identity.rs`: keys that match a module against the running one;
+//! - `reload.rs`: `--hot-reload` and plugins.
 
+mod identity;
 mod memory;
 mod natives;
+mod reload;
 mod stubs;
 
 use super::isa::{self, OptLevel};
 use crate::lower::env::{Address, Callee, Env, FunKind};
-use crate::lower::{FnCodeMap, Lowerer};
+use crate::lower::{FnCodeMap, Lowerer, TargetInfo};
 use cranelift_codegen::ir::Signature;
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::Module as ClModule;
-use hlbc::{FunIdx, FunRef, GlobalIdx, TypeIdx};
+use hlbc::{FunIdx, FunRef, GlobalIdx, Module, TypeIdx};
 use miette::{miette, Result, WrapErr as _};
-use std::ffi::{CString, OsString};
+use std::collections::HashSet;
+use std::ffi::{c_void, CString, OsString};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex};
@@ -43,22 +52,32 @@ pub struct RunOptions {
     pub opt: OptLevel,
     /// Natives nobody provides become stubs that throw when called.
     pub allow_missing_natives: bool,
+    /// `std@sys_check_reload` reloads changed code (as `hl --hot-reload`).
+    pub hot_reload: bool,
     pub verbose: bool,
 }
 
-/// Address space reserved for one program's code and data.
+/// Address space reserved for one generation's code and data.
 const CODE_RESERVE: usize = 1 << 30;
 
+/// A code slot, alive as long as the process.
+type Slot = &'static AtomicPtr<u8>;
+
+/// `n` new slots, all null.
+fn new_slots(n: usize) -> Vec<Slot> {
+    let slots: &'static [AtomicPtr<u8>] = Box::leak((0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect());
+    slots.iter().collect()
+}
+
 /// The lowering's environment for the JIT: calls go through slots, the
-/// runtime may be anywhere in the address space, program storage is memory
-/// the engine allocated.
+/// runtime may be anywhere in the address space, types and globals are at
+/// addresses the runtime or the engine chose.
 struct JitEnv {
     module: JITModule,
-    /// Address of every type's `hl_type`, of every global, of every function index's slot.
+    /// Address of every type's `hl_type`, of every global, of every function index's slot and trampoline.
     types: Vec<u64>,
     globals: Vec<u64>,
     slots: Vec<u64>,
-    /// Address of every function index's trampoline.
     trampolines: Vec<u64>,
 }
 
@@ -90,7 +109,7 @@ impl Env for JitEnv {
     }
 }
 
-/// What the engine keeps between compilations (under its lock).
+/// What a generation keeps between compilations (under its lock).
 struct Compiler {
     lw: Lowerer,
     env: JitEnv,
@@ -102,15 +121,20 @@ struct Compiler {
     compiled: Vec<bool>,
 }
 
-/// One running program's JIT: the slot table and the compiler behind the lazy stubs.
-struct Engine {
-    slots: Box<[AtomicPtr<u8>]>,
+/// One module's code in the running program: the slots its functions are
+/// called through, and the compiler behind its lazy stubs.
+struct Generation {
+    /// The slot of every function index of the module.
+    slots: Vec<Slot>,
+    /// This module's trampolines and lazy stubs.
     stubs: stubs::StubArea,
     compiler: Mutex<Compiler>,
+    /// The module's id in the runtime's code maps.
+    debug_module: std::sync::atomic::AtomicU32,
     verbose: bool,
 }
 
-impl Engine {
+impl Generation {
     /// Compiles function index `findex` unless it already is; returns its code.
     fn compile(&self, findex: u32) -> Result<*const u8> {
         let mut guard = self.compiler.lock().unwrap_or_else(|e| e.into_inner());
@@ -128,8 +152,7 @@ impl Engine {
         if self.verbose {
             eprintln!("hlc: compiled fun@{findex} ({} bytes) in {:.2} ms", map.code_size, start.elapsed().as_secs_f64() * 1e3);
         }
-        let p = hlrt::start::program();
-        p.debug.add(p.main.debug_id, code as usize, map);
+        hlrt::start::program().debug.add(self.debug_module.load(Ordering::Relaxed), code as usize, map);
         c.compiled[f] = true;
         self.slots[f].store(code as *mut u8, Ordering::Release);
         Ok(code)
@@ -139,13 +162,13 @@ impl Engine {
 /// Called by the lazy stubs (through `stubs::lazy_entry`): compiles function
 /// `findex` and returns its code. A function that cannot be compiled ends
 /// the program with a diagnostic, as a build would have refused it.
-unsafe extern "C" fn hlc_jit_compile(engine: *const (), findex: u32) -> *const u8 {
-    // SAFETY: every lazy stub carries the address of the engine `run` leaked.
-    let engine = unsafe { &*(engine as *const Engine) };
+unsafe extern "C" fn hlc_jit_compile(generation: *const (), findex: u32) -> *const u8 {
+    // SAFETY: every lazy stub carries the address of a generation, which is never freed.
+    let generation = unsafe { &*(generation as *const Generation) };
     // Compiling touches no GC memory: let collections proceed meanwhile (the
     // caller's arguments, saved by the lazy entry, are on this thread's stack).
     hlrt::gc::set_blocking(true);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.compile(findex)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generation.compile(findex)));
     hlrt::gc::set_blocking(false);
     match result {
         Ok(Ok(code)) => code,
@@ -166,6 +189,135 @@ fn storage(bytes: usize) -> *mut u8 {
     Box::leak(vec![0u128; words].into_boxed_slice()).as_mut_ptr().cast()
 }
 
+/// How a generation's functions are reached and what it compiles.
+struct Plan {
+    /// The slot of every function index: an existing one (the function
+    /// replaces, or is, one already running) or `None` for a new slot.
+    slots: Vec<Option<Slot>>,
+    /// The trampoline of every function index: an existing one, or `None`
+    /// for a new one (which jumps through the function's slot).
+    trampolines: Vec<Option<u64>>,
+    /// Function indices this generation compiles (on their first call).
+    compile: Vec<bool>,
+    /// `(function index, address)` of natives found.
+    natives: Vec<(usize, *const c_void)>,
+    /// Natives (positions in `Module::natives`) replaced by throwing stubs.
+    missing: HashSet<usize>,
+    types: Vec<u64>,
+    globals: Vec<u64>,
+}
+
+/// A generation's stub area with the address of every function's trampoline.
+struct Prepared {
+    stubs: stubs::StubArea,
+    slots: Vec<Slot>,
+    trampolines: Vec<u64>,
+}
+
+/// The trampolines and slots `plan` asks for (before the runtime needs the
+/// trampolines as the module's function addresses).
+fn prepare(arch: Architecture, plan: &Plan) -> Result<Prepared> {
+    let n = plan.slots.len();
+    let stubs = stubs::StubArea::new(arch, n).map_err(|e| miette!("cannot map memory for stubs: {e}"))?;
+    let fresh = new_slots(plan.slots.iter().filter(|s| s.is_none()).count());
+    let mut fresh = fresh.into_iter();
+    let slots: Vec<Slot> = plan.slots.iter().map(|s| s.unwrap_or_else(|| fresh.next().expect("counted"))).collect();
+    let trampolines = (0..n).map(|f| plan.trampolines[f].unwrap_or_else(|| stubs.trampoline(f))).collect();
+    Ok(Prepared { stubs, slots, trampolines })
+}
+
+/// Builds the generation for module `m` as `plan` says; its code is reachable
+/// once [`activate`] has pointed the slots at it.
+fn generation(
+    m: &Arc<Module>,
+    opt: OptLevel,
+    plan: &Plan,
+    prepared: Prepared,
+    verbose: bool,
+) -> Result<&'static Generation> {
+    let (isa, info, _) = isa::build(None, opt, false)?;
+    let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    builder.memory_provider(Box::new(
+        memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?,
+    ));
+    let mut env = JitEnv {
+        module: JITModule::new(builder),
+        types: plan.types.clone(),
+        globals: plan.globals.clone(),
+        slots: prepared.slots.iter().map(|s| *s as *const AtomicPtr<u8> as u64).collect(),
+        trampolines: prepared.trampolines.clone(),
+    };
+    let mut lw = Lowerer::new(&mut env, m.clone(), info, &plan.missing)?;
+    lw.define_native_stubs(&mut env)?;
+    env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
+    let nfun = plan.slots.len();
+    let mut position = vec![None; nfun];
+    for (i, f) in m.functions.iter().enumerate() {
+        position[f.findex.idx()] = Some(i);
+    }
+    let missing_code: Vec<(usize, *const u8)> = plan
+        .missing
+        .iter()
+        .map(|&i| {
+            let f = m.natives[i].findex;
+            (f.idx(), env.module.get_finalized_function(lw.body(f).expect("missing natives have stubs")))
+        })
+        .collect();
+    let mut g = Box::new(Generation {
+        slots: prepared.slots,
+        stubs: prepared.stubs,
+        compiler: Mutex::new(Compiler {
+            lw,
+            env,
+            ctx: Context::new(),
+            fb: FunctionBuilderContext::new(),
+            position,
+            compiled: vec![false; nfun],
+        }),
+        debug_module: 0.into(),
+        verbose,
+    });
+    // The generation's address is final (boxed): the lazy stubs carry it.
+    let addr = &*g as *const Generation as u64;
+    let gm = &mut *g;
+    for f in 0..nfun {
+        if plan.trampolines[f].is_none() {
+            gm.stubs.write_trampoline(f, gm.slots[f] as *const AtomicPtr<u8> as u64);
+        }
+        if plan.compile[f] {
+            gm.stubs.write_lazy_stub(f, addr);
+        }
+    }
+    gm.stubs.publish().map_err(|e| miette!("cannot make the stubs executable: {e}"))?;
+    // Natives (and their stubs) in new slots can be set now; nothing calls them yet.
+    for &(f, a) in &plan.natives {
+        if plan.slots[f].is_none() {
+            gm.slots[f].store(a as *mut u8, Ordering::Relaxed);
+        }
+    }
+    for &(f, a) in &missing_code {
+        if plan.slots[f].is_none() {
+            gm.slots[f].store(a as *mut u8, Ordering::Relaxed);
+        }
+    }
+    Ok(Box::leak(g))
+}
+
+/// Points the slots of the functions `plan` compiles at their lazy stubs:
+/// from here on, every call reaches this generation's code.
+fn activate(g: &Generation, plan: &Plan) {
+    for (f, &c) in plan.compile.iter().enumerate() {
+        if c {
+            g.slots[f].store(g.stubs.lazy_stub(f) as *mut u8, Ordering::Release);
+        }
+    }
+}
+
+/// Which function indices are HL functions.
+fn fun_kinds(m: &Module) -> Vec<bool> {
+    m.fun_table().iter().map(|k| matches!(k, Some(FunRef::Function(_)))).collect()
+}
+
 /// `hlc run`: compiles and runs the program; returns its exit code.
 pub fn run(opts: &RunOptions) -> Result<i32> {
     let t0 = std::time::Instant::now();
@@ -181,89 +333,28 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?,
     );
-    let (isa, info, triple) = isa::build(None, opts.opt, false)?;
+    let (_, info, triple) = isa::build(None, opts.opt, false)?;
     let arch = triple.architecture;
     if !matches!(arch, Architecture::X86_64 | Architecture::Aarch64(_)) {
         return Err(miette!("hlc run supports x86-64 and aarch64 hosts, not {arch}"));
     }
+    phase("read");
 
     // Natives first: the ones nobody provides become stubs (or stop us here).
-    phase("read");
     let resolved = natives::resolve(&m, &opts.input)?;
-    phase("natives resolved");
-    let missing: std::collections::HashSet<usize> = resolved.missing.iter().map(|n| n.index).collect();
     if resolved.missing.iter().any(|n| !n.optional) && !opts.allow_missing_natives {
         return Err(natives::missing_error(&resolved.missing));
     }
+    phase("natives resolved");
 
     // Storage the generated code addresses at fixed places.
-    let abi = hlbc::layout::Abi::new(info.layout);
-    let layouts = hlbc::layout::Layouts::compute(&m, info.layout)?;
-    let types = storage(m.types.len().max(1) * abi.type_size() as usize);
-    let globals = storage(layouts.globals_size.max(8) as usize);
-    let nfun = m.fun_table().len();
-    let slots: Box<[AtomicPtr<u8>]> = (0..nfun).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
-
-    let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
-    builder.memory_provider(Box::new(memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?));
-    let module = JITModule::new(builder);
-    let stubs = stubs::StubArea::new(arch, nfun).map_err(|e| miette!("cannot map memory for stubs: {e}"))?;
-    let type_size = abi.type_size() as u64;
-    let mut env = JitEnv {
-        module,
-        types: (0..m.types.len() as u64).map(|i| types as u64 + i * type_size).collect(),
-        globals: layouts.global_offsets.iter().map(|&o| globals as u64 + o as u64).collect(),
-        slots: slots.iter().map(|s| s as *const AtomicPtr<u8> as u64).collect(),
-        trampolines: (0..nfun).map(|f| stubs.trampoline(f)).collect(),
-    };
-    let mut lw = Lowerer::new(&mut env, m.clone(), info, &missing)?;
-    phase("declared");
-    lw.define_native_stubs(&mut env)?;
-    env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
-
-    let fun_table = m.fun_table();
-    let mut position = vec![None; nfun];
-    for (i, f) in m.functions.iter().enumerate() {
-        position[f.findex.idx()] = Some(i);
-    }
-    // The slot of every function index: natives' code, a stub for missing
-    // ones, the lazy stub for HL functions.
-    for (index, addr) in resolved.found {
-        slots[m.natives[index].findex.idx()].store(addr as *mut u8, Ordering::Relaxed);
-    }
-    for &index in &missing {
-        let f = m.natives[index].findex;
-        let stub = lw.body(f).expect("missing natives have stubs");
-        slots[f.idx()].store(env.module.get_finalized_function(stub) as *mut u8, Ordering::Relaxed);
-    }
-    let mut engine = Box::new(Engine {
-        slots,
-        stubs,
-        compiler: Mutex::new(Compiler {
-            lw,
-            env,
-            ctx: Context::new(),
-            fb: FunctionBuilderContext::new(),
-            position,
-            compiled: vec![false; nfun],
-        }),
-        verbose: opts.verbose,
-    });
-    // The engine's address is final (boxed); the lazy stubs carry it.
-    let engine_addr = &*engine as *const Engine as u64;
-    let e = &mut *engine;
-    for (findex, kind) in fun_table.iter().enumerate() {
-        e.stubs.write_trampoline(findex, &e.slots[findex] as *const AtomicPtr<u8> as u64);
-        if let Some(FunRef::Function(_)) = kind {
-            e.stubs.write_lazy_stub(findex, engine_addr);
-            e.slots[findex].store(e.stubs.lazy_stub(findex) as *mut u8, Ordering::Relaxed);
-        }
-    }
-    e.stubs.publish().map_err(|e| miette!("cannot make the stubs executable: {e}"))?;
-    let engine: &'static Engine = Box::leak(engine);
-    let functions: Vec<*mut std::ffi::c_void> = (0..nfun).map(|f| engine.stubs.trampoline(f) as *mut _).collect();
+    let (plan, types, globals) = first_plan(&m, info, resolved)?;
+    let prepared = prepare(arch, &plan)?;
+    let functions: &'static [*mut c_void] = Box::leak(prepared.trampolines.iter().map(|&t| t as *mut c_void).collect());
+    let g = generation(&m, opts.opt, &plan, prepared, opts.verbose)?;
+    activate(g, &plan);
     phase("stubs written");
-    let functions: &'static [*mut std::ffi::c_void] = Box::leak(functions.into_boxed_slice());
+
     let bytecode: &'static [u8] = Box::leak(data.into_boxed_slice());
     let desc = hlrt::module::hlc_program {
         abi_version: hlbc::layout::PROGRAM_ABI_VERSION,
@@ -274,10 +365,14 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         functions: functions.as_ptr(),
         nfunctions: functions.len(),
         // SAFETY: the entry function's trampoline jumps to code taking no argument and returning nothing.
-        entry: unsafe { std::mem::transmute::<*mut std::ffi::c_void, unsafe extern "C" fn()>(functions[m.entrypoint.idx()]) },
+        entry: unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn()>(functions[m.entrypoint.idx()]) },
         debug: std::ptr::null(),
         debug_len: 0,
     };
+    if opts.hot_reload {
+        reload::enable(reload::Live::new(opts.input.clone(), &m, &plan, g, opts.opt, arch, opts.verbose));
+    }
+    reload::enable_plugins(opts.opt, arch, opts.verbose);
 
     // argv as the program sees it: the .hl file, then the arguments (hl's `Sys.args()`).
     let mut argv: Vec<CString> = Vec::with_capacity(opts.args.len() + 1);
@@ -294,4 +389,25 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     // SAFETY: the descriptor points at storage, code and bytecode that live
     // until the process exits, and argv holds argc C strings.
     Ok(unsafe { hlrt::start::run_main(ptrs.len() as i32, ptrs.as_ptr(), &desc, Some(m)) })
+}
+
+/// The plan of a program's first generation: new storage for its types and
+/// globals, new slots and trampolines for every function, all compiled.
+/// Also returns the type and global storage.
+fn first_plan(m: &Module, info: TargetInfo, resolved: natives::Resolved) -> Result<(Plan, *mut u8, *mut u8)> {
+    let abi = hlbc::layout::Abi::new(info.layout);
+    let layouts = hlbc::layout::Layouts::compute(m, info.layout)?;
+    let (types_at, globals_at) = (storage(m.types.len() * abi.type_size() as usize), storage(layouts.globals_size as usize));
+    let (types, globals) = (types_at as u64, globals_at as u64);
+    let nfun = m.fun_table().len();
+    let plan = Plan {
+        slots: vec![None; nfun],
+        trampolines: vec![None; nfun],
+        compile: fun_kinds(m),
+        natives: resolved.found.iter().map(|&(i, a)| (m.natives[i].findex.idx(), a)).collect(),
+        missing: resolved.missing.iter().map(|n| n.index).collect(),
+        types: (0..m.types.len() as u64).map(|i| types + i * abi.type_size() as u64).collect(),
+        globals: layouts.global_offsets.iter().map(|&o| globals + o as u64).collect(),
+    };
+    Ok((plan, types_at, globals_at))
 }

@@ -1,0 +1,161 @@
+//! `hlc run` beyond what the golden programs show (`cargo xtask golden --jit`
+//! runs those): hot reload, plugins, natives nobody provides.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const DRIVER: &str = env!("CARGO_BIN_EXE_hlc-test-driver");
+
+fn program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hlc-jit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Replaces `file` with `contents` in one step, as an editor or compiler would.
+fn replace(file: &Path, contents: &[u8]) {
+    let tmp = file.with_extension("tmp");
+    std::fs::write(&tmp, contents).unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+}
+
+/// Waits for the next line on `lines`; fails after 30 s.
+fn next_line(lines: &mpsc::Receiver<String>) -> String {
+    lines.recv_timeout(Duration::from_secs(30)).expect("the program printed nothing new within 30 s")
+}
+
+/// The running program's `.hl` is replaced while it runs: changed function
+/// bodies take effect (for direct calls, a closure and a virtual call made
+/// before the reload), a half-written file is ignored, a changed class
+/// layout is refused with one line on stderr, and a later good version still
+/// loads.
+#[test]
+fn hot_reload_replaces_changed_code() {
+    let dir = temp_dir("reload");
+    let src = program("hot_reload");
+    let version = |v: &str| std::fs::read(src.join(v).join("main.hl")).unwrap();
+    let prog = dir.join("prog.hl");
+    std::fs::write(&prog, version("v1")).unwrap();
+    let mut child = Command::new(DRIVER)
+        .args(["run", "--hot-reload"])
+        .arg(&prog)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    assert_eq!(next_line(&lines), "one one b1");
+
+    // Half of the new file first: not a module yet, ignored.
+    let v2 = version("v2");
+    replace(&prog, &v2[..v2.len() / 2]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(lines.try_recv().is_err(), "a half-written file changed something");
+    replace(&prog, &v2);
+    assert_eq!(next_line(&lines), "reloaded");
+    assert_eq!(next_line(&lines), "two two b2");
+
+    // A new field in B: refused, the program goes on with what it has.
+    replace(&prog, &version("v3"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(lines.try_recv().is_err(), "a refused reload changed something");
+
+    replace(&prog, &version("v4"));
+    assert_eq!(next_line(&lines), "reloaded");
+    assert_eq!(next_line(&lines), "stop stop b2");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the program did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!("hlc: hot reload of {} refused: type B has changed; the program keeps its current code\n", prog.display())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without `--hot-reload`, `sys_check_reload` never reloads.
+#[test]
+fn check_reload_is_false_without_hot_reload() {
+    let dir = temp_dir("noreload");
+    let src = program("hot_reload");
+    let prog = dir.join("prog.hl");
+    std::fs::copy(src.join("v1").join("main.hl"), &prog).unwrap();
+    let mut child = Command::new(DRIVER).arg("run").arg(&prog).stdout(Stdio::piped()).spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert_eq!(first, "one one b1\n");
+    replace(&prog, &std::fs::read(src.join("v4").join("main.hl")).unwrap());
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = child.kill();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let _ = child.wait();
+    assert_eq!(rest, "", "the program reloaded without --hot-reload");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A plugin is loaded into the running program: its classes with the host's
+/// layout pass for the host's, its entry point runs, `sys_resolve_type`
+/// gives it the host's class object and makes its copies of the class's
+/// methods the host's; a file that cannot be loaded gives `false`.
+#[test]
+fn plugins_load_into_the_running_program() {
+    let dir = program("plugin");
+    let out = Command::new(DRIVER).arg("run").arg(dir.join("main.hl")).arg(dir.join("plugin.hl")).current_dir(temp_dir("plugin")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "host greets main\n\
+         missing plugin loaded: false\n\
+         in plugin: plugin greets the host\n\
+         host's Api.calls seen from the plugin: 1\n\
+         in plugin: plugin greets the host again\n\
+         host's Api.calls now: 2\n\
+         plugin loaded: true\n\
+         Api.calls = 2\n"
+    );
+    assert!(stderr.starts_with("hlc: cannot load plugin no-such-plugin.hl: cannot read"), "{stderr}");
+}
+
+/// A native nobody provides stops `hlc run` before the program starts, naming
+/// it and where it was looked for; `--allow-missing-natives` runs the program
+/// and the native throws when called.
+#[test]
+fn missing_natives_are_reported() {
+    let hl = program("native_ext").join("main.hl");
+    let out = Command::new(DRIVER).arg("run").arg(&hl).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nolib@nothing") && stderr.contains("myext@add_twice"), "{stderr}");
+    assert!(stderr.contains("looked in"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let out = Command::new(DRIVER).args(["run", "--allow-missing-natives"]).arg(&hl).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("Uncaught exception: Missing native function myext@add_twice"), "{stdout}");
+}
