@@ -7,7 +7,8 @@
 //!   and `hlcode.txt`) and, when a reference `hl` is found, rewrites the
 //!   expected output files from it. `--jit` runs each program with
 //!   `hlc run` instead of building an executable.
-//! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`.
+//! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`
+//!   and `golden --jit`.
 //! - `bench [NAME...]`: builds the programs under `bench/` with a release
 //!   `hlc`, runs each against the reference `hl` (and against HL/C builds
 //!   found in `$HLC_BENCH_HLC_DIR/<name>`, if given) side by side, and prints
@@ -54,7 +55,10 @@ fn test(rest: &[String]) -> Result<bool> {
     if !ok {
         return Ok(false);
     }
-    golden(rest)
+    let aot = golden(rest)?;
+    let mut jit_args = rest.to_vec();
+    jit_args.push("--jit".into());
+    Ok(golden(&jit_args)? && aot)
 }
 
 /// Looks for a program on PATH.
