@@ -372,8 +372,13 @@ impl Instance {
     }
 
     unsafe fn build_payload(&mut self, m: &Module, i: usize) -> *mut c_void {
-        let types = self.types.clone();
-        let tp = |t: TypeIdx| types[t.idx()];
+        // The table is not resized while types are built; indices were checked by the reader.
+        let (types, ntypes) = (self.types.as_ptr(), self.types.len());
+        let tp = |t: TypeIdx| {
+            assert!(t.idx() < ntypes);
+            // SAFETY: in bounds (checked above), and the table outlives this call.
+            unsafe { *types.add(t.idx()) }
+        };
         match &m.types[i] {
             Type::Fun(f) | Type::Method(f) => {
                 let args: Vec<*mut hl_type> = f.args.iter().map(|&a| tp(a)).collect();
