@@ -40,7 +40,21 @@ pub struct DebugTable {
     lo: AtomicUsize,
     hi: AtomicUsize,
     /// Resolved frames by return address: exceptions resolve the same ones over and over.
-    resolved: Mutex<HashMap<usize, Option<Arc<str>>>>,
+    resolved: Mutex<HashMap<usize, Option<Arc<Frame>>>>,
+}
+
+/// A resolved frame, `Class.method(File.hx:line)`, as text and as the UTF-16
+/// `haxe.CallStack` receives (made once per return address).
+pub struct Frame {
+    text: Box<str>,
+    pub utf16: Box<[u16]>,
+}
+
+impl std::ops::Deref for Frame {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
 }
 
 impl Default for DebugTable {
@@ -104,13 +118,13 @@ impl DebugTable {
     }
 
     /// `Class.method(File.hx:line)` for a return address, as HashLink prints it.
-    pub fn resolve(&self, ret_addr: usize) -> Option<Arc<str>> {
+    pub fn resolve(&self, ret_addr: usize) -> Option<Arc<Frame>> {
         if let Ok(cache) = self.resolved.lock() {
             if let Some(hit) = cache.get(&ret_addr) {
                 return hit.clone();
             }
         }
-        let text: Option<Arc<str>> = self.resolve_uncached(ret_addr).map(Into::into);
+        let text = self.resolve_uncached(ret_addr).map(|t| Arc::new(Frame { utf16: t.encode_utf16().collect(), text: t.into() }));
         if let Ok(mut cache) = self.resolved.lock() {
             cache.insert(ret_addr, text.clone());
         }
@@ -206,7 +220,7 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
 }
 
 /// The symbolic frames of the current thread's last exception.
-pub fn exception_frames() -> Vec<std::sync::Arc<str>> {
+pub fn exception_frames() -> Vec<Arc<Frame>> {
     unsafe {
         let Some(p) = crate::start::try_program() else { return Vec::new() };
         let table = &p.debug;
@@ -227,7 +241,7 @@ pub unsafe extern "C" fn hl_exception_stack() -> *mut varray {
     let a = crate::std::array::hl_alloc_array(hlt_bytes.get(), frames.len() as i32);
     let data = varray::data(a) as *mut *mut u16;
     for (i, f) in frames.iter().enumerate() {
-        *data.add(i) = crate::std::ucs2::ucs2_from_str(f);
+        *data.add(i) = crate::std::alloc_ucs2(&f.utf16);
     }
     a
 }
