@@ -5,7 +5,10 @@ fn main() {
     cc::Build::new()
         .file("src/exceptions.c")
         .file("src/signals.c")
+        .file("src/varargs.c")
         .include("include")
+        // These files define libhl's functions: declare them exported.
+        .define("LIBHL_EXPORTS", None)
         .flag("-fno-omit-frame-pointer")
         .warnings(true)
         .compile("hlrt_c");

@@ -40,12 +40,22 @@ enum Command {
         /// Print what each step does and how long it takes.
         #[arg(short, long)]
         verbose: bool,
-        /// Link a native library (static archive or object) whose symbols follow HL/C's naming (repeatable).
+        /// Link a native library: a static archive or object, or a shared library (.hdll, .so) loaded
+        /// from beside the executable; its natives replace the runtime's (repeatable).
         #[arg(long = "lib", value_name = "PATH")]
         libs: Vec<PathBuf>,
         /// Build even if some natives are missing: each throws an exception naming itself when called.
         #[arg(long)]
         allow_missing_natives: bool,
+        /// Link a system library, e.g. `-l SDL3 -l GL` (repeatable; after the --lib libraries).
+        #[arg(short = 'l', value_name = "NAME")]
+        link_libs: Vec<String>,
+        /// Search DIR for -l libraries (repeatable).
+        #[arg(short = 'L', value_name = "DIR")]
+        link_dirs: Vec<PathBuf>,
+        /// Pass ARG to the linker driver ($CC) as it is, e.g. `--link-arg=-Wl,--as-needed` (repeatable).
+        #[arg(long = "link-arg", value_name = "ARG", allow_hyphen_values = true)]
+        link_args: Vec<String>,
     },
     /// Compile a .hl file in memory and run it (arguments after the file go to the program).
     Run {
@@ -116,7 +126,20 @@ fn run(cli: Cli) -> Result<i32> {
                 }
             }
         }
-        Command::Build { input, output, opt, target, emit, keep_obj, verbose, libs, allow_missing_natives } => {
+        Command::Build {
+            input,
+            output,
+            opt,
+            target,
+            emit,
+            keep_obj,
+            verbose,
+            libs,
+            allow_missing_natives,
+            link_libs,
+            link_dirs,
+            link_args,
+        } => {
             let output = output.unwrap_or_else(|| input.with_extension(""));
             if output == input {
                 return Err(miette::miette!("the output `{}` would overwrite the input", output.display()));
@@ -131,6 +154,9 @@ fn run(cli: Cli) -> Result<i32> {
                 verbose,
                 libs,
                 allow_missing_natives,
+                link_libs,
+                link_dirs,
+                link_args,
             };
             crate::driver::aot::build(&opts)?;
         }

@@ -1,7 +1,8 @@
 //! The C part of the hlc runtime: only what Rust cannot express — throwing
-//! and catching HashLink exceptions, which need `setjmp`/`longjmp`, and
-//! turning a stack overflow into one from a signal handler — and
-//! `include/hl.h`, the header native extensions compile against.
+//! and catching HashLink exceptions, which need `setjmp`/`longjmp`, turning a
+//! stack overflow into one from a signal handler, and libhl's functions with
+//! variable argument lists (`usprintf`, `hl_alloc_strbytes`, `hl_fatal_fmt`) —
+//! and `include/hl.h`, the header native extensions compile against.
 
 use std::ffi::c_void;
 

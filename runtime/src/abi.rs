@@ -329,6 +329,27 @@ pub struct hl_thread_info {
     pub extra_stack_size: i32,
 }
 
+/// `hl_threads_info`: the threads the GC knows, as `hl_gc_threads_info` reports them.
+#[repr(C)]
+pub struct hl_threads_info {
+    pub count: i32,
+    pub stopping_world: bool,
+    pub threads: *mut *mut hl_thread_info,
+    pub global_lock: *mut c_void,
+    pub exclusive_lock: *mut c_void,
+    pub guid_map: *mut c_void,
+}
+
+/// `hl_track_info`: allocation-tracking hooks (the global `hl_track`).
+#[repr(C)]
+pub struct hl_track_info {
+    pub flags: i32,
+    pub on_alloc: Option<unsafe extern "C" fn(*mut hl_type, i32, i32, *mut c_void)>,
+    pub on_cast: Option<unsafe extern "C" fn(*mut hl_type, *mut hl_type)>,
+    pub on_dynfield: Option<unsafe extern "C" fn(*mut vdynamic, i32)>,
+    pub on_dyncall: Option<unsafe extern "C" fn(*mut vdynamic, i32)>,
+}
+
 /// `MEM_KIND_*` and flags of `hl_gc_alloc_gen`.
 pub mod mem {
     pub const KIND_DYNAMIC: i32 = 0;
@@ -400,6 +421,8 @@ const _: () = {
     use std::mem::size_of;
     assert!(size_of::<hl_type>() == 32 && size_of::<vdynamic>() == 16 && size_of::<vclosure>() == 32);
     assert!(size_of::<vdynobj>() == 56);
+    assert!(size_of::<hl_threads_info>() == 40 && std::mem::offset_of!(hl_threads_info, threads) == 8);
+    assert!(size_of::<hl_track_info>() == 40);
 };
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]

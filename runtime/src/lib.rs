@@ -4,6 +4,7 @@
 //! every executable) and an rlib (for the JIT and tests).
 //!
 //! - [`abi`]: `#[repr(C)]` mirrors of `hl.h`'s structures and built-in types.
+//! - [`arena`]: memory outside the GC (`hl_alloc` arenas, executable memory).
 //! - [`gc`]: the garbage collector and thread registry.
 //! - [`libs`]: natives of HashLink's `fmt`, `ssl` and `sqlite` libraries.
 //! - [`module`]: loading a compiled program (types, layouts, method tables).
@@ -16,6 +17,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
+pub mod arena;
 pub mod gc;
 pub mod libs;
 pub mod module;

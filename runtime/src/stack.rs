@@ -219,6 +219,15 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
     crate::start::write_stdout(out.as_bytes());
 }
 
+/// `hl_dump_stack`: the HL frames of the current call stack, innermost
+/// first, one per line on stdout.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn hl_dump_stack() {
+    hlc_dump_stack_from(frame_pointer() as *mut c_void);
+    crate::start::flush_stdout();
+}
+
 /// The symbolic frames of the current thread's last exception.
 pub fn exception_frames() -> Vec<Arc<Frame>> {
     unsafe {

@@ -116,7 +116,14 @@ unsafe fn install_signal_handlers() {
     hlrt_c::hlc_signals_init((*slot).cast());
 }
 
-/// `hl_print_uncaught_exception`: on stdout, as HashLink prints it.
+/// `hl_print_uncaught_exception`: the value and the stack it was thrown
+/// from, on stdout, as HashLink prints them.
+#[no_mangle]
+pub unsafe extern "C" fn hl_print_uncaught_exception(exc: *mut vdynamic) {
+    print_uncaught(exc);
+    flush_stdout();
+}
+
 unsafe fn print_uncaught(exc: *mut vdynamic) {
     let text = ucs2_to_string(hl_to_string(exc));
     let mut out = format!("Uncaught exception: {text}\n");
@@ -155,8 +162,8 @@ unsafe fn error_value(msg: &str) -> *mut vdynamic {
     units.push(0);
     let bytes = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), (units.len() * 2) as i32, mem::KIND_NOPTR) as *mut u16;
     std::ptr::copy_nonoverlapping(units.as_ptr(), bytes, units.len());
-    let d = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), std::mem::size_of::<vdynamic>() as i32, mem::KIND_NOPTR) as *mut vdynamic;
-    (*d).t = hlt_bytes.get();
+    // A dynamic block (scanned), since it points to the text.
+    let d = crate::std::obj::hl_alloc_dynamic(hlt_bytes.get());
     (*d).v.ptr = bytes.cast();
     d
 }
@@ -210,12 +217,24 @@ fn stdout_file() -> *mut libc::FILE {
     unsafe { stdout }
 }
 
-/// Called by the stubs hlc generates for natives no library provided
-/// (`hlc build --allow-missing-natives`): throws an error naming the native.
+/// Called by the stubs hlc generates for natives no library provided: an
+/// optional native (`?lib@name`) throws what HashLink throws for it
+/// ([`hl_prim_not_loaded`]); any other (`hlc build --allow-missing-natives`)
+/// an error naming the native.
 #[no_mangle]
 pub unsafe extern "C" fn hlc_missing_native(name: *const c_char) {
     let name = CStr::from_ptr(name).to_string_lossy();
+    if name.starts_with('?') {
+        hl_prim_not_loaded();
+    }
     throw_error(&format!("Missing native function {name} (not provided by the hlc runtime or a --lib library)"));
+}
+
+/// `hl_prim_not_loaded`: what an optional native that no library provides
+/// does when called.
+#[no_mangle]
+pub unsafe extern "C" fn hl_prim_not_loaded() {
+    throw_error("Primitive or library is missing");
 }
 
 /// `hl_assert`.

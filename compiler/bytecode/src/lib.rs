@@ -10,6 +10,7 @@ pub mod hash;
 pub mod layout;
 pub mod index;
 pub mod names;
+pub mod native_sig;
 pub mod opcodes;
 pub mod reader;
 

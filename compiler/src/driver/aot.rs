@@ -27,10 +27,17 @@ pub struct BuildOptions {
     /// Keep the intermediate object file next to the output.
     pub keep_obj: bool,
     pub verbose: bool,
-    /// Extra native libraries (static archives or objects) to link.
+    /// Native libraries to link: static archives, objects, or shared
+    /// libraries (`.so`, `.hdll`), whose natives replace the runtime's.
     pub libs: Vec<PathBuf>,
     /// Replace natives no library defines with stubs that throw when called.
     pub allow_missing_natives: bool,
+    /// System libraries to link (`-l NAME`), after the native libraries.
+    pub link_libs: Vec<String>,
+    /// Directories to search for them (`-L DIR`).
+    pub link_dirs: Vec<PathBuf>,
+    /// Arguments passed to the linker driver as they are (`--link-arg`).
+    pub link_args: Vec<String>,
 }
 
 /// The runtime library could not be found.
@@ -118,6 +125,15 @@ impl Env for ObjectEnv {
     }
 }
 
+/// Natives whose declaration differs from the signature their library declares.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{} native function(s) are declared with a different signature than their library's:\n{}", .0.len(), .0.join("\n"))]
+#[diagnostic(
+    code(hlc::native_signature),
+    help("the library and the Haxe declarations (@:hlNative) come from different versions: rebuild the library from the sources that match the declarations (HashLink refuses to load such a program)")
+)]
+pub struct MismatchedNatives(pub Vec<String>);
+
 /// Compiles `bytecode` (an `.hl` file's contents) into an object file;
 /// `stub_natives` are natives to replace by throwing stubs.
 pub fn compile_object(
@@ -166,15 +182,74 @@ fn linker() -> String {
     std::env::var("CC").unwrap_or_else(|_| "cc".to_string())
 }
 
-/// Links `object` with the runtime into `output`.
-pub fn link(object: &Path, runtime: &Path, libs: &[PathBuf], output: &Path, verbose: bool) -> Result<()> {
+/// Everything the link step puts together.
+pub struct LinkInputs<'a> {
+    pub object: &'a Path,
+    pub runtime: &'a Path,
+    /// Native libraries (`--lib`), in order.
+    pub libs: &'a [natives::Library],
+    /// Copies of runtime objects without the natives user libraries replace.
+    pub runtime_replacements: &'a [PathBuf],
+    pub link_libs: &'a [String],
+    pub link_dirs: &'a [PathBuf],
+    pub link_args: &'a [String],
+    /// Where to write the linker's export list, if a shared library needs one.
+    pub export_list: &'a Path,
+    pub output: &'a Path,
+}
+
+/// Links the program object with the native libraries and the runtime into
+/// `output`. A shared library (`.hdll`) is linked by file name, found beside
+/// the executable at run time (`$ORIGIN`); the executable then exports
+/// libhl's ABI and answers to the name `libhl.so`, so the library's libhl
+/// imports bind to the runtime inside it.
+pub fn link(inputs: &LinkInputs, target: Option<&str>, verbose: bool) -> Result<()> {
     let cc = linker();
     let mut cmd = Command::new(&cc);
-    cmd.arg("-o").arg(output).arg(object).args(libs).arg(runtime);
+    cmd.arg("-o").arg(inputs.output).arg(inputs.object);
+    let shared: Vec<&natives::Library> = inputs.libs.iter().filter(|l| l.kind == natives::LibKind::Shared).collect();
+    for lib in inputs.libs {
+        if lib.kind == natives::LibKind::Shared {
+            let dir = lib.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = lib.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            cmd.arg(format!("-L{}", dir.display())).arg(format!("-l:{name}"));
+        } else {
+            cmd.arg(&lib.path);
+        }
+    }
+    for d in inputs.link_dirs {
+        cmd.arg(format!("-L{}", d.display()));
+    }
+    for l in inputs.link_libs {
+        cmd.arg(format!("-l{l}"));
+    }
+    cmd.args(inputs.link_args);
+    cmd.args(inputs.runtime_replacements).arg(inputs.runtime);
     // What Rust's standard library needs from the system (`--print native-static-libs`),
     // with the unwinder linked statically (libgcc_eh) instead of libgcc_s.so:
     // executables depend only on libc, libm, libpthread and libdl.
     cmd.args(["-static-libgcc", "-lgcc_eh", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
+    if !shared.is_empty() {
+        let linux = target.map_or(cfg!(target_os = "linux"), |t| t.contains("linux"));
+        if !linux {
+            return Err(miette!(
+                code = "hlc::shared_library_target",
+                "linking a shared native library (`{}`) is supported for Linux targets only; link a static archive of it instead",
+                shared[0].path.display()
+            ));
+        }
+        let mut list = String::from("{\n");
+        for name in natives::libhl_exports() {
+            list.push_str(&format!("  {name};\n"));
+        }
+        list.push_str("};\n");
+        std::fs::write(inputs.export_list, list)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write `{}`", inputs.export_list.display()))?;
+        cmd.arg("-Wl,-rpath,$ORIGIN")
+            .arg(format!("-Wl,--dynamic-list={}", inputs.export_list.display()))
+            .arg("-Wl,-soname,libhl.so");
+    }
     if verbose {
         eprintln!("hlc: linking: {cmd:?}");
     }
@@ -186,14 +261,25 @@ pub fn link(object: &Path, runtime: &Path, libs: &[PathBuf], output: &Path, verb
         )
     })?;
     if !out.status.success() {
-        return Err(miette!(
-            code = "hlc::link_failed",
-            "linking failed ({}):\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(link_error(&out.status, &String::from_utf8_lossy(&out.stderr)));
     }
     Ok(())
+}
+
+/// The linker's failure, without the warning every prebuilt `.hdll` causes
+/// (its `libhl.so` is the executable itself), with a hint for duplicates.
+fn link_error(status: &std::process::ExitStatus, stderr: &str) -> miette::Report {
+    let text: Vec<&str> = stderr.lines().filter(|l| !(l.contains("warning: libhl.so, needed by") && l.contains("not found"))).collect();
+    let text = text.join("\n");
+    let help = if text.contains("multiple definition of") {
+        // Symbols shared with the runtime are resolved before linking; these are between libraries.
+        "a symbol is defined by two of the linked libraries (--lib, -l or --link-arg): link only one of them".to_string()
+    } else if text.contains("undefined reference to") {
+        "a library needs a symbol nobody provides: add the system library that defines it (`-l NAME`, `-L DIR`)".to_string()
+    } else {
+        "run with -v to see the linker command".to_string()
+    };
+    miette!(code = "hlc::link_failed", help = help, "linking failed ({status}):\n{text}")
 }
 
 /// `hlc build`: the whole pipeline. The output appears only on success.
@@ -204,22 +290,14 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let module = hlbc::read_module(&data)
         .map_err(miette::Report::new)
         .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?;
-    // Natives come from the runtime and the user's libraries; check before compiling.
+    // Natives come from the user's libraries, then the runtime; check before compiling.
     let runtime = if opts.emit_obj { None } else { Some(find_runtime()?) };
     let mut stubs = std::collections::HashSet::new();
+    let mut bound = None;
     if let Some(rt) = &runtime {
-        let mut available = natives::defined_symbols(rt)?;
-        for lib in &opts.libs {
-            available.extend(natives::defined_symbols(lib)?);
-        }
-        let missing = natives::missing(&module, &available);
-        if !missing.is_empty() && !opts.allow_missing_natives {
-            return Err(MissingNatives(missing.into_iter().map(|m| format!("  {}", m.description)).collect()).into());
-        }
-        if opts.verbose && !missing.is_empty() {
-            eprintln!("hlc: {} missing native(s) will throw when called", missing.len());
-        }
-        stubs = missing.into_iter().map(|m| m.index).collect();
+        let b = bind_natives(&module, rt, opts)?;
+        stubs = b.plan.stubs();
+        bound = Some(b);
     }
     let object = compile_object(&data, opts.opt, opts.target.as_deref(), &stubs)
         .wrap_err_with(|| format!("while compiling `{}`", opts.input.display()))?;
@@ -235,7 +313,29 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let obj_path = if opts.keep_obj { dir.join(format!("{stem}.o")) } else { dir.join(format!(".{stem}.hlc-{}.o", std::process::id())) };
     let tmp_exe = dir.join(format!(".{stem}.hlc-{}.tmp", std::process::id()));
     std::fs::write(&obj_path, &object).into_diagnostic().wrap_err_with(|| format!("cannot write `{}`", obj_path.display()))?;
-    let linked = link(&obj_path, &runtime, &opts.libs, &tmp_exe, opts.verbose);
+    let bound = bound.expect("bound above");
+    let scratch = |what: &str| dir.join(format!(".{stem}.hlc-{}.{what}", std::process::id()));
+    let mut temporaries = vec![scratch("exports")];
+    let linked = write_runtime_replacements(&runtime, &bound, &scratch, &mut temporaries).and_then(|replacements| {
+        link(
+            &LinkInputs {
+                object: &obj_path,
+                runtime: &runtime,
+                libs: &bound.libs,
+                runtime_replacements: &replacements,
+                link_libs: &opts.link_libs,
+                link_dirs: &opts.link_dirs,
+                link_args: &opts.link_args,
+                export_list: &temporaries[0],
+                output: &tmp_exe,
+            },
+            opts.target.as_deref(),
+            opts.verbose,
+        )
+    });
+    for t in &temporaries {
+        let _ = std::fs::remove_file(t);
+    }
     if !opts.keep_obj {
         let _ = std::fs::remove_file(&obj_path);
     }
@@ -251,4 +351,65 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         eprintln!("hlc: wrote {} in {:.2}s", opts.output.display(), start.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// The program's natives bound to the runtime and the `--lib` libraries.
+struct BoundNatives {
+    runtime: natives::Library,
+    libs: Vec<natives::Library>,
+    plan: natives::NativePlan,
+}
+
+/// Reads the runtime's and the user libraries' symbols and binds every
+/// native: missing or mismatched natives are errors, replaced and stubbed
+/// ones are reported under `-v`.
+fn bind_natives(module: &hlbc::Module, runtime: &Path, opts: &BuildOptions) -> Result<BoundNatives> {
+    let rt = natives::Library::read(runtime)?;
+    let libs = opts.libs.iter().map(|p| natives::Library::read(p)).collect::<Result<Vec<_>>>()?;
+    let plan = natives::plan(module, &rt, &libs, opts.allow_missing_natives);
+    if !plan.missing.is_empty() {
+        return Err(MissingNatives(plan.missing.iter().map(|m| format!("  {m}")).collect()).into());
+    }
+    if !plan.mismatched.is_empty() {
+        return Err(MismatchedNatives(plan.mismatched.iter().map(|m| format!("  {m}")).collect()).into());
+    }
+    if opts.verbose {
+        for note in &plan.notes {
+            eprintln!("hlc: note: {note}");
+        }
+    }
+    Ok(BoundNatives { runtime: rt, libs, plan })
+}
+
+/// Copies of the runtime's object files that define natives a user library
+/// replaces, with those symbols renamed (see [`natives::replace_symbols`]);
+/// linked before the runtime archive, they stand for the originals.
+fn write_runtime_replacements(
+    runtime: &Path,
+    bound: &BoundNatives,
+    scratch: &dyn Fn(&str) -> PathBuf,
+    temporaries: &mut Vec<PathBuf>,
+) -> Result<Vec<PathBuf>> {
+    if bound.plan.replaced.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rt = &bound.runtime;
+    let data = std::fs::read(runtime).into_diagnostic().wrap_err_with(|| format!("cannot read `{}`", runtime.display()))?;
+    let mut by_member: std::collections::BTreeMap<usize, std::collections::HashSet<&str>> = Default::default();
+    for (sym, _) in &bound.plan.replaced {
+        if let Some(&m) = rt.symbols.get(sym) {
+            by_member.entry(m).or_default().insert(sym.as_str());
+        }
+    }
+    let mut out = Vec::new();
+    for (member, names) in by_member {
+        let range = rt.members[member].range.clone();
+        let rewritten = natives::replace_symbols(&data[range], &names)
+            .wrap_err_with(|| format!("while replacing runtime natives in `{}`", rt.members[member].name))?;
+        let path = scratch(&format!("rt{member}.o"));
+        temporaries.push(path.clone());
+        std::fs::write(&path, rewritten).into_diagnostic().wrap_err_with(|| format!("cannot write `{}`", path.display()))?;
+        out.push(path);
+    }
+    Ok(out)
 }

@@ -81,11 +81,7 @@ pub struct Lowerer {
     names: Option<hlbc::names::FunctionNames>,
 }
 
-/// The C symbol of native `lib@name`, as HL/C names it.
-pub fn native_symbol(lib: &str, name: &str) -> String {
-    let lib = if lib == "std" { "hl" } else { lib };
-    format!("{lib}_{name}")
-}
+pub use hlbc::native_sig::native_symbol;
 
 impl Lowerer {
     /// `missing_natives` lists natives (positions in `Module::natives`) to

@@ -501,6 +501,18 @@ pub unsafe extern "C" fn hl_hash_utf8(name: *const c_char) -> i32 {
     hash_units(s.iter().map(|&b| b as c_char as i32 as u32))
 }
 
+/// `hl_cache_free`: forgets every recorded name and frees them (libhl calls
+/// it from `hl_global_free`); names `field_name` returned before dangle.
+#[no_mangle]
+pub extern "C" fn hl_cache_free() {
+    let names = ::std::mem::take(&mut *NAME_CACHE.lock().unwrap_or_else(|e| e.into_inner()));
+    for (_, name) in names {
+        // SAFETY: every entry was made by `Box::leak` in `hl_hash_gen` and is
+        // no longer reachable from the cache.
+        drop(unsafe { Box::from_raw(name as *const [u16] as *mut [u16]) });
+    }
+}
+
 /// `field_name`: the name recorded for a hash, or `???`.
 #[no_mangle]
 pub unsafe extern "C" fn hl_field_name(hash: i32) -> *mut vbyte {

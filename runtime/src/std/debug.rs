@@ -80,6 +80,41 @@ pub fn guid_name(guid: i64) -> Option<String> {
     GUID_NAMES.lock().ok()?.as_ref()?.get(&guid).cloned()
 }
 
+/// `hl_guid_str(guid, buf)`: the name registered for a GUID (a GC copy), or
+/// its text (`XXXX-XXXX-XXX`, or `0`) written into `buf` (14 units).
+#[no_mangle]
+pub unsafe extern "C" fn hl_guid_str(guid: i64, buf: *mut uchar) -> *mut uchar {
+    if let Some(name) = guid_name(guid) {
+        return super::ucs2::ucs2_from_str(&name);
+    }
+    let text = super::tostring::guid_str(guid);
+    let units: Vec<u16> = text.encode_utf16().take(13).collect();
+    std::ptr::copy_nonoverlapping(units.as_ptr(), buf, units.len());
+    *buf.add(units.len()) = 0;
+    buf
+}
+
+/// `hl_detect_debugger`: whether a debugger traces this process (Linux:
+/// a non-zero `TracerPid` in /proc/self/status, read once).
+#[no_mangle]
+pub extern "C" fn hl_detect_debugger() -> bool {
+    static TRACED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TRACED.get_or_init(|| {
+        let Ok(status) = std::fs::read_to_string("/proc/self/status") else { return false };
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("TracerPid:"))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .is_some_and(|pid| pid > 0)
+    })
+}
+
+/// `hl_track`: the allocation-tracking hooks C code tests with
+/// `hl_is_tracking`; its flags stay 0 (hlc reports no tracked allocations).
+#[no_mangle]
+pub static mut hl_track: hl_track_info =
+    hl_track_info { flags: 0, on_alloc: None, on_cast: None, on_dynfield: None, on_dyncall: None };
+
 // Allocation tracking: libhl compiles it in only with HL_TRACK_ENABLE, which
 // standard builds do not define; these are its natives in that configuration.
 

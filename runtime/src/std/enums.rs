@@ -15,6 +15,50 @@ pub unsafe fn construct(t: *mut hl_type, index: i32) -> *mut hl_enum_construct {
     (*(*t).tenum()).constructs.add(index as usize)
 }
 
+/// `hl_init_enum`: lays out enum type `et` from its constructors' parameter
+/// types (sizes, offsets, whether they hold pointers, mark bits), as libhl
+/// does for types built at run time; the data comes from `m`'s arena.
+#[no_mangle]
+pub unsafe extern "C" fn hl_init_enum(et: *mut hl_type, m: *mut hl_module_context) {
+    let e = (*et).tenum();
+    let n = (*e).nconstructs.max(0) as usize;
+    let mut rows = 0usize;
+    for i in 0..n {
+        let c = &mut *(*e).constructs.add(i);
+        c.hasptr = false;
+        c.size = (::std::mem::size_of::<*mut hl_type>() + ::std::mem::size_of::<i32>()) as i32;
+        for j in 0..c.nparams.max(0) as usize {
+            let t = *c.params.add(j);
+            c.size += super::types::hl_pad_struct(c.size, t);
+            *c.offsets.add(j) = c.size;
+            c.hasptr |= is_ptr(t);
+            c.size += super::types::kind_size((*t).kind);
+        }
+        if c.hasptr {
+            rows = rows.max(i + super::obj::mark_words(c.size - 16));
+        }
+    }
+    if rows == 0 {
+        (*et).mark_bits = null_mut();
+        return;
+    }
+    let mark = super::obj::type_data_alloc(m, rows * 4) as *mut u32;
+    for i in 0..n {
+        let c = &*(*e).constructs.add(i);
+        if !c.hasptr {
+            continue;
+        }
+        for j in 0..c.nparams.max(0) as usize {
+            if is_ptr(*c.params.add(j)) {
+                // Bit 0 of a constructor's row is the word after the index.
+                let pos = (*c.offsets.add(j) / 8 - 2) as usize;
+                *mark.add(i + (pos >> 5)) |= 1 << (pos & 31);
+            }
+        }
+    }
+    (*et).mark_bits = mark;
+}
+
 /// `hl_alloc_enum`: a zeroed value of constructor `index`.
 #[no_mangle]
 pub unsafe extern "C" fn hl_alloc_enum(t: *mut hl_type, index: i32) -> *mut venum {

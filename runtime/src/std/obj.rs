@@ -158,6 +158,85 @@ pub unsafe extern "C" fn hl_get_obj_proto(t: *mut hl_type) -> *mut hl_runtime_ob
     hl_get_obj_rt(t)
 }
 
+/// Memory for type descriptors built at run time: from the module
+/// context's arena (`hl_zalloc`), or, without a context, zeroed memory kept
+/// for the life of the process.
+pub(crate) unsafe fn type_data_alloc(ctx: *mut hl_module_context, bytes: usize) -> *mut c_void {
+    if ctx.is_null() {
+        let p = libc::calloc(1, bytes.max(1));
+        if p.is_null() {
+            crate::start::fatal("out of memory (type descriptors)");
+        }
+        return p;
+    }
+    let arena = ::std::ptr::addr_of_mut!((*ctx).alloc) as *mut crate::arena::hl_alloc;
+    crate::arena::hl_zalloc(arena, bytes.max(1) as i32)
+}
+
+/// Mark bits for a block of `size` bytes: one bit per word, in 32-bit rows.
+pub(crate) fn mark_words(size: i32) -> usize {
+    (size.max(0) as usize).div_ceil(8).div_ceil(32)
+}
+
+/// `hl_init_virtual`: lays out virtual type `vt` from its fields (field
+/// slots, data size, lookup table, mark bits), as libhl does for types built
+/// at run time; the data comes from `ctx`'s arena.
+#[no_mangle]
+pub unsafe extern "C" fn hl_init_virtual(vt: *mut hl_type, ctx: *mut hl_module_context) {
+    let virt = (*vt).virt();
+    let n = (*virt).nfields.max(0) as usize;
+    let header = (size_of::<vvirtual>() + size_of::<*mut c_void>() * n) as i32;
+    let lookup = type_data_alloc(ctx, size_of::<hl_field_lookup>() * n) as *mut hl_field_lookup;
+    let indexes = type_data_alloc(ctx, size_of::<i32>() * n) as *mut i32;
+    let mut size = header;
+    for i in 0..n {
+        let f = &*(*virt).fields.add(i);
+        hl_lookup_insert(lookup, i as i32, f.hashed_name, f.t, i as i32);
+        size += super::types::hl_pad_struct(size, f.t);
+        *indexes.add(i) = size;
+        size += kind_size((*f.t).kind);
+    }
+    (*virt).lookup = lookup;
+    (*virt).indexes = indexes;
+    (*virt).data_size = size - header;
+    let mark = type_data_alloc(ctx, mark_words(size).max(1) * 4) as *mut u32;
+    *mark |= 2 | 4; // `value` and `next`
+    for i in 0..n {
+        let f = &*(*virt).fields.add(i);
+        if is_ptr(f.t) {
+            let word = (*indexes.add(i) / 8) as usize;
+            *mark.add(word >> 5) |= 1 << (word & 31);
+        }
+    }
+    (*vt).mark_bits = mark;
+}
+
+/// `hl_flush_proto`: points the bindings of class `ot` (fields of its class
+/// object bound to functions) at the functions its module context holds now,
+/// as after code has been replaced.
+#[no_mangle]
+pub unsafe extern "C" fn hl_flush_proto(ot: *mut hl_type) {
+    let o = (*ot).obj();
+    let rt = (*o).rt;
+    let m = (*o).m;
+    if rt.is_null() || (*ot).vobj_proto.is_null() || m.is_null() || (*m).functions_ptrs.is_null() {
+        return;
+    }
+    for i in 0..(*o).nbindings.max(0) as usize {
+        let fid = *(*o).bindings.add(2 * i);
+        let mid = *(*o).bindings.add(2 * i + 1);
+        let ptr = *(*m).functions_ptrs.add(mid as usize);
+        let Some(b) = (0..(*rt).nbindings.max(0) as usize).map(|j| (*rt).bindings.add(j)).find(|&b| (*b).fid == fid) else {
+            continue;
+        };
+        if !(*b).closure.is_null() {
+            (*b).ptr = ptr;
+        } else if !(*b).ptr.is_null() {
+            (*((*b).ptr as *mut vclosure)).fun = ptr;
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Allocation.
 

@@ -369,6 +369,16 @@ pub unsafe extern "C" fn hl_buffer_content(b: *mut hl_buffer, len: *mut i32) -> 
     out
 }
 
+/// `hl_throw_buffer`: throws the buffer's text as a HashLink error (a
+/// dynamic of type `bytes`, as `hl_error` throws).
+#[no_mangle]
+pub unsafe extern "C" fn hl_throw_buffer(b: *mut hl_buffer) {
+    let text = hl_buffer_content(b, ::std::ptr::null_mut());
+    let d = super::obj::hl_alloc_dynamic(hlt_bytes.get());
+    (*d).v.ptr = text.cast();
+    crate::start::hl_throw(d);
+}
+
 // ---------------------------------------------------------------------------
 // Entry points.
 
