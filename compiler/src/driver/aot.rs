@@ -13,6 +13,7 @@ use hlbc::layout::{Abi, Layouts};
 use hlbc::{FunIdx, GlobalIdx, TypeIdx};
 use std::sync::Arc;
 use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -370,12 +371,27 @@ fn bind_natives(module: &hlbc::Module, runtime: &Path, opts: &BuildOptions) -> R
     if !plan.missing.is_empty() {
         return Err(MissingNatives(plan.missing.iter().map(|m| format!("  {m}")).collect()).into());
     }
+    if !plan.conflicts.is_empty() {
+        return Err(miette!(
+            code = "hlc::libhl_conflict",
+            help = "build the library against hlc's hl.h (runtime-c/include) without HashLink's libhl: hlc's runtime is the libhl",
+            "{} symbol(s) of libhl are defined by a native library:\n{}",
+            plan.conflicts.len(),
+            plan.conflicts.iter().map(|c| format!("  {c}")).collect::<Vec<_>>().join("\n")
+        ));
+    }
     if !plan.mismatched.is_empty() {
         return Err(MismatchedNatives(plan.mismatched.iter().map(|m| format!("  {m}")).collect()).into());
     }
     if opts.verbose {
         for note in &plan.notes {
             eprintln!("hlc: note: {note}");
+        }
+        let natives: HashSet<String> =
+            module.natives.iter().map(|n| hlbc::native_sig::native_symbol(&module.str(n.lib), &module.str(n.name))).collect();
+        let others = plan.replaced.iter().filter(|(s, _)| !natives.contains(s)).count();
+        if others > 0 {
+            eprintln!("hlc: note: {others} other runtime symbol(s) defined by the --lib libraries are taken from them");
         }
     }
     Ok(BoundNatives { runtime: rt, libs, plan })

@@ -156,8 +156,11 @@ pub struct NativePlan {
     pub missing: Vec<String>,
     /// Natives whose declared signature differs from the library's: descriptions.
     pub mismatched: Vec<String>,
-    /// Runtime symbols a user library replaces: symbol → library position.
+    /// Runtime symbols a user library also defines, which the library's
+    /// definition replaces: symbol → library position.
     pub replaced: Vec<(String, usize)>,
+    /// libhl functions a user library defines itself: descriptions.
+    pub conflicts: Vec<String>,
     /// What `-v` reports.
     pub notes: Vec<String>,
 }
@@ -175,15 +178,30 @@ impl NativePlan {
 /// signatures of the library that provides them.
 pub fn plan(m: &hlbc::Module, runtime: &Library, libs: &[Library], allow_missing: bool) -> NativePlan {
     let mut plan = NativePlan::default();
+    // Every symbol a user library shares with the runtime is the library's:
+    // natives as the user asked, and others so that neither a static link sees
+    // two definitions nor a shared library's own calls are diverted into the
+    // executable. libhl's functions are the runtime's alone.
+    let abi: HashSet<&str> = libhl_exports().collect();
     let mut replaced = HashSet::new();
+    for (li, l) in libs.iter().enumerate() {
+        let mut shared: Vec<&String> = l.symbols.keys().filter(|s| runtime.defines(s)).collect();
+        shared.sort();
+        for sym in shared {
+            if abi.contains(sym.as_str()) {
+                plan.conflicts.push(format!("`{}` defines `{sym}`, a libhl function the hlc runtime provides", l.path.display()));
+            } else if replaced.insert(sym.clone()) {
+                plan.replaced.push((sym.clone(), li));
+            }
+        }
+    }
     for n in &m.natives {
         let (lib, name) = (m.str(n.lib), m.str(n.name));
         let sym = native_symbol(&lib, &name);
         let declared = || native_signature(m, n.ty);
         let provider = if let Some(li) = libs.iter().position(|l| l.defines(&sym)) {
             let l = &libs[li];
-            if runtime.defines(&sym) && replaced.insert(sym.clone()) {
-                plan.replaced.push((sym.clone(), li));
+            if runtime.defines(&sym) {
                 plan.notes.push(format!("`{}` replaces the runtime's native {lib}@{name} (`{sym}`)", l.path.display()));
             }
             if let Some(sig) = l.signature(&name, l.symbols.get(&sym).copied()) {
@@ -212,22 +230,68 @@ pub fn plan(m: &hlbc::Module, runtime: &Library, libs: &[Library], allow_missing
     plan
 }
 
-/// A copy of the ELF relocatable object `data` in which each symbol of
-/// `names` is renamed `hlc_replaced.<name>`: its definition stays (code of the
-/// same object still calls it) but no longer answers to the name, which the
-/// user library that replaces it then defines alone.
+/// A copy of the 64-bit ELF relocatable object `data` in which each symbol
+/// of `names` is renamed `hlc_replaced.<name>`: its definition stays (code of
+/// the same object still calls it) but no longer answers to the name, which
+/// the user library that replaces it then defines alone.
+///
+/// The symbol string table is copied to the end of the file with the new
+/// names appended, its section header points there, and the renamed symbols
+/// point at their new names; nothing else moves.
 pub fn replace_symbols(data: &[u8], names: &HashSet<&str>) -> Result<Vec<u8>> {
-    let mut b = object::build::elf::Builder::read(data).map_err(|e| miette!("cannot rewrite a runtime object: {e}"))?;
-    for sym in b.symbols.iter_mut() {
-        if let Ok(name) = std::str::from_utf8(&sym.name) {
-            if names.contains(name) {
-                sym.name = format!("hlc_replaced.{name}").into_bytes().into();
-            }
+    use object::read::elf::{FileHeader as _, SectionHeader as _, Sym as _};
+    let bad = |e: &dyn std::fmt::Display| miette!("cannot rewrite a runtime object: {e}");
+    let header = object::elf::FileHeader64::<object::Endianness>::parse(data).map_err(|e| bad(&e))?;
+    let endian = header.endian().map_err(|e| bad(&e))?;
+    let sections = header.sections(endian, data).map_err(|e| bad(&e))?;
+    let (symtab_index, symtab) = sections
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.sh_type(endian) == object::elf::SHT_SYMTAB)
+        .ok_or_else(|| bad(&"no symbol table"))?;
+    let strtab_index = symtab.sh_link(endian) as usize;
+    let strtab = sections.section(object::SectionIndex(strtab_index)).map_err(|e| bad(&e))?;
+    let old_strings = strtab.data(endian, data).map_err(|e| bad(&e))?;
+    let symbols = sections.symbol_table_by_index(endian, data, object::SectionIndex(symtab_index)).map_err(|e| bad(&e))?;
+
+    let mut out = data.to_vec();
+    let mut strings = old_strings.to_vec();
+    let sym_base = symtab.sh_offset(endian) as usize;
+    let sym_size = std::mem::size_of::<object::elf::Sym64<object::Endianness>>();
+    for (i, sym) in symbols.iter().enumerate() {
+        let Ok(name) = sym.name(endian, symbols.strings()) else { continue };
+        let Ok(name) = std::str::from_utf8(name) else { continue };
+        if !names.contains(name) {
+            continue;
         }
+        let at = u32::try_from(strings.len()).map_err(|_| bad(&"string table too large"))?;
+        strings.extend_from_slice(format!("hlc_replaced.{name}").as_bytes());
+        strings.push(0);
+        // st_name is the first field of an Elf64_Sym.
+        let field = sym_base + i * sym_size;
+        out[field..field + 4].copy_from_slice(&endian_u32(endian, at));
     }
-    let mut out = Vec::new();
-    b.write(&mut out).map_err(|e| miette!("cannot rewrite a runtime object: {e}"))?;
+    let new_offset = out.len() as u64;
+    out.extend_from_slice(&strings);
+    // sh_offset and sh_size of the string table's Elf64_Shdr (at 24 and 32).
+    let shdr = header.e_shoff(endian) as usize + strtab_index * header.e_shentsize(endian) as usize;
+    out[shdr + 24..shdr + 32].copy_from_slice(&endian_u64(endian, new_offset));
+    out[shdr + 32..shdr + 40].copy_from_slice(&endian_u64(endian, strings.len() as u64));
     Ok(out)
+}
+
+fn endian_u32(e: object::Endianness, v: u32) -> [u8; 4] {
+    match e {
+        object::Endianness::Little => v.to_le_bytes(),
+        object::Endianness::Big => v.to_be_bytes(),
+    }
+}
+
+fn endian_u64(e: object::Endianness, v: u64) -> [u8; 8] {
+    match e {
+        object::Endianness::Little => v.to_le_bytes(),
+        object::Endianness::Big => v.to_be_bytes(),
+    }
 }
 
 /// Reading the signature an `hlp_<name>` entry stores. Such an entry is
@@ -266,13 +330,12 @@ mod signature {
             }
             let Ok(data) = tsec.data() else { continue };
             let base = target.address().wrapping_sub(tsec.address()) as i64 + reloc.addend();
-            // A PC-relative displacement ends its instruction on x86: the
-            // string is 4 bytes past the addend there; elsewhere at it.
-            let extras: &[i64] = if reloc.kind() == object::RelocationKind::Relative { &[4, 0] } else { &[0, 4] };
-            for &extra in extras {
-                if let Some(s) = string_at(data, base + extra) {
-                    return Some(s);
-                }
+            // A PC-relative displacement ends its instruction on x86, so the
+            // string is 4 bytes past the addend; elsewhere it is at the
+            // addend. The other reading must at least start a string.
+            let (exact, other) = if reloc.kind() == object::RelocationKind::Relative { (4, 0) } else { (0, 4) };
+            if let Some(s) = string_at(data, base + exact, false).or_else(|| string_at(data, base + other, true)) {
+                return Some(s);
             }
         }
         None
@@ -295,7 +358,7 @@ mod signature {
                     continue;
                 }
                 if let Ok(d) = s.data() {
-                    if let Some(text) = string_at(d, (t - s.address()) as i64) {
+                    if let Some(text) = string_at(d, (t - s.address()) as i64, false) {
                         return Some(text);
                     }
                 }
@@ -349,12 +412,12 @@ mod signature {
         matches!(kind, SectionKind::ReadOnlyData | SectionKind::ReadOnlyString | SectionKind::Data | SectionKind::ReadOnlyDataWithRel)
     }
 
-    /// The NUL-terminated string starting at `offset` of `data` if it starts
-    /// there (offset 0 or after a NUL) and looks like a signature: `P`, then
-    /// printable bytes including the `_` before the return type.
-    fn string_at(data: &[u8], offset: i64) -> Option<String> {
+    /// The NUL-terminated string at `offset` of `data` if it looks like a
+    /// signature: `P`, then printable bytes including the `_` before the
+    /// return type; with `at_start`, only if no string runs into it.
+    fn string_at(data: &[u8], offset: i64, at_start: bool) -> Option<String> {
         let o = usize::try_from(offset).ok()?;
-        if o >= data.len() || (o > 0 && data[o - 1] != 0) {
+        if o >= data.len() || (at_start && o > 0 && data[o - 1] != 0) {
             return None;
         }
         let len = data[o..].iter().position(|&b| b == 0)?;
