@@ -6,40 +6,11 @@
 mod obj_support;
 use hlrt::abi::kind::*;
 use hlrt::abi::*;
-use hlrt::module::{hlc_program, Program, PROGRAM_ABI_VERSION};
+use hlrt::module::Program;
 use hlrt::std::enums::*;
 use hlrt::std::obj::*;
 use obj_support::*;
-use std::ffi::c_void;
 use std::ptr::null_mut;
-
-const FAKE: usize = 0x10000;
-
-unsafe extern "C" fn no_entry() {}
-
-fn load_fake(name: &str) -> &'static Program {
-    let path = format!("{}/../golden/{}/main.hl", env!("CARGO_MANIFEST_DIR"), name);
-    let data: &'static [u8] = Box::leak(std::fs::read(&path).unwrap().into_boxed_slice());
-    let m = hlbc::read_module(data).unwrap();
-    let l = hlbc::layout::Layouts::compute(&m, hlbc::layout::Target::HOST).unwrap();
-    let types: *mut hl_type = Box::leak((0..m.types.len()).map(|_| hl_type::new(0)).collect::<Vec<_>>().into_boxed_slice()).as_mut_ptr();
-    let globals: *mut u8 = Box::leak(vec![0u64; (l.globals_size as usize).div_ceil(8) + 1].into_boxed_slice()).as_mut_ptr().cast();
-    let nf = m.functions.len() + m.natives.len();
-    let fns: Vec<*mut c_void> = (0..nf).map(|i| (FAKE + i) as *mut c_void).collect();
-    let desc = hlc_program {
-        abi_version: PROGRAM_ABI_VERSION,
-        bytecode: data.as_ptr(),
-        bytecode_len: data.len(),
-        types,
-        globals,
-        functions: leak_slice(&fns),
-        nfunctions: nf,
-        entry: no_entry,
-        debug: std::ptr::null(),
-        debug_len: 0,
-    };
-    Box::leak(Box::new(unsafe { Program::load(&desc) }.unwrap()))
-}
 
 /// The findex of method `name` of class `cls` (its proto).
 fn proto_findex(p: &Program, cls: &str, name: &str) -> usize {

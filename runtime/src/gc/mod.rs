@@ -13,7 +13,7 @@
 
 mod heap;
 mod mark;
-mod global;
+pub mod global;
 pub mod natives;
 mod size;
 mod thread;

@@ -143,3 +143,35 @@ pub fn find_type(p: &Program, name: &str) -> *mut hl_type {
     }
     panic!("no type {name}")
 }
+
+/// Code address the loaded programs of [`load_fake`] give function index 0.
+pub const FAKE: usize = 0x10000;
+
+unsafe extern "C" fn no_entry() {}
+
+/// Loads golden program `name` with fake, never-called function pointers
+/// (`FAKE + findex`), leaked as a running program is.
+pub fn load_fake(name: &str) -> &'static Program {
+    use hlrt::module::{hlc_program, PROGRAM_ABI_VERSION};
+    let path = format!("{}/../golden/{}/main.hl", env!("CARGO_MANIFEST_DIR"), name);
+    let data: &'static [u8] = Box::leak(std::fs::read(&path).unwrap().into_boxed_slice());
+    let m = hlbc::read_module(data).unwrap();
+    let l = hlbc::layout::Layouts::compute(&m, hlbc::layout::Target::HOST).unwrap();
+    let types: *mut hl_type = Box::leak((0..m.types.len()).map(|_| hl_type::new(0)).collect::<Vec<_>>().into_boxed_slice()).as_mut_ptr();
+    let globals: *mut u8 = Box::leak(vec![0u64; (l.globals_size as usize).div_ceil(8) + 1].into_boxed_slice()).as_mut_ptr().cast();
+    let nf = m.functions.len() + m.natives.len();
+    let fns: Vec<*mut c_void> = (0..nf).map(|i| (FAKE + i) as *mut c_void).collect();
+    let desc = hlc_program {
+        abi_version: PROGRAM_ABI_VERSION,
+        bytecode: data.as_ptr(),
+        bytecode_len: data.len(),
+        types,
+        globals,
+        functions: leak_slice(&fns),
+        nfunctions: nf,
+        entry: no_entry,
+        debug: std::ptr::null(),
+        debug_len: 0,
+    };
+    Box::leak(Box::new(unsafe { Program::load(&desc) }.unwrap()))
+}
