@@ -133,7 +133,7 @@ fn header_declarations() -> Vec<String> {
     for line in header.lines().filter(|l| l.starts_with("HL_API ")) {
         let decl = line.trim_end_matches(';').replace("HL_NO_RETURN(", "");
         let before_paren = decl.split('(').next().unwrap();
-        let name = before_paren.trim().rsplit(|c: char| c == ' ' || c == '*').next().unwrap();
+        let name = before_paren.trim().rsplit([' ', '*']).next().unwrap();
         names.push(name.to_string());
     }
     names

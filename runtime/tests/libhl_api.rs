@@ -146,9 +146,9 @@ fn utf16_printf() {
         let mut buf = [0u16; 128];
         let name = utf16("wörld");
         let fmt = utf16("%d|%5d|%-3d|%ld|%x|%X|%lx|%.2f|%g|%s|%c");
-        let n = usprintf(buf.as_mut_ptr(), 128, fmt.as_ptr(), -7i32, 42i32, 5i32, 1i64 << 40, 255u32, 255u32, 0xdead_beef_00usize, 3.14159f64, 0.5f64, name.as_ptr(), 'é' as i32);
+        let n = usprintf(buf.as_mut_ptr(), 128, fmt.as_ptr(), -7i32, 42i32, 5i32, 1i64 << 40, 255u32, 255u32, 0x00de_adbe_ef00_usize, 1.23456f64, 0.5f64, name.as_ptr(), 'é' as i32);
         let text = String::from_utf16(&buf[..n as usize]).unwrap();
-        assert_eq!(text, "-7|   42|5  |1099511627776|ff|FF|deadbeef00|3.14|0.5|wörld|é");
+        assert_eq!(text, "-7|   42|5  |1099511627776|ff|FF|deadbeef00|1.23|0.5|wörld|é");
         assert_eq!(buf[n as usize], 0);
         // Truncated to the buffer, NUL included.
         let n = usprintf(buf.as_mut_ptr(), 6, utf16("%s-%d").as_ptr(), name.as_ptr(), 12345i32);
