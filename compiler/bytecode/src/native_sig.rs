@@ -180,7 +180,7 @@ mod tests {
             vec![Type::I32, Type::F64, obj(0, None, &[0]), obj(0, Some(TypeIdx(2)), &[1]), Type::Fun(FunType { args: vec![TypeIdx(3)], ret: TypeIdx(0) })],
             &["A"],
         );
-        assert_eq!(native_signature(&m, TypeIdx(4)), "POid_i");
+        assert_eq!(native_signature(&m, TypeIdx(4)), "POid__i");
     }
 
     #[test]
