@@ -121,7 +121,7 @@ fn libhl_exports() -> Vec<String> {
 fn runtime_defines_every_libhl_export() {
     let names = libhl_exports();
     assert_eq!(names.len(), 450, "libhl 1.17 exports 437 functions and 13 globals besides hlp_* entries");
-    let defined = hlc::backend::natives::defined_symbols(&runtime_lib()).unwrap();
+    let defined = hlc::driver::natives::defined_symbols(&runtime_lib()).unwrap();
     let missing: Vec<&String> = names.iter().filter(|n| !defined.contains(*n)).collect();
     assert!(missing.is_empty(), "libhlrt.a lacks {} libhl export(s): {missing:?}", missing.len());
 }
