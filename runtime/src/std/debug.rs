@@ -54,8 +54,10 @@ pub unsafe extern "C" fn hl_resolve_symbol(addr: *mut c_void, out: *mut uchar, s
     out
 }
 
-/// `is_prim_loaded(f)`: whether a closure holds a function (hlc links every
-/// native it calls, or refuses to build without `--allow-missing-natives`).
+/// `is_prim_loaded(f)`: whether a closure holds a function. The stub hlc
+/// builds for a native nobody provides (an optional one, or any with
+/// `--allow-missing-natives`) is a function too, so this is true for it,
+/// where HashLink answers false: the program does not list its stubs.
 #[no_mangle]
 pub unsafe extern "C" fn hl_is_prim_loaded(f: *mut vdynamic) -> bool {
     !f.is_null() && (*(*f).t).kind == kind::HFUN
