@@ -32,8 +32,8 @@ fn runtime_type_layout_agrees_with_the_loader() {
     for name in ["structural", "enum_values", "dynamic_objects", "enum_tree", "json_roundtrip"] {
         let p = load_fake(name);
         let mut ctx: hl_module_context = unsafe { std::mem::zeroed() };
-        for (i, t) in p.module.types.iter().enumerate() {
-            let orig = p.ty(hlbc::TypeIdx(i as u32));
+        for (i, t) in p.main.module.types.iter().enumerate() {
+            let orig = p.main.ty(hlbc::TypeIdx(i as u32));
             unsafe {
                 match t {
                     hlbc::Type::Virtual(_) => {
