@@ -11,5 +11,9 @@ fn main() {
         .define("LIBHL_EXPORTS", None)
         .flag("-fno-omit-frame-pointer")
         .warnings(true)
+        // Every function here is libhl ABI a native library may call, whether
+        // or not Rust code refers to it: keep them all in what links the
+        // runtime (the hlc binary exports them to .hdll libraries).
+        .link_lib_modifier("+whole-archive")
         .compile("hlrt_c");
 }

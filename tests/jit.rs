@@ -1,24 +1,15 @@
 //! `hlc run` beyond what the golden programs show (`cargo xtask golden --jit`
-//! runs those): hot reload, plugins, natives nobody provides.
+//! runs those): hot reload, plugins, native libraries (`.hdll`), natives
+//! nobody provides.
 
+use hlc_tests::{hdll, program, scratch};
 use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const DRIVER: &str = env!("CARGO_BIN_EXE_hlc-test-driver");
-
-fn program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hlc-jit-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Replaces `file` with `contents` in one step, as an editor or compiler would.
 fn replace(file: &Path, contents: &[u8]) {
@@ -39,7 +30,7 @@ fn next_line(lines: &mpsc::Receiver<String>) -> String {
 /// loads.
 #[test]
 fn hot_reload_replaces_changed_code() {
-    let dir = temp_dir("reload");
+    let dir = scratch("jit-reload");
     let src = program("hot_reload");
     let version = |v: &str| std::fs::read(src.join(v).join("main.hl")).unwrap();
     let prog = dir.join("prog.hl");
@@ -98,7 +89,7 @@ fn hot_reload_replaces_changed_code() {
 /// Without `--hot-reload`, `sys_check_reload` never reloads.
 #[test]
 fn check_reload_is_false_without_hot_reload() {
-    let dir = temp_dir("noreload");
+    let dir = scratch("jit-noreload");
     let src = program("hot_reload");
     let prog = dir.join("prog.hl");
     std::fs::copy(src.join("v1").join("main.hl"), &prog).unwrap();
@@ -124,7 +115,7 @@ fn check_reload_is_false_without_hot_reload() {
 #[test]
 fn plugins_load_into_the_running_program() {
     let dir = program("plugin");
-    let out = Command::new(DRIVER).arg("run").arg(dir.join("main.hl")).arg(dir.join("plugin.hl")).current_dir(temp_dir("plugin")).output().unwrap();
+    let out = Command::new(DRIVER).arg("run").arg(dir.join("main.hl")).arg(dir.join("plugin.hl")).current_dir(scratch("jit-plugin")).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(
@@ -158,4 +149,47 @@ fn missing_natives_are_reported() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.starts_with("Uncaught exception: Missing native function myext@add_twice"), "{stdout}");
+}
+
+/// A HashLink native library next to the program is loaded as `hl` loads it
+/// (through its `hlp_` entries, binding its libhl imports to hlc's runtime:
+/// it needs `libhl.so` and none exists), also found through
+/// `HLC_LIBRARY_PATH`; one whose signatures differ from the program's is refused.
+#[test]
+fn hdll_libraries_are_loaded() {
+    let dir = scratch("jit-hdll");
+    let src = program("abi_ext");
+    let lib = hdll(&dir, "abiext", &[src.join("abiext.c")]);
+    std::fs::copy(src.join("main.hl"), dir.join("main.hl")).unwrap();
+    let expected = std::fs::read_to_string(src.join("expected.stdout")).unwrap();
+    // Next to the .hl file, run from elsewhere.
+    let out = Command::new(DRIVER).arg("run").arg(dir.join("main.hl")).current_dir(std::env::temp_dir()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+
+    // In a directory of HLC_LIBRARY_PATH.
+    let elsewhere = dir.join("libs");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::rename(&lib, elsewhere.join("abiext.hdll")).unwrap();
+    let out = Command::new(DRIVER).arg("run").arg(dir.join("main.hl")).env("HLC_LIBRARY_PATH", &elsewhere).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A library whose abiext@add takes a float: refused before the program starts.
+    let wrong = dir.join("wrong.c");
+    std::fs::write(
+        &wrong,
+        "#define HL_NAME(n) abiext_##n\n#include <hl.h>\n\
+         HL_PRIM int HL_NAME(add)(int a, double b) { return a + (int)b; }\n\
+         DEFINE_PRIM(_I32, add, _I32 _F64);\n",
+    )
+    .unwrap();
+    hdll(&dir, "abiext", &[wrong]);
+    let out = Command::new(DRIVER).args(["run", "--allow-missing-natives"]).arg(dir.join("main.hl")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("native abiext@add: the program declares `Pii_i`"), "{stderr}");
+    assert!(flat.contains("defines it as `Pid_i` (hlp_add)"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -147,3 +147,73 @@ impl Hlb {
         o
     }
 }
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `tests/programs/<name>`.
+pub fn program(name: &str) -> PathBuf {
+    repo().join("tests/programs").join(name)
+}
+
+/// Where hlc's `hl.h` is.
+pub fn include_dir() -> PathBuf {
+    repo().join("runtime-c/include")
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hlc-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `cmd`, which must succeed.
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// A path as a `&str` (test paths are UTF-8).
+pub fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Compiles C sources against hlc's hl.h into a static archive.
+pub fn static_lib(dir: &Path, name: &str, sources: &[PathBuf]) -> PathBuf {
+    let mut objs = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let obj = dir.join(format!("{name}{i}.o"));
+        run(Command::new("cc").args(["-c", "-O1", "-Wall", "-Werror", "-I"]).arg(include_dir()).arg(src).arg("-o").arg(&obj));
+        objs.push(obj);
+    }
+    let lib = dir.join(format!("lib{name}.a"));
+    run(Command::new("ar").arg("rcs").arg(&lib).args(&objs));
+    lib
+}
+
+/// Compiles C sources against hlc's hl.h into a shared library that, like
+/// HashLink's prebuilt ones, needs `libhl.so` (a placeholder made only for
+/// this link and deleted afterwards: at run time nothing provides it).
+pub fn hdll(dir: &Path, name: &str, sources: &[PathBuf]) -> PathBuf {
+    let stub_dir = dir.join("link-only");
+    std::fs::create_dir_all(&stub_dir).unwrap();
+    let empty = stub_dir.join("empty.c");
+    std::fs::write(&empty, "void hlc_test_placeholder(void) {}\n").unwrap();
+    run(Command::new("cc").args(["-shared", "-fPIC", "-o"]).arg(stub_dir.join("libhl.so")).arg(&empty));
+    let out = dir.join(format!("{name}.hdll"));
+    run(Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I"])
+        .arg(include_dir())
+        .args(sources)
+        .arg("-o")
+        .arg(&out)
+        .arg(format!("-L{}", stub_dir.display()))
+        .args(["-Wl,--no-as-needed", "-lhl"]));
+    std::fs::remove_dir_all(&stub_dir).unwrap();
+    out
+}

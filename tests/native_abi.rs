@@ -11,17 +11,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn program(name: &str) -> PathBuf {
-    repo().join("tests/programs").join(name)
-}
-
-fn include_dir() -> PathBuf {
-    repo().join("runtime-c/include")
-}
+use hlc_tests::{hdll, include_dir, program, repo, run, scratch, static_lib, p};
 
 fn runtime_lib() -> PathBuf {
     hlc_tests::ensure_runtime_library();
@@ -30,62 +20,9 @@ fn runtime_lib() -> PathBuf {
     lib
 }
 
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hlc-abi-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn hlc(args: &[&str]) -> Output {
     hlc_tests::ensure_runtime_library();
     hlc_tests::hlc(env!("CARGO_BIN_EXE_hlc-test-driver"), &args.iter().map(std::ffi::OsStr::new).collect::<Vec<_>>())
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// Compiles C sources against hlc's hl.h into a static archive.
-fn static_lib(dir: &Path, name: &str, sources: &[PathBuf]) -> PathBuf {
-    let mut objs = Vec::new();
-    for (i, src) in sources.iter().enumerate() {
-        let obj = dir.join(format!("{name}{i}.o"));
-        run(Command::new("cc").args(["-c", "-O1", "-Wall", "-Werror", "-I"]).arg(include_dir()).arg(src).arg("-o").arg(&obj));
-        objs.push(obj);
-    }
-    let lib = dir.join(format!("lib{name}.a"));
-    run(Command::new("ar").arg("rcs").arg(&lib).args(&objs));
-    lib
-}
-
-/// Compiles C sources against hlc's hl.h into a shared library that, like
-/// HashLink's prebuilt ones, needs `libhl.so` (a placeholder made only for
-/// this link and deleted afterwards: at run time nothing provides it).
-fn hdll(dir: &Path, name: &str, sources: &[PathBuf]) -> PathBuf {
-    let stub_dir = dir.join("link-only");
-    std::fs::create_dir_all(&stub_dir).unwrap();
-    let empty = stub_dir.join("empty.c");
-    std::fs::write(&empty, "void hlc_test_placeholder(void) {}\n").unwrap();
-    run(Command::new("cc").args(["-shared", "-fPIC", "-o"]).arg(stub_dir.join("libhl.so")).arg(&empty));
-    let out = dir.join(format!("{name}.hdll"));
-    run(Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I"])
-        .arg(include_dir())
-        .args(sources)
-        .arg("-o")
-        .arg(&out)
-        .arg(format!("-L{}", stub_dir.display()))
-        .args(["-Wl,--no-as-needed", "-lhl"]));
-    std::fs::remove_dir_all(&stub_dir).unwrap();
-    out
 }
 
 /// The `DT_NEEDED` entries and `DT_SONAME` of an ELF file.
