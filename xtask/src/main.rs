@@ -10,9 +10,11 @@
 //! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`
 //!   and `golden --jit`.
 //! - `bench [NAME...]`: builds the programs under `bench/` with a release
-//!   `hlc`, runs each against the reference `hl` (and against HL/C builds
-//!   found in `$HLC_BENCH_HLC_DIR/<name>`, if given) side by side, and prints
-//!   the best wall time and peak RSS of each with the ratios.
+//!   `hlc`, runs each built (AOT) and under `hlc run` (JIT), against the
+//!   reference `hl` (and HL/C builds found in `$HLC_BENCH_HLC_DIR/<name>`, if
+//!   given) side by side, and prints the best wall time and peak RSS of each
+//!   with the ratios; then build times and start-up (a hello world, and the
+//!   first output of `$HLC_BENCH_UNIT` if given).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -280,6 +282,82 @@ fn golden(args: &[String]) -> Result<bool> {
     Ok(failed == 0)
 }
 
+/// Start-up: the median time to run a hello world to its end, and, for a
+/// large program (`$HLC_BENCH_UNIT`, e.g. Haxe's unit suite compiled to
+/// `.hl`), the median time until its first byte of output.
+fn startup(hlc: &Path, hl: Option<&Path>, work: &Path) -> Result<()> {
+    let hello = root().join("golden").join("hello").join("main.hl");
+    let exe = work.join("hello");
+    run_captured(Command::new(hlc).arg("build").arg(&hello).arg("-o").arg(&exe), Duration::from_secs(600))?;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2] * 1e3
+    };
+    let mut line = String::from("start-up, hello world (median of 11, ms):");
+    let runners: Vec<(&str, Box<dyn Fn() -> Command>)> = {
+        let mut r: Vec<(&str, Box<dyn Fn() -> Command>)> = vec![
+            ("AOT", Box::new(|| Command::new(&exe))),
+            ("hlc run", Box::new(|| {
+                let mut c = Command::new(hlc);
+                c.arg("run").arg(&hello);
+                c
+            })),
+        ];
+        if let Some(hl) = hl {
+            let hello = &hello;
+            r.push(("hl", Box::new(move || {
+                let mut c = Command::new(hl);
+                c.arg(hello);
+                c
+            })));
+        }
+        r
+    };
+    for (what, make) in &runners {
+        let times: Result<Vec<f64>> = (0..11).map(|_| measure(&mut make()).map(|m| m.seconds)).collect();
+        line.push_str(&format!(" {what} {:.1}", median(times?)));
+    }
+    println!("{line}");
+    if let Some(unit) = std::env::var_os("HLC_BENCH_UNIT").map(PathBuf::from) {
+        let dir = unit.parent().and_then(|d| d.parent()).unwrap_or(Path::new("."));
+        let mut line = format!("first output of {} (median of 7, ms):", unit.display());
+        let mut run = |what: &str, mut make: Box<dyn FnMut() -> Command + '_>| -> Result<()> {
+            let times: Result<Vec<f64>> = (0..7).map(|_| first_output(make().current_dir(dir))).collect();
+            line.push_str(&format!(" {what} {:.1}", median(times?)));
+            Ok(())
+        };
+        run("hlc run", Box::new(|| {
+            let mut c = Command::new(hlc);
+            c.arg("run").arg(&unit);
+            c
+        }))?;
+        if let Some(hl) = hl {
+            run("hl", Box::new(|| {
+                let mut c = Command::new(hl);
+                c.arg(&unit);
+                c
+            }))?;
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Seconds until `cmd` writes its first byte to stdout (it is then killed).
+fn first_output(cmd: &mut Command) -> Result<f64> {
+    let start = std::time::Instant::now();
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
+    let mut byte = [0u8; 1];
+    let n = std::io::Read::read(child.stdout.as_mut().expect("piped"), &mut byte).map_err(|e| e.to_string())?;
+    let t = start.elapsed().as_secs_f64();
+    let _ = child.kill();
+    let _ = child.wait();
+    if n == 0 {
+        return Err(format!("{cmd:?} printed nothing"));
+    }
+    Ok(t)
+}
+
 /// One timed run: wall time and the child's peak resident set size.
 struct Measure {
     seconds: f64,
@@ -347,8 +425,12 @@ fn bench(args: &[String]) -> Result<bool> {
         .filter(|p| names.is_empty() || names.iter().any(|n| p.file_name().is_some_and(|f| f == n.as_str())))
         .collect();
     dirs.sort();
-    println!("{:<20} {:>9} {:>9} {:>7} {:>9} {:>7} {:>10} {:>10}", "benchmark", "hlc s", "hl s", "hl/hlc", "HL/C s", "C/hlc", "hlc RSS", "hl RSS");
+    println!(
+        "{:<18} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "benchmark", "AOT s", "JIT s", "hl s", "HL/C s", "hl/AOT", "hl/JIT", "C/AOT", "AOT MB", "JIT MB", "hl MB", "C MB"
+    );
     let mut ok = true;
+    let mut builds = Vec::new();
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let exe = work.join(&name);
@@ -359,18 +441,23 @@ fn bench(args: &[String]) -> Result<bool> {
             ok = false;
             continue;
         }
-        let build_s = t.elapsed().as_secs_f64();
-        let ours = best_of(runs, || Command::new(&exe))?;
-        // A failing comparison program is reported, not fatal: the row shows "-".
-        let compare = |what: &str, r: Result<Measure>| match r {
+        builds.push((name.clone(), t.elapsed().as_secs_f64()));
+        // A failing program is reported, not fatal: its cells show "-".
+        let measured = |what: &str, r: Result<Measure>| match r {
             Ok(m) => Some(m),
             Err(e) => {
                 println!("{name}: {what}: {e}");
                 None
             }
         };
+        let aot = measured("hlc build", best_of(runs, || Command::new(&exe)));
+        let jit = measured("hlc run", best_of(runs, || {
+            let mut c = Command::new(&hlc);
+            c.arg("run").arg(dir.join("main.hl"));
+            c
+        }));
         let reference = hl.as_ref().and_then(|hl| {
-            compare("hl", best_of(runs, || {
+            measured("hl", best_of(runs, || {
                 let mut c = Command::new(hl);
                 c.arg(dir.join("main.hl"));
                 c
@@ -380,27 +467,42 @@ fn bench(args: &[String]) -> Result<bool> {
             .as_ref()
             .map(|d| d.join(&name))
             .filter(|p| p.is_file())
-            .and_then(|p| compare("HL/C", best_of(runs, || Command::new(&p))));
+            .and_then(|p| measured("HL/C", best_of(runs, || Command::new(&p))));
         if let Some(r) = &reference {
-            if r.stdout != ours.stdout {
-                println!("{name}: output differs from hl's");
-                ok = false;
+            for (what, m) in [("hlc build", &aot), ("hlc run", &jit)] {
+                if m.as_ref().is_some_and(|m| m.stdout != r.stdout) {
+                    println!("{name}: {what}'s output differs from hl's");
+                    ok = false;
+                }
             }
         }
-        let fmt = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.3}", m.seconds));
-        let ratio = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.2}", m.seconds / ours.seconds));
+        ok &= aot.is_some() && jit.is_some();
+        let secs = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.3}", m.seconds));
+        let ratio = |a: &Option<Measure>, b: &Option<Measure>| match (a, b) {
+            (Some(a), Some(b)) => format!("{:.2}", a.seconds / b.seconds),
+            _ => "-".to_string(),
+        };
+        let mb = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.1}", m.max_rss_kb as f64 / 1024.0));
         println!(
-            "{:<20} {:>9.3} {:>9} {:>7} {:>9} {:>7} {:>8}MB {:>8}",
+            "{:<18} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
             name,
-            ours.seconds,
-            fmt(&reference),
-            ratio(&reference),
-            fmt(&hlc_c),
-            ratio(&hlc_c),
-            ours.max_rss_kb / 1024,
-            reference.as_ref().map_or("-".to_string(), |r| format!("{}MB", r.max_rss_kb / 1024)),
+            secs(&aot),
+            secs(&jit),
+            secs(&reference),
+            secs(&hlc_c),
+            ratio(&reference, &aot),
+            ratio(&reference, &jit),
+            ratio(&hlc_c, &aot),
+            mb(&aot),
+            mb(&jit),
+            mb(&reference),
+            mb(&hlc_c),
         );
-        println!("{:<20} (built in {:.2}s)", "", build_s);
     }
+    println!();
+    for (name, s) in &builds {
+        println!("hlc build {name}: {s:.2} s");
+    }
+    startup(&hlc, hl.as_deref(), &work)?;
     Ok(ok)
 }
