@@ -4,3 +4,4 @@
 pub mod fmt;
 pub mod sqlite;
 pub mod ssl;
+pub mod ui;

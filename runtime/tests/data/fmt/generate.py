@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes the small images and sounds the fmt decode tests read.
+
+Run from this directory (Pillow, numpy and soundfile from PyPI):
+    python3 generate.py
+Everything is derived from fixed seeds, so the files are reproducible with the
+same library versions. The expected decoded values are kept separately
+(expected/*), produced by HashLink's own fmt library (see README.md here).
+"""
+import struct
+import zlib
+import numpy as np
+from PIL import Image
+import soundfile as sf
+
+rng = np.random.default_rng(1234)
+
+
+def picture(w, h):
+    """Smooth gradients, a hard edge, a circle and some noise: exercises
+    IDCT ringing, chroma upsampling and every byte value."""
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    r = 255 * x / (w - 1)
+    g = 255 * y / (h - 1)
+    b = 127.5 + 127.5 * np.sin((x + 2 * y) / 3.0)
+    circle = (x - w * 0.6) ** 2 + (y - h * 0.4) ** 2 < (min(w, h) * 0.3) ** 2
+    r[circle] = 250
+    g[circle] = 30
+    b[:, : w // 5] = 10
+    img = np.stack([r, g, b], axis=-1) + rng.normal(0, 12, (h, w, 3))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def alpha(w, h):
+    y, x = np.mgrid[0:h, 0:w]
+    a = (x * 255 // (w - 1)) ^ (y * 37 % 256)
+    a[0, :] = 0
+    a[-1, :] = 255
+    return a.astype(np.uint8)
+
+
+W, H = 21, 13
+rgb = picture(W, H)
+a = alpha(W, H)
+
+# PNG: every colour type the decoder converts from.
+Image.fromarray(np.dstack([rgb, a]), "RGBA").save("rgba8.png", optimize=False)
+Image.fromarray(rgb, "RGB").save("rgb8.png")
+Image.fromarray(rgb[:, :, 1], "L").save("gray8.png")
+Image.fromarray(np.dstack([rgb[:, :, 0], a]), "LA").save("graya8.png")
+pal = Image.fromarray(rgb, "RGB").quantize(colors=16, dither=Image.Dither.NONE)
+pal.save("pal.png", transparency=bytes(range(0, 256, 16)))
+# 16-bit grey (Pillow writes "I;16" as a 16-bit greyscale PNG).
+g16 = (rgb[:, :, 0].astype(np.uint16) * 257) ^ (np.arange(W, dtype=np.uint16) * 3)
+Image.fromarray(g16).save("gray16.png")
+
+
+
+def write_png(name, pixels, color_type, depth, interlace=False, extra=b""):
+    """A PNG written by hand: Pillow writes neither 16-bit colour, Adam7
+    nor gAMA chunks. `pixels` is (h, w, channels) of uint8 or uint16."""
+    h, w = pixels.shape[:2]
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    def rows(p):
+        return b"".join(b"\0" + p[y].astype(">u2" if depth == 16 else "u1").tobytes() for y in range(p.shape[0]))
+    if interlace:
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        raw = b"".join(rows(pixels[y0::dy, x0::dx]) for x0, y0, dx, dy in passes if pixels[y0::dy, x0::dx].size)
+    else:
+        raw = rows(pixels)
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 1 if interlace else 0)
+    with open(name, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+rgba = np.dstack([rgb, a])
+write_png("rgba8_interlaced.png", rgba, 6, 8, interlace=True)
+rgba16 = rgba.astype(np.uint16) * 257 + rng.integers(0, 257, rgba.shape, dtype=np.uint16)
+write_png("rgba16.png", rgba16, 6, 16)
+# gAMA 1.0 (100000): libpng's simplified API converts such files to sRGB.
+write_png("rgb8_gamma10.png", rgb, 2, 8, extra=struct.pack(">I", 4) + b"gAMA" + struct.pack(">I", 100000)
+          + struct.pack(">I", zlib.crc32(b"gAMA" + struct.pack(">I", 100000))))
+
+# JPEG: 4:2:0 (the default), 4:4:4, 4:2:2, greyscale and progressive.
+big = picture(37, 29)
+Image.fromarray(big, "RGB").save("q85_420.jpg", quality=85)
+Image.fromarray(big, "RGB").save("q90_444.jpg", quality=90, subsampling=0)
+Image.fromarray(big, "RGB").save("q75_422.jpg", quality=75, subsampling=1)
+Image.fromarray(big[:, :, 1], "L").save("gray.jpg", quality=80)
+Image.fromarray(big, "RGB").save("progressive.jpg", quality=80, progressive=True)
+
+# Raw pixels for jpg_encode.
+with open("encode_src.rgba", "wb") as f:
+    f.write(np.dstack([big, alpha(37, 29)]).tobytes())
+
+# Sounds: a chord with a glide, stereo and mono.
+rate = 22050
+t = np.arange(int(rate * 0.25)) / rate
+left = 0.5 * np.sin(2 * np.pi * 440 * t) + 0.25 * np.sin(2 * np.pi * (660 + 400 * t) * t)
+right = 0.4 * np.sin(2 * np.pi * 550 * t) + 0.1 * rng.normal(0, 1, t.size)
+stereo = np.stack([left, right], axis=-1).clip(-1, 1)
+sf.write("stereo.ogg", stereo, rate, format="OGG", subtype="VORBIS")
+sf.write("mono.ogg", left[: rate // 8], rate, format="OGG", subtype="VORBIS")
+sf.write("stereo.mp3", stereo, rate, format="MP3", subtype="MPEG_LAYER_III")
+sf.write("mono.mp3", left[: rate // 8], 16000, format="MP3", subtype="MPEG_LAYER_III")
