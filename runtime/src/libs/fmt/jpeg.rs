@@ -6,8 +6,10 @@
 //! X bytes are written as 0xFF, a stride of 0 means packed rows and flags
 //! bit 0 means bottom-up rows. A requested size smaller than the image is
 //! met by TurboJPEG's rule (the largest scaling factor whose result fits);
-//! the factors 1/2, 1/4 and 1/8 are supported (the decoder scales in its
-//! IDCT, as libjpeg does), and a size needing another factor fails.
+//! the factors 1/2, 1/4 and 1/8 are supported, by averaging 2x2, 4x4 or 8x8
+//! pixels of the full-size image (libjpeg scales in its IDCT instead, so
+//! scaled images are close, not equal), and a size needing another factor
+//! fails.
 
 /// `TJPF_*`: bytes per pixel and the offsets of red, green, blue and alpha
 /// or X (-1 where absent).
@@ -58,19 +60,10 @@ pub unsafe fn decode(data: &[u8], out: *mut u8, width: i32, height: i32, stride:
     let Some(&factor) = SCALES.iter().find(|&&f| scaled(iw, f) <= want_w && scaled(ih, f) <= want_h) else {
         return false;
     };
-    let (w, h) = (scaled(iw, factor), scaled(ih, factor));
-    if factor != (1, 1) {
-        if factor.0 != 1 || !matches!(factor.1, 2 | 4 | 8) {
-            return false;
-        }
-        match dec.scale(w as u16, h as u16) {
-            Ok((sw, sh)) if u32::from(sw) == w && u32::from(sh) == h => {}
-            _ => return false,
-        }
+    if factor != (1, 1) && (factor.0 != 1 || !matches!(factor.1, 2 | 4 | 8)) {
+        return false;
     }
     let Ok(pixels) = dec.decode() else { return false };
-    let Some(info) = dec.info() else { return false };
-    let (w, h) = (usize::from(info.width), usize::from(info.height));
     let src_channels = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => 1,
         jpeg_decoder::PixelFormat::RGB24 => 3,
@@ -81,11 +74,16 @@ pub unsafe fn decode(data: &[u8], out: *mut u8, width: i32, height: i32, stride:
     if (format == CMYK) != (src_channels == 4) {
         return false;
     }
-    let (size, offsets) = FORMATS[format as usize];
-    let pitch = if stride == 0 { w * size } else { stride as usize };
-    if pixels.len() < w * h * src_channels {
+    if pixels.len() < iw as usize * ih as usize * src_channels {
         return false;
     }
+    let (pixels, w, h) = if factor == (1, 1) {
+        (pixels, iw as usize, ih as usize)
+    } else {
+        shrink(&pixels, iw as usize, ih as usize, src_channels, factor.1 as usize)
+    };
+    let (size, offsets) = FORMATS[format as usize];
+    let pitch = if stride == 0 { w * size } else { stride as usize };
     for y in 0..h {
         let src = &pixels[y * w * src_channels..][..w * src_channels];
         let row_index = if flags & 1 != 0 { h - 1 - y } else { y };
@@ -111,6 +109,25 @@ pub unsafe fn decode(data: &[u8], out: *mut u8, width: i32, height: i32, stride:
         }
     }
     true
+}
+
+/// Averages `d` x `d` blocks (clipped at the right and bottom edges):
+/// (pixels, width, height) of the result.
+fn shrink(src: &[u8], w: usize, h: usize, channels: usize, d: usize) -> (Vec<u8>, usize, usize) {
+    let (ow, oh) = (w.div_ceil(d), h.div_ceil(d));
+    let mut out = Vec::with_capacity(ow * oh * channels);
+    for oy in 0..oh {
+        let ys = oy * d..((oy + 1) * d).min(h);
+        for ox in 0..ow {
+            let xs = ox * d..((ox + 1) * d).min(w);
+            let n = (ys.len() * xs.len()) as u32;
+            for c in 0..channels {
+                let sum: u32 = ys.clone().flat_map(|y| xs.clone().map(move |x| (y * w + x) * channels + c)).map(|i| u32::from(src[i])).sum();
+                out.push(((sum + n / 2) / n) as u8);
+            }
+        }
+    }
+    (out, ow, oh)
 }
 
 /// JFIF luma with libjpeg's 16-bit fixed-point weights.
@@ -154,7 +171,7 @@ pub unsafe fn encode(
     quality: i32,
     flags: i32,
 ) -> Option<Vec<u8>> {
-    use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+    use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
     if !(0..12).contains(&format) || !(1..=100).contains(&quality) || stride < 0 || data.is_null() {
         return None;
     }
@@ -192,6 +209,8 @@ pub unsafe fn encode(
         5 => SamplingFactor::F_4_1,
         _ => SamplingFactor::F_1_1,
     });
+    // libjpeg averages each block of chroma samples (`h2v2_downsample`).
+    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
     enc.encode(&packed, width as u16, height as u16, color).ok()?;
     Some(result)
 }

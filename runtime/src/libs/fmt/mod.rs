@@ -33,6 +33,7 @@ pub mod mp3;
 pub mod ogg;
 pub mod png;
 pub mod scale;
+pub use scale::fmt_img_scale;
 
 // ---------------------------------------------------------------------------
 // zlib streams.

@@ -88,13 +88,19 @@ impl Ogg {
     }
 
     /// Makes the current packet non-empty; false at the end of the stream
-    /// or on a decoding error.
+    /// or on a decoding error. Like libvorbisfile, nothing past the last
+    /// granule position is returned (the final packet is cut there).
     fn fill(&mut self) -> bool {
         while self.used >= self.packet.len() {
+            if self.position >= self.total {
+                return false;
+            }
             match self.reader.read_dec_packet_generic::<InterleavedSamples<f32>>() {
                 Ok(Some(p)) => {
                     self.packet = p.samples;
                     self.used = 0;
+                    let left = (self.total - self.position) as usize * self.channels;
+                    self.packet.truncate(left);
                 }
                 _ => return false,
             }

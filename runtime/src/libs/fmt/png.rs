@@ -6,13 +6,24 @@
 //! - 8-bit formats are sRGB, alpha not premultiplied. An 8-bit file without
 //!   `gAMA`/`sRGB` is taken as sRGB and a 16-bit one as linear (libpng's
 //!   defaults); a file whose gamma differs significantly from the output's is
-//!   gamma-corrected.
+//!   gamma-corrected with libpng's tables: 8-bit files through an 8-bit table
+//!   (`png_build_8bit_table`, then widened by 257 for 16-bit formats), 16-bit
+//!   files read as 8-bit through the `png_build_16to8_table` boundaries.
 //! - 16-bit ("linear") formats are linear, native-endian, with the colour
-//!   channels premultiplied by alpha when the file has alpha.
+//!   channels premultiplied by alpha when the file has alpha (in 8 bits with
+//!   `(c * a + 127) / 255` for 8-bit files, `png_composite_16` for 16-bit).
+//! - Colour to grey uses libpng's default coefficients (6968, 23434, 2366 /
+//!   32768) on linear values.
 //! - A format without alpha read from a file with alpha is composited onto
-//!   the bytes already in the output buffer (8-bit) or onto black (16-bit).
+//!   the bytes already in the output buffer in linear light (8-bit) or onto
+//!   black (16-bit).
 //! - A negative row stride (flags bit 0) writes the rows bottom-up; a stride
 //!   of 0 means packed rows; a stride shorter than a row fails.
+//!
+//! Exact (checked against libpng) except in three rare paths, which compute
+//! in floating point and may differ by one step: composition when alpha is
+//! dropped (libpng's piecewise-linear sRGB encoder), colour-with-alpha to a
+//! linear grey format, and gamma correction of 16-bit files read as linear.
 
 use std::io::Cursor;
 
@@ -106,26 +117,51 @@ fn significant(gamma: f64) -> bool {
 }
 
 /// libpng's `png_reciprocal2(a, b)`: 1 / (a * b) in its fixed point, rounded.
-fn reciprocal2(a: i64, b: i64) -> f64 {
-    ((1e15 / a as f64) / b as f64 + 0.5).floor() / 1e5
+fn reciprocal2(a: i64, b: i64) -> i64 {
+    ((1e15 / a as f64) / b as f64 + 0.5).floor() as i64
 }
 
-/// sRGB-encoded 8-bit value to linear [0, 1] (the sRGB curve, as libpng's
-/// `png_sRGB_table` tabulates it).
-fn srgb_to_linear(v: f64) -> f64 {
-    if v <= 0.04045 {
-        v / 12.92
-    } else {
-        ((v + 0.055) / 1.055).powf(2.4)
+/// libpng's `png_reciprocal(a)`.
+fn reciprocal(a: i64) -> i64 {
+    (1e10 / a as f64 + 0.5).floor() as i64
+}
+
+/// libpng's `png_gamma_8bit_correct` (floating-point build).
+fn gamma8(v: u8, gamma: i64) -> u8 {
+    if v == 0 || v == 255 {
+        return v;
     }
+    (255.0 * (f64::from(v) / 255.0).powf(gamma as f64 * 1e-5) + 0.5).floor() as u8
+}
+
+/// libpng's `png_gamma_16bit_correct` (floating-point build).
+fn gamma16(v: u32, gamma: i64) -> u32 {
+    if v == 0 || v >= 65535 {
+        return v;
+    }
+    (65535.0 * (f64::from(v) / 65535.0).powf(gamma as f64 * 1e-5) + 0.5).floor() as u32
+}
+
+/// The 8-bit results of libpng's 16-to-8-bit gamma table
+/// (`png_build_16to8_table` with 11 significant bits): entry `i` is the
+/// first 11-bit input value that maps above `i`.
+fn bounds_16to8(gamma: i64) -> [u32; 255] {
+    const SHIFT: u32 = 5;
+    let max = (1u32 << (16 - SHIFT)) - 1;
+    std::array::from_fn(|i| {
+        let bound = gamma16(i as u32 * 257 + 128, gamma);
+        (bound * max + 32768) / 65535 + 1
+    })
+}
+
+/// The sRGB curve (what libpng's `png_sRGB_table` tabulates, and the inverse
+/// its piecewise-linear `PNG_sRGB_FROM_LINEAR` approximates).
+fn srgb_to_linear(v: f64) -> f64 {
+    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
 }
 
 fn linear_to_srgb(v: f64) -> f64 {
-    if v <= 0.0031308 {
-        v * 12.92
-    } else {
-        1.055 * v.powf(1.0 / 2.4) - 0.055
-    }
+    if v <= 0.0031308 { v * 12.92 } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
 }
 
 /// libpng's `png_set_scale_16`: 16-bit to 8-bit with rounding.
@@ -145,6 +181,156 @@ fn premultiply16(v: u16, a: u16) -> u16 {
     }
 }
 
+/// libpng's default colour-to-grey coefficients (sum 32768).
+const GREY: [u32; 3] = [6968, 23434, 2366];
+
+/// What the output needs from one pixel: its colour (1 or 3 components) and
+/// alpha, at the output depth, or a request to composite 8-bit values.
+struct Converter<'a> {
+    img: &'a Decoded,
+    linear: bool,
+    grey_out: bool,
+    alpha_out: bool,
+    /// 8-bit gamma exponent (libpng's fixed point), when correction applies.
+    gamma8: Option<i64>,
+    /// 16-bit to 8-bit gamma boundaries, when correction applies.
+    bounds: Option<[u32; 255]>,
+    /// The file's exponent to linear light (for grey and composition).
+    to_linear: i64,
+}
+
+impl Converter<'_> {
+    fn new(img: &Decoded, fmt: u32) -> Converter<'_> {
+        let linear = fmt & LINEAR != 0;
+        let screen = if linear { GAMMA_LINEAR } else { GAMMA_SRGB_SCREEN };
+        let product = img.file_gamma as f64 * screen as f64 / 1e10;
+        let correction = significant(product).then(|| reciprocal2(screen, img.file_gamma));
+        Converter {
+            img,
+            linear,
+            grey_out: fmt & COLOR == 0,
+            alpha_out: fmt & ALPHA != 0,
+            gamma8: correction.filter(|_| !img.sixteen),
+            bounds: correction.filter(|_| img.sixteen && !linear).map(|c| bounds_16to8(reciprocal(c))),
+            to_linear: reciprocal(img.file_gamma),
+        }
+    }
+
+    fn has_alpha(&self) -> bool {
+        self.img.channels == 2 || self.img.channels == 4
+    }
+
+    /// An 8-bit file's sample through the gamma table.
+    fn g8(&self, v: u16) -> u16 {
+        let v = (v >> 8) as u8;
+        u16::from(self.gamma8.map_or(v, |g| gamma8(v, g)))
+    }
+
+    /// A 16-bit file's sample as an 8-bit output value.
+    fn to8(&self, v: u16) -> u16 {
+        match &self.bounds {
+            None => u16::from(scale16(v)),
+            Some(b) => {
+                let last = u32::from(v) >> 5;
+                b.iter().position(|&bound| last < bound).unwrap_or(255) as u16
+            }
+        }
+    }
+
+    /// Grey from colour in linear light, as a value in [0, 1] (the rare paths).
+    fn grey_float(&self, rgb: [u16; 3]) -> f64 {
+        let lin = |v: u16| (f64::from(v) / 65535.0).powf(self.to_linear as f64 * 1e-5);
+        let y: f64 = rgb.iter().zip(GREY).map(|(&v, k)| lin(v) * f64::from(k)).sum::<f64>() / 32768.0;
+        y.min(1.0)
+    }
+
+    /// The output components of pixel `s` (colour first, then alpha if the
+    /// format has it); `Err` with 8-bit colour and alpha when the pixel must
+    /// be composited onto the buffer.
+    fn pixel(&self, s: &[u16], px: &mut [u16; 4]) -> Result<usize, ([u8; 3], u8)> {
+        let img = self.img;
+        let rgb: [u16; 3] = if img.channels >= 3 { [s[0], s[1], s[2]] } else { [s[0]; 3] };
+        let a = if self.has_alpha() { s[img.channels - 1] } else { 65535 };
+        let colour_in = img.channels >= 3;
+        let n = if self.grey_out { 1 } else { 3 };
+        if !self.linear {
+            let c: [u16; 3] = rgb.map(|v| if img.sixteen { self.to8(v) } else { self.g8(v) });
+            let a8 = if img.sixteen { scale16(a) } else { (a >> 8) as u8 };
+            if self.has_alpha() && !self.alpha_out {
+                let c8 = if img.sixteen { rgb.map(scale16) } else { rgb.map(|v| (v >> 8) as u8) };
+                return Err((c8, a8));
+            }
+            px[..3].copy_from_slice(&c);
+            px[3] = u16::from(a8);
+        } else if img.sixteen {
+            let grey = |rgb: [u16; 3]| {
+                if rgb[0] == rgb[1] && rgb[1] == rgb[2] {
+                    rgb[0]
+                } else {
+                    (rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v) * k).sum::<u32>() >> 15) as u16
+                }
+            };
+            let c = match self.gamma8 {
+                // A 16-bit file that is not linear: the rare float path.
+                _ if significant(img.file_gamma as f64 / 1e5) => {
+                    let g = reciprocal2(GAMMA_LINEAR, img.file_gamma);
+                    rgb.map(|v| gamma16(u32::from(v), g) as u16)
+                }
+                _ => rgb,
+            };
+            let c = if self.grey_out && colour_in { [grey(c); 3] } else { c };
+            px[..3].copy_from_slice(&c.map(|v| if self.has_alpha() { premultiply16(v, a) } else { v }));
+            px[3] = a;
+        } else {
+            let a8 = u32::from(a >> 8);
+            if self.grey_out && colour_in && self.has_alpha() {
+                // libpng's local background path: grey in 16 bits, premultiplied.
+                let y = (self.grey_float(rgb) * 65535.0 + 0.5).floor() as u32;
+                let y = if rgb[0] == rgb[1] && rgb[1] == rgb[2] { gamma16(u32::from(rgb[0]), self.to_linear) } else { y };
+                let a16 = a8 * 257;
+                px[0] = match a16 {
+                    0 => 0,
+                    65535 => y as u16,
+                    _ => ((y * a16 + 32767) / 65535) as u16,
+                };
+            } else {
+                let c8: [u32; 3] = rgb.map(|v| u32::from(self.g8(v)));
+                let c8 = if self.grey_out && colour_in && rgb.iter().any(|&v| v != rgb[0]) {
+                    let y = if self.gamma8.is_some() {
+                        (c8.iter().zip(GREY).map(|(&v, k)| v * k).sum::<u32>() + 16384) >> 15
+                    } else {
+                        rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v >> 8) * k).sum::<u32>() >> 15
+                    };
+                    [y; 3]
+                } else {
+                    c8
+                };
+                let c8 = if self.has_alpha() { c8.map(|v| (v * a8 + 127) / 255) } else { c8 };
+                for (p, v) in px.iter_mut().zip(c8) {
+                    *p = (v * 257) as u16;
+                }
+            }
+            px[3] = a;
+        }
+        Ok(n)
+    }
+
+    /// libpng's `png_image_read_composite`: 8-bit sRGB colour with alpha onto
+    /// the byte already in the buffer, in linear light.
+    fn compose(&self, c: u8, a: u8, bg: u8) -> u8 {
+        match a {
+            0 => bg,
+            255 => c,
+            _ => {
+                let fg = (u32::from(gamma8(c, self.to_linear)) * u32::from(a) + 127) / 255;
+                let back = (65535.0 * srgb_to_linear(f64::from(bg) / 255.0)).round_ties_even() as u32;
+                let l = (fg * 65535 + u32::from(255 - a) * back).min(255 * 65535);
+                (255.0 * linear_to_srgb(f64::from(l) / (255.0 * 65535.0))).round_ties_even() as u8
+            }
+        }
+    }
+}
+
 /// Writes `img` into `out` as libpng's `png_image_finish_read(img, NULL, out,
 /// stride)` with format flags `fmt` (see [`format_flags`]). `stride` is in
 /// components (bytes for 8-bit formats, 16-bit units for linear ones);
@@ -153,117 +339,51 @@ fn premultiply16(v: u16, a: u16) -> u16 {
 /// # Safety
 /// `out` must be writable for every row the stride and height reach.
 pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -> bool {
-    let linear = fmt & LINEAR != 0;
-    let out_color = fmt & COLOR != 0;
-    let out_alpha = fmt & ALPHA != 0;
-    let out_channels = if out_color { 3 } else { 1 } + usize::from(out_alpha);
+    let conv = Converter::new(img, fmt);
+    let out_channels = if conv.grey_out { 1 } else { 3 } + usize::from(conv.alpha_out);
     let row_len = img.width as usize * out_channels;
     let stride = if stride == 0 { row_len as i64 } else { i64::from(stride) };
     if (stride.unsigned_abs() as usize) < row_len {
         return false;
     }
-    let unit = if linear { 2 } else { 1 };
-    let step = stride * unit;
-    let first: isize = if step < 0 { (img.height as isize - 1) * (-step as isize) } else { 0 };
-
-    let in_alpha = img.channels == 2 || img.channels == 4;
-    let in_color = img.channels >= 3;
-    // Gamma: from the file's to the output's (sRGB for 8-bit, linear for 16-bit).
-    let screen = if linear { GAMMA_LINEAR } else { GAMMA_SRGB_SCREEN };
-    let product = img.file_gamma as f64 * screen as f64 / 1e10;
-    let exponent = if significant(product) { Some(reciprocal2(screen, img.file_gamma)) } else { None };
-    // One colour sample (16-bit widened) through gamma into the output depth.
-    let color = |v: u16| -> u16 {
-        match exponent {
-            None if linear => v,
-            None if img.sixteen => u16::from(scale16(v)),
-            None => v >> 8,
-            Some(e) if linear => (65535.0 * (f64::from(v) / 65535.0).powf(e) + 0.5).floor() as u16,
-            Some(e) => (255.0 * (f64::from(v) / 65535.0).powf(e) + 0.5).floor() as u16,
-        }
-    };
-    let alpha_out = |a: u16| -> u16 {
-        if linear {
-            a
-        } else if img.sixteen {
-            u16::from(scale16(a))
-        } else {
-            a >> 8
-        }
-    };
+    let unit: usize = if conv.linear { 2 } else { 1 };
+    let step = stride as isize * unit as isize;
+    let first: isize = if step < 0 { (img.height as isize - 1) * -step } else { 0 };
+    // Where each colour component and alpha go within a pixel.
+    let bgr = fmt & BGR != 0 && !conv.grey_out;
+    let afirst = fmt & AFIRST != 0 && conv.alpha_out;
+    let base = usize::from(afirst);
+    let order: [usize; 3] = if bgr { [2, 1, 0] } else { [0, 1, 2] };
+    let alpha_at = if afirst { 0 } else { out_channels - 1 };
 
     let w = img.width as usize;
+    let mut px = [0u16; 4];
     for y in 0..img.height as usize {
         // SAFETY: the caller guarantees the rows the stride reaches are writable.
-        let row = unsafe { out.offset(first + y as isize * step as isize) };
+        let row = unsafe { out.offset(first + y as isize * step) };
         for x in 0..w {
             let s = &img.samples[(y * w + x) * img.channels..][..img.channels];
-            let (mut r, mut g, mut b) = if in_color { (s[0], s[1], s[2]) } else { (s[0], s[0], s[0]) };
-            let a = if in_alpha { s[img.channels - 1] } else { 65535 };
-            let mut px = [0u16; 4];
-            let n;
-            if !out_color {
-                // libpng's rgb_to_gray with its default coefficients, in linear light.
-                let grey = if in_color && !(r == g && g == b) {
-                    let lin = |v: u16| {
-                        if img.sixteen && img.file_gamma == GAMMA_LINEAR {
-                            f64::from(v) / 65535.0
-                        } else {
-                            srgb_to_linear(f64::from(v) / 65535.0)
-                        }
-                    };
-                    let y = (6968.0 * lin(r) + 23434.0 * lin(g) + 2366.0 * lin(b)) / 32768.0;
-                    let enc = if img.sixteen && img.file_gamma == GAMMA_LINEAR { y } else { linear_to_srgb(y) };
-                    (enc * 65535.0 + 0.5) as u16
-                } else {
-                    r
-                };
-                r = grey;
-                g = grey;
-                b = grey;
-                px[0] = color(r);
-                n = 1;
-            } else {
-                px[0] = color(r);
-                px[1] = color(g);
-                px[2] = color(b);
-                n = 3;
-            }
-            let _ = (g, b);
-            if linear && in_alpha {
-                for c in &mut px[..n] {
-                    *c = premultiply16(*c, a);
-                }
-            }
             // SAFETY: x < width, so the pixel lies inside the row.
-            let dst = unsafe { row.add(x * out_channels * unit as usize) };
-            if out_alpha {
-                let av = alpha_out(a);
-                let (order, alpha_at): (&[usize], usize) = match (fmt & BGR != 0 && out_color, fmt & AFIRST != 0) {
-                    (false, false) => (&[0, 1, 2], n),
-                    (true, false) => (&[2, 1, 0], n),
-                    (false, true) => (&[0, 1, 2], 0),
-                    (true, true) => (&[2, 1, 0], 0),
-                };
-                let base = if alpha_at == 0 { 1 } else { 0 };
-                // SAFETY: every index is below out_channels.
-                unsafe {
-                    put(dst, alpha_at, av, linear);
-                    for i in 0..n {
-                        put(dst, base + i, px[if n == 1 { 0 } else { order[i] }], linear);
+            let dst = unsafe { row.add(x * out_channels * unit) };
+            match conv.pixel(s, &mut px) {
+                Ok(n) => {
+                    // SAFETY: every index is below out_channels.
+                    unsafe {
+                        for (i, &src) in order[..n].iter().enumerate() {
+                            put(dst, base + i, px[if n == 1 { 0 } else { src }], conv.linear);
+                        }
+                        if conv.alpha_out {
+                            put(dst, alpha_at, px[3], conv.linear);
+                        }
                     }
                 }
-            } else {
-                let order: [usize; 3] = if fmt & BGR != 0 && out_color { [2, 1, 0] } else { [0, 1, 2] };
-                for i in 0..n {
-                    let v = px[if n == 1 { 0 } else { order[i] }];
-                    // SAFETY: i < out_channels.
-                    unsafe {
-                        if linear || !in_alpha {
-                            put(dst, i, v, linear);
-                        } else {
-                            let bg = *dst.add(i);
-                            *dst.add(i) = compose8(v as u8, alpha_out(a) as u8, bg);
+                Err((c, a)) => {
+                    let n = if conv.grey_out { 1 } else { 3 };
+                    for (i, &src) in order[..n].iter().enumerate() {
+                        // SAFETY: i < out_channels; 8-bit output.
+                        unsafe {
+                            let p = dst.add(i);
+                            *p = conv.compose(c[src], a, *p);
                         }
                     }
                 }
@@ -284,20 +404,6 @@ unsafe fn put(dst: *mut u8, i: usize, v: u16, linear: bool) {
             (dst.add(i * 2) as *mut [u8; 2]).write_unaligned(v.to_ne_bytes());
         } else {
             *dst.add(i) = v as u8;
-        }
-    }
-}
-
-/// libpng's composition of an 8-bit sRGB component with alpha onto the byte
-/// already in the buffer (`png_image_read_composite`), in linear light.
-fn compose8(c: u8, a: u8, bg: u8) -> u8 {
-    match a {
-        0 => bg,
-        255 => c,
-        _ => {
-            let fg = srgb_to_linear(f64::from(c) / 255.0) * f64::from(a) / 255.0;
-            let back = srgb_to_linear(f64::from(bg) / 255.0) * f64::from(255 - a) / 255.0;
-            (linear_to_srgb((fg + back).min(1.0)) * 255.0 + 0.5) as u8
         }
     }
 }

@@ -1,0 +1,253 @@
+// Every image and sound native of HashLink's fmt library, through hl.Format
+// and the natives Heaps declares, on the files of runtime/tests/data/fmt.
+// Exact codecs print digests of their output; JPEG and Ogg Vorbis, which the
+// runtime decodes with other decoders than libjpeg-turbo / libvorbis, print
+// what must agree exactly (sizes, results, stream information) plus coarse
+// averages.
+import hl.Format;
+
+private typedef OggFile = hl.Abstract<"fmt_ogg">;
+private typedef Mp3File = hl.Abstract<"fmt_mp3">;
+
+class Main {
+	static var DATA = "../../runtime/tests/data/fmt/";
+
+	static function md5(b:haxe.io.Bytes, len:Int)
+		return haxe.crypto.Md5.make(b.sub(0, len)).toHex();
+
+	static function load(name:String)
+		return sys.io.File.getBytes(DATA + name);
+
+	static function png() {
+		for (file in ["rgba8", "pal", "graya8", "rgba16", "rgba8_interlaced"]) {
+			var src = load(file + ".png");
+			for (fmt in [7, 8, 10, 14]) {
+				var px = fmt == 14 ? 8 : 4;
+				var dst = haxe.io.Bytes.alloc(21 * 13 * px);
+				var ok = Format.decodePNG(src, src.length, dst, 21, 13, 21 * (fmt == 14 ? 4 : 4), cast fmt, 0);
+				Sys.println('png $file $fmt: $ok ${md5(dst, dst.length)}');
+			}
+		}
+		var src = load("rgba8.png");
+		var dst = haxe.io.Bytes.alloc(21 * 13 * 4);
+		Sys.println('png wrong size: ${Format.decodePNG(src, src.length, dst, 20, 13, 80, RGBA, 0)}');
+		try {
+			Format.decodePNG(src, src.length, dst, 21, 13, 84, cast 3, 0);
+		} catch (e:Dynamic) {
+			Sys.println('png bad format: $e');
+		}
+	}
+
+	static function means(b:haxe.io.Bytes, n:Int) {
+		var s = [0, 0, 0, 0];
+		for (i in 0...n)
+			for (c in 0...4)
+				s[c] += b.get(i * 4 + c);
+		return [for (c in 0...4) Std.int(s[c] / n / 8)].join(",");
+	}
+
+	static function jpg() {
+		for (file in ["q85_420", "q90_444", "gray", "progressive"]) {
+			var src = load(file + ".jpg");
+			var dst = haxe.io.Bytes.alloc(37 * 29 * 4);
+			var ok = Format.decodeJPG(src, src.length, dst, 37, 29, 37 * 4, BGRA, 1);
+			Sys.println('jpg $file: $ok means/8 ${means(dst, 37 * 29)}');
+		}
+		var src = load("q85_420.jpg");
+		var dst = haxe.io.Bytes.alloc(37 * 29 * 4);
+		Sys.println('jpg half: ${Format.decodeJPG(src, src.length, dst, 19, 15, 0, RGBA, 0)} means/8 ${means(dst, 19 * 15)}');
+		Sys.println('jpg truncated: ${Format.decodeJPG(src, 300, dst, 37, 29, 0, RGBA, 0)}');
+		var raw = load("encode_src.rgba");
+		var len = 0;
+		var out:hl.Bytes = jpg_encode(raw, 37, 29, 37 * 4, 7, 2, 90, 0, len);
+		var back = haxe.io.Bytes.alloc(37 * 29 * 4);
+		var ok = Format.decodeJPG(out, len, back, 37, 29, 0, RGBA, 0);
+		Sys.println('jpg encode: ${out != null} ${len > 500 && len < 3000} $ok means/8 ${means(back, 37 * 29)} (source ${means(raw, 37 * 29)})');
+		var bad = jpg_encode(raw, 37, 29, 0, 7, 2, 0, 0, len);
+		Sys.println('jpg encode quality 0: ${bad == null} $len');
+	}
+
+	@:hlNative("fmt", "jpg_encode") static function jpg_encode(data:hl.Bytes, width:Int, height:Int, stride:Int, format:Int, subsamp:Int, quality:Int,
+		flags:Int, outLength:hl.Ref<Int>):hl.Bytes
+		return null;
+
+	static function dxt() {
+		var blocks = haxe.io.Bytes.alloc(16 * 4);
+		var seed = 7;
+		for (i in 0...blocks.length) {
+			seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF;
+			blocks.set(i, seed >> 16);
+		}
+		for (format in 1...5) {
+			var out = haxe.io.Bytes.alloc(8 * 8 * 4);
+			var ok = Format.decodeDXT(blocks, out, 8, 8, format);
+			Sys.println('dxt $format: $ok ${md5(out, out.length)}');
+		}
+		var out = haxe.io.Bytes.alloc(6 * 8 * 4);
+		Format.decodeDXT(blocks, out, 6, 8, 1);
+		Sys.println('dxt width 6: ${md5(out, out.length)}');
+	}
+
+	static function scale() {
+		var src = load("encode_src.rgba");
+		for (flags in [0, 1]) {
+			var out = haxe.io.Bytes.alloc(50 * 20 * 4 + 8);
+			Format.scaleImage(out, 8, 50 * 4, 50, 20, src, 4, 37 * 4, 36, 29, flags);
+			Sys.println('img_scale $flags: ${md5(out, out.length)}');
+		}
+	}
+
+	static function ogg() {
+		for (file in ["stereo", "mono"]) {
+			var src = load(file + ".ogg");
+			var o = ogg_open(src, src.length);
+			var b = 0, f = 0, s = 0, c = 0;
+			ogg_info(o, b, f, s, c);
+			Sys.println('ogg $file: bitrate $b freq $f samples $s channels $c tell ${ogg_tell(o)}');
+			var buf = haxe.io.Bytes.alloc(4096);
+			var calls = 0, total = 0, sum = 0.;
+			while (true) {
+				var n = ogg_read(o, buf, 4096, 2);
+				if (n <= 0)
+					break;
+				calls++;
+				total += n;
+				for (i in 0...n >> 1) {
+					var v = buf.getUInt16(i * 2);
+					if (v >= 32768) v -= 65536;
+					sum += Math.abs(v);
+				}
+			}
+			Sys.println('  read: $calls calls, $total bytes, tell ${ogg_tell(o)}, mean |sample| / 64 ${Std.int(sum / (total >> 1) / 64)}');
+			Sys.println('  seek 1000: ${ogg_seek(o, 1000)} tell ${ogg_tell(o)}; seek past end: ${ogg_seek(o, s + 1)}');
+			var n = ogg_read(o, buf, 4096, 1 | 256);
+			Sys.println('  8-bit unsigned read after seek: $n bytes, tell ${ogg_tell(o)}');
+		}
+		var junk = haxe.io.Bytes.alloc(100);
+		Sys.println('ogg junk: ${ogg_open(junk, 100) == null}');
+	}
+
+	@:hlNative("fmt", "ogg_open") static function ogg_open(bytes:hl.Bytes, size:Int):OggFile
+		return null;
+
+	@:hlNative("fmt", "ogg_seek") static function ogg_seek(o:OggFile, sample:Int):Bool
+		return false;
+
+	@:hlNative("fmt", "ogg_tell") static function ogg_tell(o:OggFile):Int
+		return 0;
+
+	@:hlNative("fmt", "ogg_info") static function ogg_info(o:OggFile, bitrate:hl.Ref<Int>, freq:hl.Ref<Int>, samples:hl.Ref<Int>, channels:hl.Ref<Int>):Void {}
+
+	@:hlNative("fmt", "ogg_read") static function ogg_read(o:OggFile, output:hl.Bytes, size:Int, format:Int):Int
+		return 0;
+
+	static function mp3() {
+		for (file in ["stereo", "mono"]) {
+			var src = load(file + ".mp3");
+			var m = mp3_open();
+			var out = haxe.io.Bytes.alloc(1152 * 2 * 4);
+			var pos = 0, frames = 0;
+			var digest = "";
+			while (true) {
+				var n = mp3_decode_frame(m, src, src.length, pos, out, out.length, 0);
+				var kbps = 0, ch = 0, bytes = 0, hz = 0, layer = 0;
+				mp3_frame_info(m, kbps, ch, bytes, hz, layer);
+				if (n <= 0) {
+					Sys.println('mp3 $file: $frames frames, last result $n, info $kbps $ch $bytes $hz $layer, digest ${haxe.crypto.Md5.encode(digest)}');
+					break;
+				}
+				digest += md5(out, n * ch * 4);
+				frames++;
+				pos += bytes;
+			}
+		}
+		var m = mp3_open();
+		var src = load("stereo.mp3");
+		var out = haxe.io.Bytes.alloc(16);
+		Sys.println('mp3 small output: ${mp3_decode_frame(m, src, src.length, 0, out, 16, 0)}, bad position: ${mp3_decode_frame(m, src, src.length, src.length, out, 16, 0)}');
+	}
+
+	@:hlNative("fmt", "mp3_open") static function mp3_open():Mp3File
+		return null;
+
+	@:hlNative("fmt", "mp3_frame_info") static function mp3_frame_info(o:Mp3File, bitrate:hl.Ref<Int>, channels:hl.Ref<Int>, frameBytes:hl.Ref<Int>,
+		hz:hl.Ref<Int>, layer:hl.Ref<Int>):Void {}
+
+	@:hlNative("fmt", "mp3_decode_frame") static function mp3_decode_frame(o:Mp3File, bytes:hl.Bytes, size:Int, position:Int, output:hl.Bytes,
+		outputSize:Int, offset:Int):Int
+		return 0;
+
+	static function mikkt() {
+		// A bent strip of four triangles with skewed texture coordinates.
+		var verts = [
+			0., 0., 0., 0., 0., 1., 0., 0.,
+			1., 0., 0.2, 0., 0.2, 1., 0.9, 0.1,
+			1., 1., 0.1, 0.1, 0., 1., 1., 1.2,
+			0., 1., 0., 0., 0.1, 1., 0., 1.,
+			2., 0.5, 0.8, 0.5, 0., 0.8, 1.7, 0.4,
+		];
+		var idx = [0, 1, 2, 0, 2, 3, 1, 4, 2, 2, 4, 3];
+		var m = new hl.Format.Mikktspace();
+		var buf = new hl.Bytes(verts.length * 4);
+		for (i in 0...verts.length)
+			buf.setF32(i * 4, verts[i]);
+		var ib = new hl.Bytes(idx.length * 4);
+		for (i in 0...idx.length)
+			ib.setI32(i * 4, idx[i]);
+		var tb = new hl.Bytes(idx.length * 4 * 4);
+		m.buffer = buf;
+		m.stride = 8;
+		m.xPos = 0;
+		m.normalPos = 3;
+		m.uvPos = 6;
+		m.tangents = tb;
+		m.tangentStride = 4;
+		m.tangentPos = 0;
+		m.indexes = ib;
+		m.indices = idx.length;
+		for (threshold in [180., 30.]) {
+			m.compute(threshold);
+			var parts = [];
+			for (i in 0...idx.length * 4)
+				parts.push(Math.round(tb.getF32(i * 4) * 10000));
+			Sys.println('mikkt $threshold: ${parts.join(" ")}');
+		}
+		m.indices = 2;
+		try {
+			m.compute();
+		} catch (e:Dynamic) {
+			Sys.println('mikkt no triangle: $e');
+		}
+	}
+
+	static function ui() {
+		ui_init();
+		var r = ui_dialog(@:privateAccess "Title é".bytes, @:privateAccess "message".bytes, 0);
+		Sys.println('ui dialog: $r, loop ${ui_loop(false)}, clipboard ${ui_get_clipboard_text() == null} ${ui_set_clipboard_text(null)}');
+	}
+
+	@:hlNative("ui", "ui_init") static function ui_init():Void {}
+
+	@:hlNative("ui", "ui_dialog") static function ui_dialog(title:hl.Bytes, msg:hl.Bytes, flags:Int):Int
+		return 0;
+
+	@:hlNative("ui", "ui_loop") static function ui_loop(blocking:Bool):Int
+		return 0;
+
+	@:hlNative("ui", "ui_get_clipboard_text") static function ui_get_clipboard_text():hl.Bytes
+		return null;
+
+	@:hlNative("ui", "ui_set_clipboard_text") static function ui_set_clipboard_text(t:hl.Bytes):Bool
+		return false;
+
+	static function main() {
+		png();
+		jpg();
+		dxt();
+		scale();
+		ogg();
+		mp3();
+		mikkt();
+		ui();
+	}
+}

@@ -1,0 +1,541 @@
+//! `fmt` image and sound natives against reference values from the libraries
+//! HashLink's `fmt.hdll` links (libpng's simplified API, TurboJPEG,
+//! libvorbisfile, minimp3), called as `fmt.hdll` calls them. The inputs and
+//! expected values are under `tests/data/fmt/` (see its README.md).
+
+use hlrt::libs::fmt::*;
+use std::ptr::null_mut;
+
+fn no_gc() {
+    hlrt::gc::hl_gc_enable(false);
+}
+
+fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/fmt/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn md5_hex(b: &[u8]) -> String {
+    use md5::Digest as _;
+    md5::Md5::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The largest absolute difference between two byte strings and how many
+/// bytes differ.
+fn diff(a: &[u8], b: &[u8]) -> (u8, usize) {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).fold((0, 0), |(m, n), (&x, &y)| (m.max(x.abs_diff(y)), n + usize::from(x != y)))
+}
+
+// ---------------------------------------------------------------------------
+// PNG
+
+/// Every case of `expected/png.txt`: decoded bytes equal libpng's, or (in
+/// the paths `png.rs` computes in floating point) come within the case's
+/// tolerance, in 8-bit or 16-bit steps.
+#[test]
+fn png_decode_matches_libpng() {
+    no_gc();
+    let table = String::from_utf8(data("expected/png.txt")).unwrap();
+    let approx = miniz_oxide::inflate::decompress_to_vec_zlib(&data("expected/png_approx.bin.z")).unwrap();
+    let mut approx_at = 0;
+    let (mut exact, mut close, mut failures) = (0, 0, Vec::new());
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let (file, format, flags, stride, fill): (&str, i32, i32, i32, u8) =
+            (f[0], f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
+        let (bytes, md5, tolerance): (usize, &str, u32) = (f[6].parse().unwrap(), f[7], f[8].parse().unwrap());
+        let mut src = data(file);
+        let mut out = vec![fill; bytes.max(stride as usize * 2 * 13) + 64];
+        let ok = unsafe { fmt_png_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), 21, 13, stride, format, flags) };
+        assert_eq!(ok, f[5] == "ok=1", "{line}");
+        if tolerance == 0 {
+            exact += 1;
+            if md5_hex(&out[..bytes]) != md5 {
+                failures.push(format!("{line}: not exact"));
+            }
+            continue;
+        }
+        close += 1;
+        let want = &approx[approx_at..approx_at + bytes];
+        approx_at += bytes;
+        let wide = format >= 12;
+        let values = |b: &[u8]| -> Vec<u32> {
+            if wide { b.chunks(2).map(|c| u32::from(u16::from_ne_bytes([c[0], c[1]]))).collect() } else { b.iter().map(|&v| u32::from(v)).collect() }
+        };
+        let max = values(&out[..bytes]).iter().zip(values(want)).map(|(a, b)| a.abs_diff(b)).max().unwrap_or(0);
+        if max > tolerance {
+            failures.push(format!("{line}: max difference {max}"));
+        }
+    }
+    println!("{exact} cases exact, {close} within their tolerance");
+    assert_eq!(approx_at, approx.len());
+    assert!(failures.is_empty(), "{} differ from libpng:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn png_decode_rejects_bad_input() {
+    no_gc();
+    let mut src = data("rgba8.png");
+    let mut out = vec![0u8; 21 * 13 * 4];
+    unsafe {
+        // Wrong size, truncated file, corrupted CRC, not a PNG, short stride.
+        assert!(!fmt_png_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), 20, 13, 0, 7, 0));
+        assert!(!fmt_png_decode(src.as_mut_ptr(), src.len() as i32 - 20, out.as_mut_ptr(), 21, 13, 0, 7, 0));
+        let mut bad = src.clone();
+        bad[40] ^= 0x55;
+        assert!(!fmt_png_decode(bad.as_mut_ptr(), bad.len() as i32, out.as_mut_ptr(), 21, 13, 0, 7, 0));
+        let mut jpg = data("gray.jpg");
+        assert!(!fmt_png_decode(jpg.as_mut_ptr(), jpg.len() as i32, out.as_mut_ptr(), 21, 13, 0, 7, 0));
+        assert!(!fmt_png_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), 21, 13, 83, 7, 0));
+        assert!(!fmt_png_decode(null_mut(), 0, out.as_mut_ptr(), 21, 13, 0, 7, 0));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JPEG
+
+/// libjpeg-turbo's output (ISLOW IDCT, fancy upsampling) is reproduced within
+/// this many levels per channel by the Rust decoder.
+const JPEG_TOLERANCE: u8 = 3;
+
+fn jpg_decode(file: &str, w: i32, h: i32, stride: i32, format: i32, flags: i32, size: usize) -> Option<Vec<u8>> {
+    let mut src = data(file);
+    let mut out = vec![0x11u8; size];
+    unsafe { fmt_jpg_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), w, h, stride, format, flags) }.then_some(out)
+}
+
+#[test]
+fn jpg_decode_is_close_to_libjpeg_turbo() {
+    no_gc();
+    for name in ["q85_420", "q90_444", "q75_422", "gray", "progressive"] {
+        let ours = jpg_decode(&format!("{name}.jpg"), 37, 29, 0, 7, 0, 37 * 29 * 4).unwrap();
+        let (max, n) = diff(&ours, &data(&format!("expected/{name}.rgba")));
+        println!("{name}: max difference {max}, {n} of {} bytes differ", ours.len());
+        assert!(max <= JPEG_TOLERANCE, "{name}: {max}");
+    }
+    // Half size: TurboJPEG picks the 1/2 scaling factor for 19 x 15 (and
+    // scales in its IDCT; the runtime averages 2x2 pixels: close, not equal).
+    let ours = jpg_decode("q85_420.jpg", 19, 15, 0, 7, 0, 19 * 15 * 4).unwrap();
+    let want = data("expected/q85_420_half.rgba");
+    let mean = ours.iter().zip(&want).map(|(&a, &b)| u64::from(a.abs_diff(b))).sum::<u64>() as f64 / ours.len() as f64;
+    println!("half size: mean difference {mean:.2}");
+    assert!(mean < 8.0, "half: {mean}");
+}
+
+#[test]
+fn jpg_decode_pixel_formats_strides_and_flip() {
+    no_gc();
+    let rgba = jpg_decode("q90_444.jpg", 37, 29, 0, 7, 0, 37 * 29 * 4).unwrap();
+    let px = |x: usize, y: usize| &rgba[(y * 37 + x) * 4..][..4];
+    // (format, bytes per pixel, expected bytes from r, g, b)
+    let layouts: [(i32, usize, fn(&[u8]) -> Vec<u8>); 10] = [
+        (0, 3, |p| vec![p[0], p[1], p[2]]),
+        (1, 3, |p| vec![p[2], p[1], p[0]]),
+        (2, 4, |p| vec![p[0], p[1], p[2], 255]),
+        (3, 4, |p| vec![p[2], p[1], p[0], 255]),
+        (4, 4, |p| vec![255, p[2], p[1], p[0]]),
+        (5, 4, |p| vec![255, p[0], p[1], p[2]]),
+        (7, 4, |p| vec![p[0], p[1], p[2], 255]),
+        (8, 4, |p| vec![p[2], p[1], p[0], 255]),
+        (9, 4, |p| vec![255, p[2], p[1], p[0]]),
+        (10, 4, |p| vec![255, p[0], p[1], p[2]]),
+    ];
+    for (format, size, expect) in layouts {
+        let stride = 37 * size + 5;
+        let out = jpg_decode("q90_444.jpg", 37, 29, stride as i32, format, 1, stride * 29).unwrap();
+        for y in 0..29 {
+            let row = &out[(28 - y) * stride..][..stride];
+            for x in 0..37 {
+                assert_eq!(&row[x * size..][..size], &expect(px(x, y))[..], "format {format} at {x},{y}");
+            }
+            assert!(row[37 * size..].iter().all(|&b| b == 0x11), "padding untouched");
+        }
+    }
+    // Greyscale output is the luma; a greyscale file gives equal channels.
+    let grey = jpg_decode("gray.jpg", 0, 0, 0, 6, 0, 37 * 29).unwrap();
+    let grey_rgba = jpg_decode("gray.jpg", 37, 29, 0, 7, 0, 37 * 29 * 4).unwrap();
+    for (g, p) in grey.iter().zip(grey_rgba.chunks(4)) {
+        assert_eq!([*g, *g, *g, 255], p);
+    }
+    // No factor gives 30 x 29 except 3/4, which the decoder lacks: failure.
+    assert!(jpg_decode("q90_444.jpg", 30, 29, 0, 7, 0, 37 * 29 * 4).is_none());
+    // CMYK from a YCbCr file, truncated data, garbage.
+    assert!(jpg_decode("q90_444.jpg", 37, 29, 0, 11, 0, 37 * 29 * 4).is_none());
+    let mut trunc = data("q90_444.jpg");
+    trunc.truncate(600);
+    let mut out = vec![0u8; 37 * 29 * 4];
+    assert!(!unsafe { fmt_jpg_decode(trunc.as_mut_ptr(), 600, out.as_mut_ptr(), 37, 29, 0, 7, 0) });
+    let mut png = data("rgb8.png");
+    assert!(!unsafe { fmt_jpg_decode(png.as_mut_ptr(), png.len() as i32, out.as_mut_ptr(), 21, 13, 0, 7, 0) });
+}
+
+#[test]
+fn jpg_encode_is_close_to_turbojpeg() {
+    no_gc();
+    let mut src = data("encode_src.rgba");
+    for (subsamp, quality) in [(0, 95), (2, 90), (1, 75), (3, 80)] {
+        let mut len = -1;
+        let jpg = unsafe { fmt_jpg_encode(src.as_mut_ptr(), 37, 29, 0, 7, subsamp, quality, 0, &mut len) };
+        assert!(!jpg.is_null() && len > 0);
+        assert!(len as usize <= jpeg::buf_size(37, 29, subsamp).unwrap());
+        let mut ours = unsafe { std::slice::from_raw_parts(jpg, len as usize) }.to_vec();
+        assert_eq!(&ours[..2], &[0xFF, 0xD8]);
+        assert_eq!(&ours[ours.len() - 2..], &[0xFF, 0xD9]);
+        // TurboJPEG's file for the same call, both decoded by the same decoder.
+        let mut theirs = data(&format!("expected/encode_s{subsamp}_q{quality}.jpg"));
+        let decode = |jpg: &mut Vec<u8>| {
+            let mut px = vec![0u8; 37 * 29 * 4];
+            assert!(unsafe { fmt_jpg_decode(jpg.as_mut_ptr(), jpg.len() as i32, px.as_mut_ptr(), 37, 29, 0, 7, 0) });
+            px
+        };
+        let (a, b) = (decode(&mut ours), decode(&mut theirs));
+        let (max, n) = diff(&a, &b);
+        let mean = a.iter().zip(&b).map(|(&x, &y)| u64::from(x.abs_diff(y))).sum::<u64>() as f64 / a.len() as f64;
+        let ratio = ours.len() as f64 / theirs.len() as f64;
+        let err = |x: &[u8]| {
+            let rgb = x.iter().zip(&src).enumerate().filter(|(i, _)| i % 4 != 3);
+            rgb.map(|(_, (&p, &q))| u64::from(p.abs_diff(q))).sum::<u64>() as f64 / (37.0 * 29.0 * 3.0)
+        };
+        println!("  mean error against the source: ours {:.2}, TurboJPEG's {:.2}", err(&a), err(&b));
+        println!("subsamp {subsamp} q{quality}: {} bytes (TurboJPEG {}), decoded max difference {max}, mean {mean:.2}, {n} bytes differ", ours.len(), theirs.len());
+        assert!((0.85..1.15).contains(&ratio), "size ratio {ratio}");
+        assert!(mean < 1.6 && max <= 16, "subsamp {subsamp}: max {max}, mean {mean}");
+        if subsamp == 3 {
+            assert!(a.chunks(4).all(|p| p[0] == p[1] && p[1] == p[2]), "greyscale");
+        }
+    }
+    // Bottom-up input encodes the flipped image.
+    let flipped: Vec<u8> = src.chunks(37 * 4).rev().flatten().copied().collect();
+    let enc = |data: &mut [u8], flags| {
+        let mut len = 0;
+        let p = unsafe { fmt_jpg_encode(data.as_mut_ptr(), 37, 29, 0, 7, 0, 90, flags, &mut len) };
+        unsafe { std::slice::from_raw_parts(p, len as usize) }.to_vec()
+    };
+    assert_eq!(enc(&mut flipped.clone(), 1), enc(&mut src.clone(), 0));
+    // Bad arguments: null result, length 0.
+    for (w, q, ss) in [(0, 90, 0), (37, 0, 0), (37, 101, 0), (37, 90, 9)] {
+        let mut len = 7;
+        let p = unsafe { fmt_jpg_encode(src.as_mut_ptr(), w, 29, 0, 7, ss, q, 0, &mut len) };
+        assert!(p.is_null() && len == 0);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// DXT
+
+/// A 565 colour.
+fn c565(r: u16, g: u16, b: u16) -> [u8; 2] {
+    (r << 11 | g << 5 | b).to_le_bytes()
+}
+
+fn dxt(data: &mut [u8], w: i32, h: i32, format: i32) -> (bool, Vec<u32>) {
+    let mut out = vec![0xDEAD_BEEFu32; (w * h) as usize];
+    let ok = unsafe { fmt_dxt_decode(data.as_mut_ptr(), out.as_mut_ptr().cast(), w, h, format) };
+    (ok, out)
+}
+
+fn rgba(r: u32, g: u32, b: u32, a: u32) -> u32 {
+    a << 24 | b << 16 | g << 8 | r
+}
+
+#[test]
+fn dxt1_colours_and_transparency() {
+    // Block 1: four-colour mode (c0 > c1), indices 0,1,2,3 in the first row.
+    // Block 2: three-colour mode (c0 <= c1), index 3 is transparent black.
+    let mut b = Vec::new();
+    b.extend(c565(31, 63, 0)); // (255, 255, 0)
+    b.extend(c565(0, 0, 31)); // (0, 0, 255)
+    b.extend([0b11_10_01_00, 0, 0xFF, 0x55]);
+    b.extend(c565(1, 2, 3)); // (8, 8, 25)
+    b.extend(c565(30, 61, 29)); // (247, 247, 239)
+    b.extend([0b11_10_01_00, 0xE4, 0xE4, 0xE4]);
+    let (ok, out) = dxt(&mut b, 8, 4, 1);
+    assert!(ok);
+    assert_eq!(&out[..4], &[rgba(255, 255, 0, 255), rgba(0, 0, 255, 255), rgba(170, 170, 85, 255), rgba(85, 85, 170, 255)]);
+    assert_eq!(out[8], rgba(255, 255, 0, 255)); // row 1 is all index 0
+    assert_eq!(out[16], rgba(85, 85, 170, 255)); // row 2 all index 3
+    assert_eq!(out[24], rgba(0, 0, 255, 255)); // row 3 (0x55) all index 1
+    assert_eq!(&out[4..8], &[rgba(8, 8, 25, 255), rgba(247, 247, 239, 255), rgba(127, 127, 132, 255), 0]);
+}
+
+#[test]
+fn dxt3_and_dxt5_alpha() {
+    // DXT3: explicit 4-bit alpha, high nibble first within each byte.
+    let mut b = vec![0x1F, 0x2E, 0x3D, 0x4C, 0, 0, 0, 0];
+    b.extend(c565(31, 0, 0));
+    b.extend(c565(0, 0, 0));
+    b.extend([0; 4]);
+    let (ok, out) = dxt(&mut b, 4, 4, 2);
+    assert!(ok);
+    let alphas: Vec<u32> = out[..4].iter().map(|p| p >> 24).collect();
+    assert_eq!(alphas, [17, 255, 34, 238]);
+    assert_eq!(out[4] >> 24, 51);
+    assert_eq!(out[4] & 0xFFFFFF, 255);
+    assert_eq!(out[8] >> 24, 0);
+    // DXT5: 8-entry (a0 > a1) and 6-entry ramps; 3-bit indices over 48 bits.
+    let ramp = |a0: u8, a1: u8| {
+        let idx: u64 = (0..16u64).fold(0, |acc, i| acc | (i % 8) << (3 * i));
+        let mut b = vec![a0, a1];
+        b.extend(&idx.to_le_bytes()[..6]);
+        b.extend(c565(0, 63, 0));
+        b.extend(c565(0, 0, 0));
+        b.extend([0; 4]);
+        let (ok, out) = dxt(&mut b, 4, 4, 3);
+        assert!(ok);
+        out[..8].iter().map(|p| p >> 24).collect::<Vec<_>>()
+    };
+    assert_eq!(ramp(200, 10), [200, 10, (6 * 200 + 10) / 7, (5 * 200 + 20) / 7, (800 + 30) / 7, (600 + 40) / 7, (400 + 50) / 7, (200 + 60) / 7]);
+    assert_eq!(ramp(10, 200), [10, 200, (40 + 200) / 5, (30 + 400) / 5, (20 + 600) / 5, (10 + 800) / 5, 0, 255]);
+    // Unknown formats fail.
+    assert!(!dxt(&mut [0u8; 16], 4, 4, 4).0);
+    assert!(!dxt(&mut [0u8; 16], 4, 4, 0).0);
+}
+
+#[test]
+fn dxt_block_rows_follow_libhl_when_width_is_not_a_multiple_of_4() {
+    // Width 6: one block a row; the second block row starts 4 + 3 * 6 = 22
+    // pixels in, not 24, as in libhl.
+    let mut b = Vec::new();
+    for c in [c565(31, 0, 0), c565(0, 63, 0)] {
+        b.extend(c);
+        b.extend(c);
+        b.extend([0; 4]);
+    }
+    let mut out = vec![0u32; 6 * 8];
+    assert!(unsafe { fmt_dxt_decode(b.as_mut_ptr(), out.as_mut_ptr().cast(), 6, 8, 1) });
+    assert_eq!(out[21], rgba(255, 0, 0, 255)); // the first block's last row ends at 18..=21
+    assert_eq!(&out[22..26], &[rgba(0, 255, 0, 255); 4]);
+    assert_eq!(out[26], 0);
+    assert_eq!(out[4], 0, "columns past the last whole block stay untouched");
+}
+
+// ---------------------------------------------------------------------------
+// img_scale
+
+#[test]
+fn img_scale_nearest_and_bilinear() {
+    // 2x2 source scaled to 3x3: the middle pixel blends all four.
+    let mut src: Vec<u8> = [[0u8, 0, 0, 0], [255, 255, 255, 255], [100, 0, 0, 0], [0, 100, 0, 200]].concat();
+    let mut out = vec![0u8; 3 * 3 * 4 + 4];
+    unsafe { fmt_img_scale(out.as_mut_ptr(), 4, 12, 3, 3, src.as_mut_ptr(), 0, 8, 2, 2, 1) };
+    // libhl: scale = (2 - 1.001) / 2 in single precision; x = y = 1 gives
+    // ix = iy = 0 and fractions r = scale.
+    let r = (2.0f32 - 1.001f32) / 2.0f32;
+    let r1 = 1.0f32 - r;
+    let (w1, w2, w3, w4) = ((r1 * r1 * 256.0) as i32, (r * r1 * 256.0) as i32, (r1 * r * 256.0) as i32, (r * r * 256.0) as i32);
+    let mid = |c: [i32; 4]| ((c[0] * w1 + c[1] * w2 + c[2] * w3 + c[3] * w4 + 128) >> 8) as u8;
+    let p = &out[4 + 16..][..4];
+    assert_eq!(p, [mid([0, 255, 100, 0]), mid([0, 255, 0, 100]), mid([0, 255, 0, 0]), mid([0, 255, 0, 200])]);
+    assert_eq!(&out[..4], &[0; 4], "outPos respected");
+    // Nearest: every output pixel is one of the source's.
+    unsafe { fmt_img_scale(out.as_mut_ptr(), 0, 12, 3, 3, src.as_mut_ptr(), 0, 8, 2, 2, 0) };
+    assert_eq!(&out[..12], &[[0u8; 4], [0; 4], [0; 4]].concat()[..]);
+    assert_eq!(&out[24..28], &[0u8; 4]);
+}
+
+// ---------------------------------------------------------------------------
+// Ogg Vorbis
+
+/// libvorbis reproduced within this many 16-bit steps by lewton.
+const OGG_TOLERANCE: u8 = 1;
+
+fn ogg_open(file: &str) -> *mut FmtOgg {
+    let mut src = data(file);
+    let h = unsafe { fmt_ogg_open(src.as_mut_ptr(), src.len() as i32) };
+    drop(src); // the decoder keeps its own copy
+    assert!(!h.is_null(), "{file}");
+    h
+}
+
+/// Reads to the end in `chunk`-byte calls: (bytes, number of calls).
+fn ogg_read_all(h: *mut FmtOgg, chunk: usize, format: i32) -> (Vec<u8>, usize) {
+    let mut all = Vec::new();
+    let mut buf = vec![0u8; chunk];
+    let mut calls = 0;
+    loop {
+        let n = unsafe { fmt_ogg_read(h, buf.as_mut_ptr(), chunk as i32, format) };
+        assert!(n >= 0, "read error {n}");
+        if n == 0 {
+            return (all, calls);
+        }
+        calls += 1;
+        all.extend_from_slice(&buf[..n as usize]);
+    }
+}
+
+fn max_s16_diff(a: &[u8], b: &[u8]) -> i32 {
+    assert_eq!(a.len(), b.len());
+    a.chunks(2).zip(b.chunks(2)).map(|(x, y)| (i16::from_le_bytes([x[0], x[1]]) as i32 - i16::from_le_bytes([y[0], y[1]]) as i32).abs()).max().unwrap_or(0)
+}
+
+#[test]
+fn ogg_info_and_samples_match_libvorbisfile() {
+    no_gc();
+    for (file, expected, chunk, calls, info) in
+        [("stereo.ogg", "expected/stereo.s16le", 4096, 13, [77333, 22050, 5512, 2]), ("mono.ogg", "expected/mono.s16le", 1000, 10, [45111, 22050, 2756, 1])]
+    {
+        let h = ogg_open(file);
+        let mut i = [0i32; 4];
+        unsafe { fmt_ogg_info(h, &mut i[0], &mut i[1], &mut i[2], &mut i[3]) };
+        assert_eq!(i, info, "{file}");
+        assert_eq!(unsafe { fmt_ogg_tell(h) }, 0);
+        let (pcm, n) = ogg_read_all(h, chunk, 2);
+        let diff = max_s16_diff(&pcm, &data(expected));
+        println!("{file}: max difference {diff} (16-bit steps)");
+        assert!(diff <= i32::from(OGG_TOLERANCE), "{file}: {diff}");
+        assert_eq!(n, calls, "{file}: reads stop at packet ends as ov_read does");
+        assert_eq!(unsafe { fmt_ogg_tell(h) }, info[2]);
+    }
+    // Unsigned 8-bit.
+    let (u8s, _) = ogg_read_all(ogg_open("stereo.ogg"), 4096, 1 | 256);
+    let (max, _) = diff(&u8s, &data("expected/stereo.u8"));
+    assert!(max <= OGG_TOLERANCE, "8-bit: {max}");
+}
+
+#[test]
+fn ogg_seek_is_sample_exact_and_formats_agree() {
+    no_gc();
+    let (all, _) = ogg_read_all(ogg_open("stereo.ogg"), 4096, 2);
+    let h = ogg_open("stereo.ogg");
+    for target in [1000usize, 3, 5000, 0, 5512, 2047] {
+        assert!(unsafe { fmt_ogg_seek(h, target as i32) });
+        assert_eq!(unsafe { fmt_ogg_tell(h) }, target as i32);
+        let mut buf = vec![0u8; 4 * 300];
+        let n = unsafe { fmt_ogg_read(h, buf.as_mut_ptr(), buf.len() as i32, 2) } as usize;
+        assert_eq!(&buf[..n], &all[target * 4..target * 4 + n], "after seeking to {target}");
+    }
+    assert!(!unsafe { fmt_ogg_seek(h, 5513) });
+    assert!(!unsafe { fmt_ogg_seek(h, -1) });
+    // Signed big-endian is the byte swap of little-endian; unsigned adds 32768.
+    let (be, _) = ogg_read_all(ogg_open("stereo.ogg"), 4096, 2 | 128);
+    let (unsigned, _) = ogg_read_all(ogg_open("stereo.ogg"), 4096, 2 | 256);
+    for ((le, be), u) in all.chunks(2).zip(be.chunks(2)).zip(unsigned.chunks(2)) {
+        assert_eq!([le[1], le[0]], be);
+        assert_eq!(u16::from_le_bytes([u[0], u[1]]), (i16::from_le_bytes([le[0], le[1]]) as u16) ^ 0x8000);
+    }
+    // Too small for one stereo frame, and a float format: errors.
+    let mut buf = [0u8; 3];
+    assert_eq!(unsafe { fmt_ogg_read(h, buf.as_mut_ptr(), 3, 2) }, -131);
+    assert_eq!(unsafe { fmt_ogg_read(h, buf.as_mut_ptr(), 3, 3) }, -1);
+    // Not Ogg Vorbis.
+    let mut mp3 = data("stereo.mp3");
+    assert!(unsafe { fmt_ogg_open(mp3.as_mut_ptr(), mp3.len() as i32) }.is_null());
+}
+
+// ---------------------------------------------------------------------------
+// MP3
+
+/// Replays `expected/mp3.txt`: the same calls give the same samples (bit for
+/// bit: minimp3 is the decoder libhl uses) and the same frame information.
+#[test]
+fn mp3_frames_match_minimp3() {
+    no_gc();
+    let table = String::from_utf8(data("expected/mp3.txt")).unwrap();
+    let mut current: Option<(String, String, *mut mp3::Mp3, Vec<u8>)> = None;
+    let mut frames = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if current.as_ref().is_none_or(|c| c.0 != f[0] || c.1 != f[1]) {
+            current = Some((f[0].into(), f[1].into(), unsafe { fmt_mp3_open() }, data(f[0])));
+        }
+        let (_, _, h, bytes) = current.as_mut().unwrap();
+        let pos: i32 = f[2].parse().unwrap();
+        let mut out = vec![0u8; 1152 * 2 * 4];
+        let n = unsafe { fmt_mp3_decode_frame(*h, bytes.as_mut_ptr(), bytes.len() as i32, pos, out.as_mut_ptr(), out.len() as i32, 0) };
+        let mut info = [0i32; 5];
+        unsafe { fmt_mp3_frame_info(*h, &mut info[0], &mut info[1], &mut info[2], &mut info[3], &mut info[4]) };
+        let expected: Vec<i32> = f[3..9].iter().map(|v| v.parse().unwrap()).collect();
+        assert_eq!([n, info[0], info[1], info[2], info[3], info[4]], expected[..], "{line}");
+        let size = if n > 0 { n as usize * info[1] as usize * 4 } else { 0 };
+        assert_eq!(md5_hex(&out[..size]), f[9], "{line}");
+        frames += 1;
+    }
+    assert!(frames > 30);
+}
+
+#[test]
+fn mp3_decode_frame_bounds() {
+    no_gc();
+    let mut bytes = data("stereo.mp3");
+    let h = unsafe { fmt_mp3_open() };
+    let len = bytes.len() as i32;
+    let mut out = vec![0u8; 1152 * 2 * 4];
+    unsafe {
+        assert_eq!(fmt_mp3_decode_frame(h, bytes.as_mut_ptr(), len, len, out.as_mut_ptr(), 4608, 0), -1);
+        assert_eq!(fmt_mp3_decode_frame(h, bytes.as_mut_ptr(), len, -1, out.as_mut_ptr(), 4608, 0), -1);
+        // Output too small for 576 stereo float samples.
+        assert_eq!(fmt_mp3_decode_frame(h, bytes.as_mut_ptr(), len, 0, out.as_mut_ptr(), 4607, 100), -1);
+        // Garbage: no frame.
+        let mut junk = vec![0x42u8; 3000];
+        assert_eq!(fmt_mp3_decode_frame(h, junk.as_mut_ptr(), 3000, 0, out.as_mut_ptr(), 4608, 0), 0);
+        let mut info = [0i32; 5];
+        fmt_mp3_frame_info(h, &mut info[0], &mut info[1], &mut info[2], &mut info[3], &mut info[4]);
+        assert_eq!(info[2], 0, "libhl's loop ends on an empty frame");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// MikkTSpace
+
+#[test]
+fn mikkt_tangents_of_a_textured_quad() {
+    no_gc();
+    // Two triangles of a unit quad in the XY plane, normal +Z, u along +X and
+    // v along +Y: the tangent is +X, orientation preserved (sign 1). The third
+    // triangle mirrors u, which flips the sign.
+    #[rustfmt::skip]
+    let mut buffer: Vec<f32> = vec![
+        // x y z   nx ny nz   u v
+        0., 0., 0.,  0., 0., 1.,  0., 0.,
+        1., 0., 0.,  0., 0., 1.,  1., 0.,
+        1., 1., 0.,  0., 0., 1.,  1., 1.,
+        0., 1., 0.,  0., 0., 1.,  0., 1.,
+        2., 0., 0.,  0., 0., 1.,  0., 0.,
+        3., 0., 0.,  0., 0., 1.,  -1., 0.,
+        3., 1., 0.,  0., 0., 1.,  -1., 1.,
+    ];
+    let mut indexes: Vec<i32> = vec![0, 1, 2, 0, 2, 3, 4, 5, 6];
+    let mut tangents = vec![9.0f32; 9 * 5];
+    let mut info = mikkt::MikktInfo {
+        t: std::ptr::null(),
+        buffer: buffer.as_mut_ptr(),
+        stride: 8,
+        x_pos: 0,
+        normal_pos: 3,
+        uv_pos: 6,
+        tangents: tangents.as_mut_ptr(),
+        tangent_stride: 5,
+        tangent_pos: 1,
+        indexes: indexes.as_mut_ptr(),
+        indices: 9,
+    };
+    assert!(unsafe { fmt_compute_mikkt_tangents(&mut info, 180.0) });
+    for corner in 0..9 {
+        let t = &tangents[corner * 5..][..5];
+        assert_eq!(t[0], 9.0, "stride padding untouched");
+        let expected = if corner < 6 { [1.0, 0.0, 0.0, 1.0] } else { [-1.0, 0.0, 0.0, -1.0] };
+        for k in 0..4 {
+            assert!((t[1 + k] - expected[k]).abs() < 1e-6, "corner {corner}: {t:?}");
+        }
+    }
+    // No triangle: false (Haxe throws "assert").
+    info.indices = 2;
+    assert!(!unsafe { fmt_compute_mikkt_tangents(&mut info, 180.0) });
+}
+
+// ---------------------------------------------------------------------------
+// ui (HashLink's Linux stub)
+
+#[test]
+fn ui_stub_values() {
+    use hlrt::libs::ui::*;
+    ui_ui_init();
+    assert_eq!(ui_ui_loop(true), 1);
+    assert!(ui_ui_winlog_new(null_mut(), 10, 10).is_null());
+    assert!(ui_ui_start_sentinel(1.0, null_mut()).is_null());
+    assert!(!ui_ui_sentinel_is_paused(null_mut()));
+    assert!(ui_ui_choose_file(false, null_mut()).is_null());
+    assert!(ui_ui_get_clipboard_text().is_null());
+    assert!(!ui_ui_set_clipboard_text(null_mut()));
+}
