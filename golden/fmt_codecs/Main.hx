@@ -64,7 +64,7 @@ class Main {
 		var ok = Format.decodeJPG(out, len, back, 37, 29, 0, RGBA, 0);
 		Sys.println('jpg encode: ${out != null} ${len > 500 && len < 3000} $ok means/8 ${means(back, 37 * 29)} (source ${means(raw, 37 * 29)})');
 		var bad = jpg_encode(raw, 37, 29, 0, 7, 2, 0, 0, len);
-		Sys.println('jpg encode quality 0: ${bad == null} $len');
+		Sys.println('jpg encode quality 0: ${bad == null} ${len > 0}');
 	}
 
 	@:hlNative("fmt", "jpg_encode") static function jpg_encode(data:hl.Bytes, width:Int, height:Int, stride:Int, format:Int, subsamp:Int, quality:Int,

@@ -214,11 +214,18 @@ fn jpg_encode_is_close_to_turbojpeg() {
     };
     assert_eq!(enc(&mut flipped.clone(), 1), enc(&mut src.clone(), 0));
     // Bad arguments: null result, length 0.
-    for (w, q, ss) in [(0, 90, 0), (37, 0, 0), (37, 101, 0), (37, 90, 9)] {
+    for (w, q, ss) in [(0, 90, 0), (37, -1, 0), (37, 101, 0), (37, 90, 9)] {
         let mut len = 7;
         let p = unsafe { fmt_jpg_encode(src.as_mut_ptr(), w, 29, 0, 7, ss, q, 0, &mut len) };
         assert!(p.is_null() && len == 0);
     }
+    // Quality 0 is accepted (TurboJPEG's range is 0-100) and means 1.
+    let mut q = |quality| {
+        let mut len = 0;
+        let p = unsafe { fmt_jpg_encode(src.as_mut_ptr(), 37, 29, 0, 7, 2, quality, 0, &mut len) };
+        unsafe { std::slice::from_raw_parts(p, len as usize) }.to_vec()
+    };
+    assert_eq!(q(0), q(1));
 }
 
 // ---------------------------------------------------------------------------
@@ -538,4 +545,86 @@ fn ui_stub_values() {
     assert!(ui_ui_choose_file(false, null_mut()).is_null());
     assert!(ui_ui_get_clipboard_text().is_null());
     assert!(!ui_ui_set_clipboard_text(null_mut()));
+}
+
+// ---------------------------------------------------------------------------
+// Damaged input: every decoder fails cleanly (no crash, no panic).
+
+#[test]
+fn truncated_and_corrupted_files_fail_cleanly() {
+    no_gc();
+    let mut out = vec![0u8; 64 * 64 * 8];
+    let mut seed = 0x1234_5678u32;
+    let mut flip = |b: &mut Vec<u8>| {
+        for _ in 0..4 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let i = (seed >> 8) as usize % b.len();
+            b[i] ^= (seed >> 24) as u8 | 1;
+        }
+    };
+    for file in ["rgba8.png", "pal.png", "rgba8_interlaced.png", "rgba16.png"] {
+        let full = data(file);
+        for cut in (0..full.len()).step_by(7) {
+            let mut src = full[..cut].to_vec();
+            assert!(!unsafe { fmt_png_decode(src.as_mut_ptr(), cut as i32, out.as_mut_ptr(), 21, 13, 0, 7, 0) }, "{file} cut at {cut}");
+        }
+        for _ in 0..50 {
+            let mut src = full.clone();
+            flip(&mut src);
+            unsafe { fmt_png_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), 21, 13, 0, 7, 0) };
+        }
+    }
+    for file in ["q85_420.jpg", "progressive.jpg", "gray.jpg"] {
+        let full = data(file);
+        for cut in (0..full.len()).step_by(11) {
+            let mut src = full[..cut].to_vec();
+            src.push(0);
+            unsafe { fmt_jpg_decode(src.as_mut_ptr(), cut as i32, out.as_mut_ptr(), 37, 29, 0, 7, 0) };
+        }
+        for _ in 0..50 {
+            let mut src = full.clone();
+            flip(&mut src);
+            unsafe { fmt_jpg_decode(src.as_mut_ptr(), src.len() as i32, out.as_mut_ptr(), 37, 29, 0, 7, 0) };
+        }
+    }
+    let full = data("stereo.ogg");
+    for cut in (0..full.len()).step_by(97).chain([4000, 5000]) {
+        let mut src = full[..cut].to_vec();
+        src.push(0);
+        let h = unsafe { fmt_ogg_open(src.as_mut_ptr(), cut as i32) };
+        if !h.is_null() {
+            let mut i = [0i32; 4];
+            unsafe { fmt_ogg_info(h, &mut i[0], &mut i[1], &mut i[2], &mut i[3]) };
+            while unsafe { fmt_ogg_read(h, out.as_mut_ptr(), 4096, 2) } > 0 {}
+            unsafe { fmt_ogg_seek(h, 100) };
+        }
+    }
+    for _ in 0..30 {
+        let mut src = full.clone();
+        flip(&mut src);
+        let h = unsafe { fmt_ogg_open(src.as_mut_ptr(), src.len() as i32) };
+        if !h.is_null() {
+            for _ in 0..100 {
+                if unsafe { fmt_ogg_read(h, out.as_mut_ptr(), 4096, 2) } <= 0 {
+                    break;
+                }
+            }
+        }
+    }
+    let full = data("stereo.mp3");
+    let h = unsafe { fmt_mp3_open() };
+    for _ in 0..30 {
+        let mut src = full.clone();
+        flip(&mut src);
+        let mut pos = 0;
+        while pos < src.len() {
+            let n = unsafe { fmt_mp3_decode_frame(h, src.as_mut_ptr(), src.len() as i32, pos as i32, out.as_mut_ptr(), out.len() as i32, 0) };
+            let mut info = [0i32; 5];
+            unsafe { fmt_mp3_frame_info(h, &mut info[0], &mut info[1], &mut info[2], &mut info[3], &mut info[4]) };
+            if n <= 0 || info[2] <= 0 {
+                break;
+            }
+            pos += info[2] as usize;
+        }
+    }
 }

@@ -172,9 +172,11 @@ pub unsafe fn encode(
     flags: i32,
 ) -> Option<Vec<u8>> {
     use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
-    if !(0..12).contains(&format) || !(1..=100).contains(&quality) || stride < 0 || data.is_null() {
+    if !(0..12).contains(&format) || !(0..=100).contains(&quality) || stride < 0 || data.is_null() {
         return None;
     }
+    // TurboJPEG accepts 0, which libjpeg's quality scaling treats as 1.
+    let quality = quality.max(1);
     buf_size(width, height, subsamp)?;
     if width > 65535 || height > 65535 {
         return None;

@@ -329,6 +329,13 @@ pub unsafe extern "C" fn fmt_digest(out: *mut vbyte, input: *mut vbyte, length: 
 // ---------------------------------------------------------------------------
 // Images.
 
+/// Runs a decoder on untrusted data: a panic inside a codec crate (a bug,
+/// not an expected outcome) becomes `fallback` instead of unwinding into
+/// HL code.
+fn guarded<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
 /// `png_decode(data, dataLen, out, width, height, stride, format, flags)`:
 /// false if the file does not decode or is not `width` x `height`; throws
 /// "Unsupported format" for a format libhl does not map. `stride` counts
@@ -350,7 +357,7 @@ pub unsafe extern "C" fn fmt_png_decode(
     }
     hl_blocking(true);
     // SAFETY: the caller passes `len` readable bytes.
-    let img = png::decode(unsafe { std::slice::from_raw_parts(data, len as usize) });
+    let img = guarded(None, || png::decode(unsafe { std::slice::from_raw_parts(data, len as usize) }));
     hl_blocking(false);
     let Some(img) = img else { return false };
     let Some(fmt) = png::format_flags(format) else { raise_error("Unsupported format") };
@@ -383,7 +390,7 @@ pub unsafe extern "C" fn fmt_jpg_decode(
     }
     hl_blocking(true);
     // SAFETY: `len` readable bytes; the caller sized `out` for the request.
-    let ok = unsafe { jpeg::decode(std::slice::from_raw_parts(data, len as usize), out, width, height, stride, format, flags) };
+    let ok = guarded(false, || unsafe { jpeg::decode(std::slice::from_raw_parts(data, len as usize), out, width, height, stride, format, flags) });
     hl_blocking(false);
     ok
 }
@@ -405,7 +412,7 @@ pub unsafe extern "C" fn fmt_jpg_encode(
 ) -> *mut vbyte {
     hl_blocking(true);
     // SAFETY: the caller's pixels cover `height` rows of `stride` bytes.
-    let jpg = unsafe { jpeg::encode(data, width, height, stride, format, subsamp, quality, flags) };
+    let jpg = guarded(None, || unsafe { jpeg::encode(data, width, height, stride, format, subsamp, quality, flags) });
     hl_blocking(false);
     let (Some(jpg), Some(cap)) = (jpg, jpeg::buf_size(width, height, subsamp)) else {
         crate::std::set_out(out_len, 0);
@@ -480,7 +487,7 @@ pub unsafe extern "C" fn fmt_ogg_open(bytes: *mut vbyte, size: i32) -> *mut FmtO
         return null_mut();
     }
     // SAFETY: the caller passes `size` readable bytes.
-    let Some(ogg) = ogg::Ogg::open(unsafe { std::slice::from_raw_parts(bytes, size as usize) }) else {
+    let Some(ogg) = guarded(None, || ogg::Ogg::open(unsafe { std::slice::from_raw_parts(bytes, size as usize) })) else {
         return null_mut();
     };
     let h = hl_gc_alloc_gen(hlt_abstract.get(), std::mem::size_of::<FmtOgg>() as i32, mem::KIND_FINALIZER) as *mut FmtOgg;
@@ -513,7 +520,7 @@ pub unsafe extern "C" fn fmt_ogg_seek(h: *mut FmtOgg, sample: i32) -> bool {
     // SAFETY: see `ogg_of`.
     let o = unsafe { ogg_of(h) };
     hl_blocking(true);
-    let ok = o.seek(i64::from(sample));
+    let ok = guarded(false, || o.seek(i64::from(sample)));
     hl_blocking(false);
     ok
 }
@@ -528,7 +535,7 @@ pub unsafe extern "C" fn fmt_ogg_read(h: *mut FmtOgg, output: *mut vbyte, size: 
     }
     hl_blocking(true);
     // SAFETY: the caller passes `size` writable bytes.
-    let n = o.read(unsafe { std::slice::from_raw_parts_mut(output, size as usize) }, format);
+    let n = guarded(-1, || o.read(unsafe { std::slice::from_raw_parts_mut(output, size as usize) }, format));
     hl_blocking(false);
     n
 }

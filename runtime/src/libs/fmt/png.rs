@@ -121,6 +121,11 @@ fn reciprocal2(a: i64, b: i64) -> i64 {
     ((1e15 / a as f64) / b as f64 + 0.5).floor() as i64
 }
 
+/// libpng's `png_product2(a, b)`: a * b in its fixed point, rounded.
+fn product2(a: i64, b: i64) -> i64 {
+    (a as f64 * 1e-5 * b as f64 + 0.5).floor() as i64
+}
+
 /// libpng's `png_reciprocal(a)`.
 fn reciprocal(a: i64) -> i64 {
     (1e10 / a as f64 + 0.5).floor() as i64
@@ -211,7 +216,10 @@ impl Converter<'_> {
             grey_out: fmt & COLOR == 0,
             alpha_out: fmt & ALPHA != 0,
             gamma8: correction.filter(|_| !img.sixteen),
-            bounds: correction.filter(|_| img.sixteen && !linear).map(|c| bounds_16to8(reciprocal(c))),
+            // libpng 1.6's 16-to-8 table takes the product of the two
+            // gammas (newer releases use the reciprocal of the correction,
+            // which rounds differently).
+            bounds: correction.filter(|_| img.sixteen && !linear).map(|_| bounds_16to8(product2(img.file_gamma, screen))),
             to_linear: reciprocal(img.file_gamma),
         }
     }
