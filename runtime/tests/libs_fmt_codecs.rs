@@ -129,7 +129,8 @@ fn jpg_decode_pixel_formats_strides_and_flip() {
     let rgba = jpg_decode("q90_444.jpg", 37, 29, 0, 7, 0, 37 * 29 * 4).unwrap();
     let px = |x: usize, y: usize| &rgba[(y * 37 + x) * 4..][..4];
     // (format, bytes per pixel, expected bytes from r, g, b)
-    let layouts: [(i32, usize, fn(&[u8]) -> Vec<u8>); 10] = [
+    type Layout = fn(&[u8]) -> Vec<u8>;
+    let layouts: [(i32, usize, Layout); 10] = [
         (0, 3, |p| vec![p[0], p[1], p[2]]),
         (1, 3, |p| vec![p[2], p[1], p[0]]),
         (2, 4, |p| vec![p[0], p[1], p[2], 255]),
