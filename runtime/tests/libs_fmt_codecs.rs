@@ -431,6 +431,101 @@ fn ogg_seek_is_sample_exact_and_formats_agree() {
     assert!(unsafe { fmt_ogg_open(mp3.as_mut_ptr(), mp3.len() as i32) }.is_null());
 }
 
+#[test]
+fn ogg_seek_across_pages_matches_a_linear_read() {
+    no_gc();
+    let (all, _) = ogg_read_all(ogg_open("long.ogg"), 4096, 2);
+    assert_eq!(all.len(), 66150 * 2, "libvorbisfile's length");
+    let h = ogg_open("long.ogg");
+    let mut info = [0i32; 4];
+    unsafe { fmt_ogg_info(h, &mut info[0], &mut info[1], &mut info[2], &mut info[3]) };
+    assert_eq!(info, [45111, 22050, 66150, 1]);
+    // Far forward and backward jumps (page seeks), short hops, the ends.
+    for target in [50_000usize, 20_000, 20_001, 65_000, 16_384, 16_383, 40_000, 1, 66_149, 30_000, 66_150] {
+        assert!(unsafe { fmt_ogg_seek(h, target as i32) });
+        assert_eq!(unsafe { fmt_ogg_tell(h) }, target as i32);
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 1000];
+        while got.len() < 3000 {
+            let n = unsafe { fmt_ogg_read(h, buf.as_mut_ptr(), 1000, 2) } as usize;
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        // At least 3000 bytes, or everything left before the end.
+        let left = all.len() - target * 2;
+        assert!(got.len() >= 3000.min(left) && got.len() <= left, "after seeking to {target}: {} bytes", got.len());
+        assert!(got == all[target * 2..target * 2 + got.len()], "samples after seeking to {target} differ from a linear read");
+    }
+}
+
+/// `src` rewritten with one audio packet per Ogg page (granule positions
+/// from lewton's packet sizes), so that seeking has many pages to jump to.
+fn one_packet_per_page(src: &[u8]) -> Vec<u8> {
+    use lewton::{audio, header, samples::InterleavedSamples};
+    use ::ogg::{PacketReader, PacketWriteEndInfo, PacketWriter};
+    let mut rd = PacketReader::new(std::io::Cursor::new(src));
+    let mut packets = Vec::new();
+    while let Some(p) = rd.read_packet().unwrap() {
+        packets.push(p);
+    }
+    let ident = header::read_header_ident(&packets[0].data).unwrap();
+    let setup = header::read_header_setup(&packets[2].data, ident.audio_channels, (ident.blocksize_0, ident.blocksize_1)).unwrap();
+    let total = packets.last().unwrap().absgp_page();
+    let mut pwr = audio::PreviousWindowRight::new();
+    let mut out = Vec::new();
+    let mut w = PacketWriter::new(&mut out);
+    let serial = packets[0].stream_serial();
+    let mut granule = 0u64;
+    for (i, p) in packets.iter().enumerate() {
+        let last = i + 1 == packets.len();
+        if i >= 3 {
+            let s: InterleavedSamples<f32> = audio::read_audio_packet_generic(&ident, &setup, &p.data, &mut pwr).unwrap();
+            granule += (s.samples.len() / s.channel_count) as u64;
+        }
+        let (info, gp) = match i {
+            0 | 2 => (PacketWriteEndInfo::EndPage, 0),
+            1 => (PacketWriteEndInfo::NormalPacket, 0),
+            _ if last => (PacketWriteEndInfo::EndStream, total),
+            _ => (PacketWriteEndInfo::EndPage, granule),
+        };
+        w.write_packet(p.data.clone().into_boxed_slice(), serial, info, gp).unwrap();
+    }
+    drop(w);
+    out
+}
+
+#[test]
+fn ogg_page_seeks_are_sample_exact() {
+    use hlrt::libs::fmt::ogg::Ogg;
+    let paged = one_packet_per_page(&data("long.ogg"));
+    let read_all = |o: &mut Ogg| {
+        let mut all = Vec::new();
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let n = o.read(&mut buf, 2);
+            assert!(n >= 0);
+            if n == 0 {
+                return all;
+            }
+            all.extend_from_slice(&buf[..n as usize]);
+        }
+    };
+    let all = read_all(&mut Ogg::open(&paged).unwrap());
+    // The same samples as the original pagination.
+    assert_eq!(all, read_all(&mut Ogg::open(&data("long.ogg")).unwrap()));
+    let mut o = Ogg::open(&paged).unwrap();
+    for target in [50_000usize, 20_000, 20_001, 65_000, 16_384, 16_383, 40_000, 1, 66_149, 30_000, 66_150, 17_000] {
+        assert!(o.seek(target as i64));
+        assert_eq!(o.tell(), target as u64);
+        let mut buf = vec![0u8; 2000];
+        let n = o.read(&mut buf, 2) as usize;
+        assert!(buf[..n] == all[target * 2..target * 2 + n], "samples after seeking to {target}");
+    }
+    assert!(o.page_seeks >= 5, "page seeks: {}", o.page_seeks);
+}
+
 // ---------------------------------------------------------------------------
 // MP3
 

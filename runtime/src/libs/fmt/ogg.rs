@@ -6,13 +6,17 @@
 //!   (or `* 128` for 8-bit) clipped, optionally unsigned (+32768 / +128) and
 //!   big-endian; 0 at the end of the stream; a negative value for a buffer
 //!   smaller than one sample frame or a bad format.
-//! - `ogg_seek` is sample-exact: the stream is decoded from its start (or
-//!   from the current position when seeking forwards) and the samples before
-//!   the target are dropped, so what follows is exactly what a linear read
-//!   gives.
+//! - `ogg_seek` is sample-exact: decoding resumes at an Ogg page a little
+//!   before the target (or continues from the current position when that is
+//!   close), and the samples before the target are dropped, so what follows is
+//!   exactly what a linear read gives.
 //! - The total length is the last page's granule position.
 
 use lewton::inside_ogg::OggStreamReader;
+
+/// How far before a seek target decoding restarts (in samples): more than a
+/// page plus the longest Vorbis block, so the target is decoded normally.
+const SEEK_MARGIN: u64 = 16384;
 use lewton::samples::InterleavedSamples;
 use std::io::Cursor;
 
@@ -29,6 +33,8 @@ pub struct Ogg {
     pub rate: u32,
     pub bitrate: i32,
     pub total: u64,
+    /// Seeks that jumped to a page rather than decoding from the start.
+    pub page_seeks: u32,
 }
 
 /// Shared ownership of the file for the reader's cursor.
@@ -80,7 +86,7 @@ impl Ogg {
         let h = &reader.ident_hdr;
         let (channels, rate, bitrate) = (usize::from(h.audio_channels), h.audio_sample_rate, h.bitrate_nominal);
         let total = last_granule(&data);
-        Some(Ogg { data, reader, packet: Vec::new(), used: 0, position: 0, channels, rate, bitrate, total })
+        Some(Ogg { data, reader, packet: Vec::new(), used: 0, position: 0, channels, rate, bitrate, total, page_seeks: 0 })
     }
 
     pub fn tell(&self) -> u64 {
@@ -114,7 +120,8 @@ impl Ogg {
             return false;
         }
         let target = sample as u64;
-        if target < self.position {
+        if (target < self.position || target - self.position > SEEK_MARGIN) && !self.seek_page(target) {
+            // Decode from the start: slow for far targets, always right.
             match OggStreamReader::new(Cursor::new(ArcBytes(self.data.clone()))) {
                 Ok(r) => self.reader = r,
                 Err(_) => return false,
@@ -132,6 +139,41 @@ impl Ogg {
             self.used += skip as usize * self.channels;
             self.position += skip;
         }
+        true
+    }
+
+    /// Moves to an Ogg page some way before `target` and decodes up to the
+    /// first page end, which tells the absolute position of what was decoded.
+    /// The first packet after the jump gives no samples (it only primes the
+    /// overlap), so everything from then on equals a linear decode. False
+    /// (state undefined: the caller restarts) when that does not land at or
+    /// before `target`.
+    fn seek_page(&mut self, target: u64) -> bool {
+        if target < SEEK_MARGIN {
+            return false;
+        }
+        if self.reader.seek_absgp_pg(target - SEEK_MARGIN).is_err() {
+            return false;
+        }
+        let mut decoded: Vec<f32> = Vec::new();
+        let end = loop {
+            match self.reader.read_dec_packet_generic::<InterleavedSamples<f32>>() {
+                Ok(Some(p)) => decoded.extend_from_slice(&p.samples),
+                // The jump may land on the header pages: skip them.
+                Err(lewton::VorbisError::BadAudio(lewton::audio::AudioReadError::AudioIsHeader)) => {}
+                _ => return false,
+            }
+            if let Some(g) = self.reader.get_last_absgp() {
+                break g;
+            }
+        };
+        let frames = (decoded.len() / self.channels) as u64;
+        let Some(start) = end.checked_sub(frames).filter(|&s| s <= target) else { return false };
+        decoded.truncate(self.total.saturating_sub(start) as usize * self.channels);
+        self.packet = decoded;
+        self.used = 0;
+        self.position = start;
+        self.page_seeks += 1;
         true
     }
 

@@ -4,7 +4,8 @@
 Run from this directory (Pillow, numpy and soundfile from PyPI):
     python3 generate.py
 Everything is derived from fixed seeds, so the files are reproducible with the
-same library versions. The expected decoded values are kept separately
+same library versions, except the Ogg files: libvorbis picks a random stream
+serial number, so rewritten Ogg files need their expected values redone. The expected decoded values are kept separately
 (expected/*), produced by HashLink's own fmt library (see README.md here).
 """
 import struct
@@ -102,5 +103,8 @@ right = 0.4 * np.sin(2 * np.pi * 550 * t) + 0.1 * rng.normal(0, 1, t.size)
 stereo = np.stack([left, right], axis=-1).clip(-1, 1)
 sf.write("stereo.ogg", stereo, rate, format="OGG", subtype="VORBIS")
 sf.write("mono.ogg", left[: rate // 8], rate, format="OGG", subtype="VORBIS")
+# Long enough (3 s) for seeks that jump between Ogg pages.
+t3 = np.arange(rate * 3) / rate
+sf.write("long.ogg", (0.6 * np.sin(2 * np.pi * (200 + 300 * t3) * t3)).astype(np.float32), rate, format="OGG", subtype="VORBIS")
 sf.write("stereo.mp3", stereo, rate, format="MP3", subtype="MPEG_LAYER_III")
 sf.write("mono.mp3", left[: rate // 8], 16000, format="MP3", subtype="MPEG_LAYER_III")
