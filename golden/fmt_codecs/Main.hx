@@ -207,10 +207,58 @@ class Main {
 		m.indices = idx.length;
 		for (threshold in [180., 30.]) {
 			m.compute(threshold);
+			// The exact bits of every float: MikkTSpace must match to the last bit.
 			var parts = [];
 			for (i in 0...idx.length * 4)
-				parts.push(Math.round(tb.getF32(i * 4) * 10000));
+				parts.push(StringTools.hex(tb.getI32(i * 4), 8));
 			Sys.println('mikkt $threshold: ${parts.join(" ")}');
+		}
+		// A bumpy 4x4 grid with distorted texture coordinates: the angular
+		// threshold splits some vertices' tangent groups.
+		var seed = 11;
+		function rnd() {
+			seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF;
+			return (seed >> 8) / (1 << 23) - 0.5;
+		}
+		var gv = new hl.Bytes(16 * 8 * 4);
+		for (y in 0...4)
+			for (x in 0...4) {
+				var p = (y * 4 + x) * 8 * 4;
+				gv.setF32(p, x);
+				gv.setF32(p + 4, y);
+				gv.setF32(p + 8, rnd());
+				gv.setF32(p + 12, rnd() * 0.3);
+				gv.setF32(p + 16, rnd() * 0.3);
+				gv.setF32(p + 20, 1);
+				gv.setF32(p + 24, x + rnd() * 1.6);
+				gv.setF32(p + 28, y + rnd() * 1.6);
+			}
+		var gi = [];
+		for (y in 0...3)
+			for (x in 0...3) {
+				var a = y * 4 + x;
+				gi = gi.concat([a, a + 1, a + 5, a, a + 5, a + 4]);
+			}
+		var gib = new hl.Bytes(gi.length * 4);
+		for (i in 0...gi.length)
+			gib.setI32(i * 4, gi[i]);
+		var gt = new hl.Bytes(gi.length * 16);
+		m.buffer = gv;
+		m.indexes = gib;
+		m.indices = gi.length;
+		m.tangents = gt;
+		var first = null;
+		for (threshold in [180., 30., 5.]) {
+			m.compute(threshold);
+			var digest = haxe.crypto.Md5.make(gt.toBytes(gi.length * 16)).toHex();
+			var differ = 0;
+			if (first == null)
+				first = gt.toBytes(gi.length * 16).sub(0, gi.length * 16);
+			else
+				for (i in 0...gi.length * 4)
+					if (first.getInt32(i * 4) != gt.getI32(i * 4))
+						differ++;
+			Sys.println('mikkt grid $threshold: $digest, $differ floats differ from 180');
 		}
 		m.indices = 2;
 		try {
