@@ -19,15 +19,23 @@ class Main {
 		return sys.io.File.getBytes(DATA + name);
 
 	static function png() {
-		for (file in ["rgba8", "pal", "graya8", "rgba16", "rgba8_interlaced"]) {
+		// (format, bytes per pixel, components per pixel); RGB/BGR only for
+		// files whose composition onto the (zeroed) buffer is exact.
+		var formats = [[7, 4, 4], [8, 4, 4], [10, 4, 4], [12, 2, 1], [13, 6, 3], [14, 8, 4], [15, 4, 2]];
+		var rgb = [[0, 3, 3], [1, 3, 3]];
+		for (file in ["rgba8", "pal", "graya8", "rgba16", "rgba8_interlaced", "gray16", "rgb8", "rgb8_gamma10"]) {
 			var src = load(file + ".png");
-			for (fmt in [7, 8, 10, 14]) {
-				var px = fmt == 14 ? 8 : 4;
-				var dst = haxe.io.Bytes.alloc(21 * 13 * px);
-				var ok = Format.decodePNG(src, src.length, dst, 21, 13, 21 * (fmt == 14 ? 4 : 4), cast fmt, 0);
-				Sys.println('png $file $fmt: $ok ${md5(dst, dst.length)}');
+			var list = file == "rgba8" || file == "rgba16" || file == "rgba8_interlaced" ? formats : formats.concat(rgb);
+			for (f in list) {
+				var dst = haxe.io.Bytes.alloc(21 * 13 * f[1]);
+				var ok = Format.decodePNG(src, src.length, dst, 21, 13, 21 * f[2], cast f[0], 0);
+				Sys.println('png $file ${f[0]}: $ok ${md5(dst, dst.length)}');
 			}
 		}
+		// Bottom-up rows with padding.
+		var src = load("pal.png");
+		var dst = haxe.io.Bytes.alloc(13 * 100);
+		Sys.println('png flipped: ${Format.decodePNG(src, src.length, dst, 21, 13, 100, ARGB, 1)} ${md5(dst, dst.length)}');
 		var src = load("rgba8.png");
 		var dst = haxe.io.Bytes.alloc(21 * 13 * 4);
 		Sys.println('png wrong size: ${Format.decodePNG(src, src.length, dst, 20, 13, 80, RGBA, 0)}');

@@ -20,10 +20,11 @@
 //! - A negative row stride (flags bit 0) writes the rows bottom-up; a stride
 //!   of 0 means packed rows; a stride shorter than a row fails.
 //!
-//! Exact (checked against libpng) except in three rare paths, which compute
-//! in floating point and may differ by one step: composition when alpha is
-//! dropped (libpng's piecewise-linear sRGB encoder), colour-with-alpha to a
-//! linear grey format, and gamma correction of 16-bit files read as linear.
+//! Exact (checked against libpng) except in two rare paths, which compute in
+//! floating point: composition of a non-palette file when alpha is dropped
+//! (libpng encodes it with a piecewise-linear sRGB table: 1 level apart for
+//! 8-bit files, up to 3 for 16-bit ones), and gamma correction of a
+//! non-linear 16-bit file read as linear.
 
 use std::io::Cursor;
 
@@ -65,6 +66,8 @@ pub struct Decoded {
     /// 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA.
     channels: usize,
     sixteen: bool,
+    /// A palette file (libpng composes its palette, not its pixels).
+    palette: bool,
     /// The file's gamma (libpng's fixed point), after libpng's defaults.
     file_gamma: i64,
     samples: Vec<u16>,
@@ -87,6 +90,7 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
     let sixteen = depth == png::BitDepth::Sixteen;
     let info = reader.info();
     let (width, height) = (info.width, info.height);
+    let palette = info.color_type == png::ColorType::Indexed;
     let file_gamma = if info.srgb.is_some() {
         GAMMA_SRGB_FILE
     } else if let Some(g) = info.gama_chunk {
@@ -108,7 +112,7 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
             samples.extend(row[..n].iter().map(|&b| u16::from(b) * 257));
         }
     }
-    Some(Decoded { width, height, channels, sixteen, file_gamma, samples })
+    Some(Decoded { width, height, channels, sixteen, palette, file_gamma, samples })
 }
 
 /// libpng's `png_gamma_significant`: further than 5% from 1.
@@ -245,13 +249,6 @@ impl Converter<'_> {
         }
     }
 
-    /// Grey from colour in linear light, as a value in [0, 1] (the rare paths).
-    fn grey_float(&self, rgb: [u16; 3]) -> f64 {
-        let lin = |v: u16| (f64::from(v) / 65535.0).powf(self.to_linear as f64 * 1e-5);
-        let y: f64 = rgb.iter().zip(GREY).map(|(&v, k)| lin(v) * f64::from(k)).sum::<f64>() / 32768.0;
-        y.min(1.0)
-    }
-
     /// The output components of pixel `s` (colour first, then alpha if the
     /// format has it); `Err` with 8-bit colour and alpha when the pixel must
     /// be composited onto the buffer.
@@ -265,7 +262,13 @@ impl Converter<'_> {
             let c: [u16; 3] = rgb.map(|v| if img.sixteen { self.to8(v) } else { self.g8(v) });
             let a8 = if img.sixteen { scale16(a) } else { (a >> 8) as u8 };
             if self.has_alpha() && !self.alpha_out {
-                let c8 = if img.sixteen { rgb.map(scale16) } else { rgb.map(|v| (v >> 8) as u8) };
+                // 16-bit files reach the composition already premultiplied in
+                // linear light, except fully opaque pixels.
+                let c8 = match img.sixteen {
+                    true if a == 65535 => c.map(|v| v as u8),
+                    true => rgb.map(|v| scale16(premultiply16(v, a))),
+                    false => rgb.map(|v| (v >> 8) as u8),
+                };
                 return Err((c8, a8));
             }
             px[..3].copy_from_slice(&c);
@@ -275,44 +278,42 @@ impl Converter<'_> {
                 if rgb[0] == rgb[1] && rgb[1] == rgb[2] {
                     rgb[0]
                 } else {
-                    (rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v) * k).sum::<u32>() >> 15) as u16
+                    ((rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v) * k).sum::<u32>() + 16384) >> 15) as u16
                 }
             };
-            let c = match self.gamma8 {
+            let c = if significant(img.file_gamma as f64 / 1e5) {
                 // A 16-bit file that is not linear: the rare float path.
-                _ if significant(img.file_gamma as f64 / 1e5) => {
-                    let g = reciprocal2(GAMMA_LINEAR, img.file_gamma);
-                    rgb.map(|v| gamma16(u32::from(v), g) as u16)
-                }
-                _ => rgb,
+                let g = reciprocal2(GAMMA_LINEAR, img.file_gamma);
+                rgb.map(|v| gamma16(u32::from(v), g) as u16)
+            } else {
+                rgb
             };
             let c = if self.grey_out && colour_in { [grey(c); 3] } else { c };
             px[..3].copy_from_slice(&c.map(|v| if self.has_alpha() { premultiply16(v, a) } else { v }));
             px[3] = a;
         } else {
             let a8 = u32::from(a >> 8);
-            if self.grey_out && colour_in && self.has_alpha() {
-                // libpng's local background path: grey in 16 bits, premultiplied.
-                let y = (self.grey_float(rgb) * 65535.0 + 0.5).floor() as u32;
-                let y = if rgb[0] == rgb[1] && rgb[1] == rgb[2] { gamma16(u32::from(rgb[0]), self.to_linear) } else { y };
-                let a16 = a8 * 257;
-                px[0] = match a16 {
-                    0 => 0,
-                    65535 => y as u16,
-                    _ => ((y * a16 + 32767) / 65535) as u16,
-                };
-            } else {
-                let c8: [u32; 3] = rgb.map(|v| u32::from(self.g8(v)));
-                let c8 = if self.grey_out && colour_in && rgb.iter().any(|&v| v != rgb[0]) {
-                    let y = if self.gamma8.is_some() {
-                        (c8.iter().zip(GREY).map(|(&v, k)| v * k).sum::<u32>() + 16384) >> 15
-                    } else {
-                        rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v >> 8) * k).sum::<u32>() >> 15
-                    };
-                    [y; 3]
+            let c8: [u32; 3] = rgb.map(|v| u32::from(self.g8(v)));
+            if self.grey_out && colour_in {
+                // libpng's rgb_to_gray on 8-bit values: rounded on the
+                // gamma-corrected ones, truncated on the raw ones.
+                let y = if rgb.iter().all(|&v| v == rgb[0]) {
+                    c8[0]
+                } else if self.gamma8.is_some() {
+                    (c8.iter().zip(GREY).map(|(&v, k)| v * k).sum::<u32>() + 16384) >> 15
                 } else {
-                    c8
+                    rgb.iter().zip(GREY).map(|(&v, k)| u32::from(v >> 8) * k).sum::<u32>() >> 15
                 };
+                // With alpha, libpng premultiplies locally in 16 bits
+                // (`png_image_read_background`).
+                let (y16, a16) = (y * 257, a8 * 257);
+                px[0] = match a16 {
+                    _ if !self.has_alpha() => y16,
+                    0 => 0,
+                    65535 => y16,
+                    _ => (y16 * a16 + 32767) / 65535,
+                } as u16;
+            } else {
                 let c8 = if self.has_alpha() { c8.map(|v| (v * a8 + 127) / 255) } else { c8 };
                 for (p, v) in px.iter_mut().zip(c8) {
                     *p = (v * 257) as u16;
@@ -323,14 +324,29 @@ impl Converter<'_> {
         Ok(n)
     }
 
-    /// libpng's `png_image_read_composite`: 8-bit sRGB colour with alpha onto
-    /// the byte already in the buffer, in linear light.
+    /// libpng's `png_image_read_composite`: 8-bit colour with alpha onto the
+    /// byte already in the buffer.
     fn compose(&self, c: u8, a: u8, bg: u8) -> u8 {
         match a {
             0 => bg,
             255 => c,
+            _ if self.img.palette => {
+                // The palette entry was composed onto black in linear light
+                // (`png_composite` between the to-linear and from-linear
+                // tables); the buffer byte is added in sRGB space.
+                let fg = u32::from(gamma8(c, self.to_linear)) * u32::from(a) + 128;
+                let fg = gamma8(((fg + (fg >> 8)) >> 8) as u8, reciprocal(GAMMA_SRGB_SCREEN));
+                (u32::from(fg) + (u32::from(255 - a) * u32::from(bg) + 127) / 255).min(255) as u8
+            }
             _ => {
-                let fg = (u32::from(gamma8(c, self.to_linear)) * u32::from(a) + 127) / 255;
+                // Linear premultiplied colour plus the linear buffer byte,
+                // encoded back to sRGB (libpng uses a piecewise-linear
+                // approximation of the curve here: may differ by one).
+                let fg = if self.img.sixteen {
+                    u32::from(c)
+                } else {
+                    (u32::from(gamma8(c, self.to_linear)) * u32::from(a) + 127) / 255
+                };
                 let back = (65535.0 * srgb_to_linear(f64::from(bg) / 255.0)).round_ties_even() as u32;
                 let l = (fg * 65535 + u32::from(255 - a) * back).min(255 * 65535);
                 (255.0 * linear_to_srgb(f64::from(l) / (255.0 * 65535.0))).round_ties_even() as u8
