@@ -58,8 +58,8 @@ const GAMMA_LINEAR: i64 = 100_000;
 const GAMMA_SRGB_FILE: i64 = 45_455;
 const GAMMA_SRGB_SCREEN: i64 = 220_000;
 
-/// A decoded file: interleaved samples, every one widened to 16 bits
-/// (`v * 257` for 8-bit files), plus what the conversion needs to know.
+/// A decoded file: packed rows of interleaved samples (1 byte each, or 2
+/// big-endian bytes for 16-bit files), plus what the conversion needs to know.
 pub struct Decoded {
     pub width: u32,
     pub height: u32,
@@ -70,7 +70,19 @@ pub struct Decoded {
     palette: bool,
     /// The file's gamma (libpng's fixed point), after libpng's defaults.
     file_gamma: i64,
-    samples: Vec<u16>,
+    raw: Vec<u8>,
+}
+
+impl Decoded {
+    /// Pixel `i`'s samples widened to 16 bits (`v * 257` for 8-bit files).
+    fn pixel16<'a>(&self, i: usize, out: &'a mut [u16; 4]) -> &'a [u16] {
+        let n = self.channels;
+        for (c, o) in out[..n].iter_mut().enumerate() {
+            let k = i * n + c;
+            *o = if self.sixteen { u16::from_be_bytes([self.raw[k * 2], self.raw[k * 2 + 1]]) } else { u16::from(self.raw[k]) * 257 };
+        }
+        &out[..n]
+    }
 }
 
 /// Reads the whole file; `None` where libpng's `png_image_begin_read` or
@@ -103,16 +115,18 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
     let mut buf = vec![0u8; reader.output_buffer_size()?];
     let frame = reader.next_frame(&mut buf).ok()?;
     let line = frame.line_size;
-    let mut samples = Vec::with_capacity(width as usize * height as usize * channels);
-    for row in buf.chunks(line).take(height as usize) {
-        let n = width as usize * channels;
-        if sixteen {
-            samples.extend(row[..n * 2].chunks_exact(2).map(|b| u16::from_be_bytes([b[0], b[1]])));
-        } else {
-            samples.extend(row[..n].iter().map(|&b| u16::from(b) * 257));
-        }
+    let packed = width as usize * channels * if sixteen { 2 } else { 1 };
+    let rows = height as usize;
+    let raw = if line == packed {
+        buf.truncate(packed * rows);
+        buf
+    } else {
+        buf.chunks(line).take(rows).flat_map(|r| &r[..packed]).copied().collect()
+    };
+    if raw.len() < packed * rows {
+        return None;
     }
-    Some(Decoded { width, height, channels, sixteen, palette, file_gamma, samples })
+    Some(Decoded { width, height, channels, sixteen, palette, file_gamma, raw })
 }
 
 /// libpng's `png_gamma_significant`: further than 5% from 1.
@@ -381,12 +395,35 @@ pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -
     let alpha_at = if afirst { 0 } else { out_channels - 1 };
 
     let w = img.width as usize;
+    if !img.sixteen && !conv.linear && (conv.alpha_out || !conv.has_alpha()) {
+        // The common case, 8-bit file to an 8-bit format without composition:
+        // a byte table per sample.
+        let table: [u8; 256] = std::array::from_fn(|v| conv.gamma8.map_or(v as u8, |g| gamma8(v as u8, g)));
+        let n = img.channels;
+        let colour_in = n >= 3;
+        for (y, src) in img.raw.chunks_exact(w * n).enumerate() {
+            // SAFETY: the caller guarantees the rows the stride reaches are
+            // writable; the row holds `width * out_channels` bytes.
+            let row = unsafe { std::slice::from_raw_parts_mut(out.offset(first + y as isize * step), row_len) };
+            for (s, d) in src.chunks_exact(n).zip(row.chunks_exact_mut(out_channels)) {
+                let rgb = if colour_in { [s[0], s[1], s[2]] } else { [s[0]; 3] };
+                for (i, &c) in order.iter().enumerate() {
+                    d[base + i] = table[usize::from(rgb[c])];
+                }
+                if conv.alpha_out {
+                    d[alpha_at] = if conv.has_alpha() { s[n - 1] } else { 255 };
+                }
+            }
+        }
+        return true;
+    }
     let mut px = [0u16; 4];
+    let mut sample = [0u16; 4];
     for y in 0..img.height as usize {
         // SAFETY: the caller guarantees the rows the stride reaches are writable.
         let row = unsafe { out.offset(first + y as isize * step) };
         for x in 0..w {
-            let s = &img.samples[(y * w + x) * img.channels..][..img.channels];
+            let s = img.pixel16(y * w + x, &mut sample);
             // SAFETY: x < width, so the pixel lies inside the row.
             let dst = unsafe { row.add(x * out_channels * unit) };
             match conv.pixel(s, &mut px) {
