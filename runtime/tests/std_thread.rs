@@ -699,3 +699,62 @@ fn collections_while_threads_allocate_and_block() {
         assert!(hl_tls_get(tls).is_null());
     });
 }
+
+// ---------------------------------------------------------------------------
+// Natives that do not wait are still safe points (as in libhl, where each of
+// them enters and leaves a blocking section).
+
+/// Set by `collecting_worker` once its collections are done.
+static WORKER_DONE: AtomicI32 = AtomicI32::new(0);
+
+unsafe extern "C" fn collecting_worker(_: *mut c_void) {
+    for _ in 0..3 {
+        churn(1 << 20);
+        hl_gc_major();
+    }
+    WORKER_DONE.store(1, SeqCst);
+}
+
+/// Starts a thread that collects three times while the calling (registered)
+/// thread spins on `poll`, which must let each collection through; fails if
+/// the worker is not done within 20 s.
+unsafe fn spin_while_worker_collects(what: &str, mut poll: impl FnMut()) {
+    WORKER_DONE.store(0, SeqCst);
+    let c0 = gc::stats().collections;
+    assert!(!hl_thread_start(collecting_worker as *mut c_void, null_mut(), true).is_null());
+    let t0 = Instant::now();
+    while WORKER_DONE.load(SeqCst) == 0 {
+        poll();
+        assert!(t0.elapsed() < Duration::from_secs(20), "{what}: a collection waited for the polling thread");
+    }
+    assert!(gc::stats().collections >= c0 + 3, "{what}");
+}
+
+#[test]
+fn polling_natives_are_safe_points() {
+    let _s = serial();
+    registered(|| unsafe {
+        let q = P(hl_deque_alloc());
+        let m = P(hl_mutex_alloc(true));
+        let c = P(hl_condition_alloc());
+        let s = P(hl_semaphore_alloc(0));
+        let l = P(hl_lock_create());
+        let _roots = [Root::new(q.p()), Root::new(m.p()), Root::new(c.p()), Root::new(s.p()), Root::new(l.p())];
+        spin_while_worker_collects("deque_pop(false)", || assert!(hl_deque_pop(q.p(), false).is_null()));
+        spin_while_worker_collects("mutex_acquire", || {
+            hl_mutex_acquire(m.p());
+            hl_mutex_release(m.p());
+        });
+        spin_while_worker_collects("condition_acquire", || {
+            hl_condition_acquire(c.p());
+            hl_condition_release(c.p());
+        });
+        spin_while_worker_collects("semaphore_try_acquire", || assert!(!hl_semaphore_try_acquire(s.p(), null_mut())));
+        spin_while_worker_collects("semaphore_acquire", || {
+            hl_semaphore_release(s.p());
+            hl_semaphore_acquire(s.p());
+        });
+        spin_while_worker_collects("lock_release", || hl_lock_release(l.p()));
+        spin_while_worker_collects("thread_yield", || hl_thread_yield());
+    });
+}

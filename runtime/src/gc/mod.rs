@@ -327,12 +327,16 @@ pub fn is_blocking() -> bool {
     }
 }
 
-/// `hl_gc_safepoint`: lets a pending collection run.
+/// `hl_gc_safepoint`: lets a pending collection run. Costs one load and a
+/// branch when no collection is pending.
 #[inline]
 pub fn safepoint() {
-    let ts = current();
-    if !ts.is_null() {
-        unsafe { thread::poll(ts) };
+    if thread::STOPPING.load(Relaxed) {
+        let ts = current();
+        if !ts.is_null() {
+            // SAFETY: `ts` is the calling thread's own registered state.
+            unsafe { thread::poll(ts) };
+        }
     }
 }
 

@@ -7,7 +7,9 @@
 //! `[stack_cur, stack_top)` plus those registers. A collector holds the GC
 //! lock, raises `STOPPING` and waits until every other registered thread is
 //! at a safe point. Threads reach one by allocating on the slow path (which
-//! takes the GC lock), by `hl_blocking(true)`, or at `hl_gc_safepoint`.
+//! takes the GC lock), by `hl_blocking(true)`, or at `hl_gc_safepoint`;
+//! generated code polls [`STOPPING`] on every loop back-edge and calls
+//! `hl_gc_safepoint` when it is set.
 
 use super::heap::{Page, NKINDS};
 use super::size::NCLASSES;
@@ -20,7 +22,11 @@ use std::sync::{Mutex, MutexGuard};
 /// The GC lock: held by a collector for a whole collection, and briefly for
 /// page refills, large allocations, roots and the thread list.
 pub static LOCK: Mutex<()> = Mutex::new(());
-/// A collector is stopping (or has stopped) the world.
+/// A collector is stopping (or has stopped) the world. Exported as
+/// `hlc_gc_stopping`: generated code loads this byte on every loop back-edge
+/// and calls `hl_gc_safepoint` when it is non-zero, so a thread spinning in a
+/// loop that neither allocates nor calls a blocking native still stops.
+#[export_name = "hlc_gc_stopping"]
 pub static STOPPING: AtomicBool = AtomicBool::new(false);
 
 pub type Guard = MutexGuard<'static, ()>;
@@ -223,8 +229,24 @@ pub unsafe fn leave_safe_point(ts: *mut ThreadState) {
             return;
         }
         b.store(1, SeqCst);
-        // The collector holds the lock until the world restarts.
+        // The collector holds the lock until the world restarts. Waiting for
+        // it may change `errno` (futex), which the blocking native that is
+        // leaving its section may still have to read.
+        let saved = errno::get();
         drop(lock_raw());
+        errno::set(saved);
+    }
+}
+
+/// The calling thread's `errno`.
+mod errno {
+    pub fn get() -> i32 {
+        // SAFETY: `__errno_location` returns the calling thread's errno slot.
+        unsafe { *libc::__errno_location() }
+    }
+    pub fn set(v: i32) {
+        // SAFETY: as above; the slot is writable by its own thread.
+        unsafe { *libc::__errno_location() = v }
     }
 }
 

@@ -9,7 +9,9 @@
 //! Results follow libhl: the send/receive natives give a count, `-1` when the
 //! operation would block (non-blocking sockets) and `-2` on any other error;
 //! the others give false / null on failure. Calls that may wait run in a GC
-//! blocking section.
+//! blocking section: those libhl blocks in, and also the sends (a send to a
+//! full buffer waits for the peer, which may itself wait for a collection).
+//! Leaving a section keeps `errno`, so `block_error` reads the call's own.
 //!
 //! `socket_select` keeps libhl's interface (the caller's scratch buffer must
 //! hold `socket_fd_size(n)` bytes per array) but waits with `poll`, so
@@ -126,7 +128,10 @@ pub unsafe extern "C" fn hl_socket_send_char(s: *mut hl_socket, c: i32) -> i32 {
         return -2;
     }
     let b = c as u8;
-    if libc::send((*s).sock, (&b as *const u8).cast(), 1, libc::MSG_NOSIGNAL) < 0 {
+    hl_blocking(true);
+    let r = libc::send((*s).sock, (&b as *const u8).cast(), 1, libc::MSG_NOSIGNAL);
+    hl_blocking(false);
+    if r < 0 {
         return block_error();
     }
     1
@@ -138,7 +143,9 @@ pub unsafe extern "C" fn hl_socket_send(s: *mut hl_socket, buf: *mut vbyte, pos:
     if s.is_null() {
         return -2;
     }
+    hl_blocking(true);
     let r = libc::send((*s).sock, buf.add(pos as usize).cast(), len.max(0) as usize, libc::MSG_NOSIGNAL);
+    hl_blocking(false);
     if r < 0 {
         return block_error();
     }
@@ -414,6 +421,7 @@ pub unsafe extern "C" fn hl_socket_send_to(s: *mut hl_socket, data: *mut c_char,
         return -2;
     }
     let addr = sockaddr(host, port);
+    hl_blocking(true);
     let r = libc::sendto(
         (*s).sock,
         data.cast(),
@@ -422,6 +430,7 @@ pub unsafe extern "C" fn hl_socket_send_to(s: *mut hl_socket, data: *mut c_char,
         (&addr as *const libc::sockaddr_in).cast(),
         size_of::<libc::sockaddr_in>() as libc::socklen_t,
     );
+    hl_blocking(false);
     if r < 0 {
         return block_error();
     }

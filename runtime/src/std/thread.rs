@@ -10,8 +10,13 @@
 //!   handler needs, and unregisters when the callback returns. The creator
 //!   waits until the new thread is registered, so the start record (which keeps
 //!   the callback's argument alive) can die as soon as the call returns.
-//! - Every wait (mutex, lock, deque pop, condition, semaphore) happens inside a
-//!   GC blocking section, so a collection never waits for a sleeping thread.
+//! - Every native that `hl` treats as a safe point is one here too: each
+//!   wait (mutex, lock, deque pop, condition, semaphore, thread start)
+//!   happens inside a GC blocking section, so a collection never waits for a
+//!   sleeping thread, and the calls that do not wait (an uncontended mutex,
+//!   `deque_pop(false)` on an empty deque, `semaphore_try_acquire` without a
+//!   timeout, `thread_yield`) still stop for a pending collection
+//!   ([`gc::safepoint`]), so a thread polling them never holds one up.
 //!   A native lock is only ever waited for inside a blocking section; leaving
 //!   the section may wait for a running collection while holding that lock,
 //!   which is safe because no other thread can be stuck on it outside a
@@ -121,8 +126,10 @@ impl PMutex {
     fn unlock(&self) {
         unsafe { libc::pthread_mutex_unlock(self.0.get()) };
     }
-    /// Locks inside a GC blocking section.
+    /// Locks inside a GC blocking section; a safe point even when the
+    /// mutex is free (as libhl's, which always enters the section).
     fn lock_blocking(&self) {
+        gc::safepoint();
         if !self.try_lock() {
             gc::set_blocking(true);
             self.lock();
@@ -265,6 +272,7 @@ pub unsafe extern "C" fn hl_semaphore_alloc(value: i32) -> *mut hl_semaphore {
 #[no_mangle]
 pub unsafe extern "C" fn hl_semaphore_acquire(sem: *mut hl_semaphore) {
     let s = inner(sem, "Semaphore").0.get();
+    gc::safepoint();
     if libc::sem_trywait(s) == 0 {
         return;
     }
@@ -279,6 +287,7 @@ pub unsafe extern "C" fn hl_semaphore_acquire(sem: *mut hl_semaphore) {
 pub unsafe extern "C" fn hl_semaphore_try_acquire(sem: *mut hl_semaphore, timeout: *mut vdynamic) -> bool {
     let s = inner(sem, "Semaphore").0.get();
     let Some(secs) = opt_seconds(timeout) else {
+        gc::safepoint();
         return libc::sem_trywait(s) == 0;
     };
     let dl = deadline(secs);
@@ -564,8 +573,9 @@ pub unsafe extern "C" fn hl_deque_push(q: *mut hl_deque, msg: *mut vdynamic) {
 }
 
 /// `deque_pop`: takes the first message; if the deque is empty, waits for one
-/// when `block`, else returns null. The list is only modified outside
-/// blocking sections (no collection is marking then).
+/// when `block`, else returns null. Always a safe point (`lock_blocking`),
+/// so a thread polling with `block = false` lets collections run. The list
+/// is only modified outside blocking sections (no collection is marking then).
 #[no_mangle]
 pub unsafe extern "C" fn hl_deque_pop(q: *mut hl_deque, block: bool) -> *mut vdynamic {
     let s = deque_sync(q);
@@ -673,8 +683,10 @@ pub extern "C" fn hl_thread_current() -> *mut hl_thread {
     self_handle() as *mut hl_thread
 }
 
+/// `thread_yield`: gives up the processor; also a safe point.
 #[no_mangle]
 pub extern "C" fn hl_thread_yield() {
+    gc::safepoint();
     unsafe { libc::sched_yield() };
 }
 
