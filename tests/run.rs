@@ -6,8 +6,10 @@
 //! fails this test until it is removed from the list, so the list only shrinks.
 
 use hlc_tests::{golden_dir, golden_programs};
+use std::io::Read;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn pending() -> Vec<String> {
     let text = std::fs::read_to_string(golden_dir().join("pending.txt")).unwrap_or_default();
@@ -26,7 +28,7 @@ fn check(dir: &Path, work: &Path) -> Result<(), String> {
     if !build.status.success() {
         return Err(format!("hlc build failed:\n{}", String::from_utf8_lossy(&build.stderr)));
     }
-    let run = Command::new(&exe).current_dir(dir).output().map_err(|e| e.to_string())?;
+    let run = run_limited(Command::new(&exe).current_dir(dir), RUN_LIMIT)?;
     let expected_code: i32 = std::fs::read_to_string(dir.join("expected.exit")).unwrap().trim().parse().unwrap();
     let expected_out = std::fs::read(dir.join("expected.stdout")).unwrap();
     let expected_err = std::fs::read(dir.join("expected.stderr")).unwrap();
@@ -50,6 +52,40 @@ fn check(dir: &Path, work: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// How long one golden program may run: a program that waits forever (say,
+/// for a collection some thread never lets through) fails instead of hanging.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// Runs `cmd` to completion, capturing its output; kills it after `limit`.
+fn run_limited(cmd: &mut Command, limit: Duration) -> Result<Output, String> {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("still running after {} s (killed)", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Ok(Output { status, stdout: out_t.join().unwrap_or_default(), stderr: err_t.join().unwrap_or_default() })
 }
 
 #[test]
