@@ -1,87 +1,207 @@
-//! `EReg` natives (`regexp_*`) over PCRE2, the engine HashLink uses, with
-//! HashLink's compile options. HashLink runs PCRE2's 16-bit library on the
-//! UTF-16 text; the `pcre2-sys` crate builds the 8-bit library, so the
-//! subject is converted to UTF-8 and offsets are mapped back to UTF-16 units.
-//! The matching semantics are PCRE2's in both cases.
+//! `EReg` natives (`regexp_*`) over PCRE2's 16-bit library, with HashLink's
+//! compile options. As in libhl, a match runs on the subject's UTF-16 data in
+//! place, with offsets in UTF-16 units, so its cost does not depend on whether
+//! the subject or the `EReg` is new.
+//!
+//! - Compiled patterns are shared: a cache keyed by pattern and options keeps
+//!   the [`CACHE_SIZE`] most recently created ones, so an `EReg` literal
+//!   evaluated in a loop (Haxe creates a new `EReg` each time) compiles once.
+//!   Each `EReg` holds a reference to its pattern and its own match data.
+//! - Patterns are compiled by PCRE2's JIT where the target supports it (the
+//!   compiled code is cached with the pattern); matching falls back to the
+//!   interpreter if the JIT fails or runs out of its stack.
+//! - Subjects that are not valid UTF-16 (lone surrogates) are safe where the
+//!   JIT is available: patterns are compiled with `PCRE2_MATCH_INVALID_UTF`,
+//!   under which an invalid code unit never matches. libhl (and hlc without
+//!   the JIT, where that option would make the interpreter check the whole
+//!   subject on every match) passes `PCRE2_NO_UTF_CHECK`, whose behaviour on
+//!   such subjects PCRE2 leaves undefined.
 
 use crate::abi::*;
 use pcre2_sys::*;
+use std::collections::HashMap;
 use std::ffi::c_void;
+use std::hash::{BuildHasher, Hasher};
 use std::ptr::null_mut;
+use std::sync::{Arc, Mutex};
 
-/// The `ereg` block: a finalizer block (word 0 is the finalizer), so the
-/// compiled pattern is freed with it.
+/// How many compiled patterns the cache keeps (patterns still used by a live
+/// `EReg` stay alive beyond it).
+pub const CACHE_SIZE: usize = 256;
+
+/// A compiled pattern (with its JIT code, if any).
+struct Pattern {
+    code: *mut pcre2_code_16,
+    /// Capture groups plus one (the whole match).
+    n_groups: i32,
+}
+
+// SAFETY: PCRE2 never modifies a compiled pattern (or its JIT code) while
+// matching, so one can be used from several threads at once; each `EReg`
+// has its own match data.
+unsafe impl Send for Pattern {}
+unsafe impl Sync for Pattern {}
+
+impl Drop for Pattern {
+    fn drop(&mut self) {
+        // SAFETY: `code` came from `pcre2_compile_16` and is freed once, here.
+        unsafe { pcre2_code_free_16(self.code) };
+    }
+}
+
+struct Entry {
+    pattern: Box<[u16]>,
+    options: u32,
+    compiled: Arc<Pattern>,
+    last_use: u64,
+}
+
+/// Compiled patterns by hash of (pattern, options).
+#[derive(Default)]
+struct Cache {
+    buckets: HashMap<u64, Vec<Entry>>,
+    len: usize,
+    tick: u64,
+}
+
+static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+
+fn key_hash(pattern: &[u16], options: u32) -> u64 {
+    let mut h = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
+    h.write_u32(options);
+    for &u in pattern {
+        h.write_u16(u);
+    }
+    h.finish()
+}
+
+impl Cache {
+    fn get(&mut self, hash: u64, pattern: &[u16], options: u32) -> Option<Arc<Pattern>> {
+        self.tick += 1;
+        let tick = self.tick;
+        let e = self.buckets.get_mut(&hash)?.iter_mut().find(|e| e.options == options && *e.pattern == *pattern)?;
+        e.last_use = tick;
+        Some(e.compiled.clone())
+    }
+
+    /// Adds a pattern (unless another thread did meanwhile) and returns the cached one.
+    fn insert(&mut self, hash: u64, pattern: &[u16], options: u32, compiled: Arc<Pattern>) -> Arc<Pattern> {
+        if let Some(p) = self.get(hash, pattern, options) {
+            return p;
+        }
+        if self.len >= CACHE_SIZE {
+            self.evict_oldest();
+        }
+        self.tick += 1;
+        self.buckets.entry(hash).or_default().push(Entry {
+            pattern: pattern.into(),
+            options,
+            compiled: compiled.clone(),
+            last_use: self.tick,
+        });
+        self.len += 1;
+        compiled
+    }
+
+    fn evict_oldest(&mut self) {
+        let Some((&h, i)) = self
+            .buckets
+            .iter()
+            .flat_map(|(h, v)| v.iter().enumerate().map(move |(i, e)| ((h, i), e.last_use)))
+            .min_by_key(|&(_, t)| t)
+            .map(|(k, _)| k)
+        else {
+            return;
+        };
+        let v = self.buckets.get_mut(&h).expect("bucket exists");
+        v.swap_remove(i);
+        if v.is_empty() {
+            self.buckets.remove(&h);
+        }
+        self.len -= 1;
+    }
+}
+
+fn cache() -> std::sync::MutexGuard<'static, Option<Cache>> {
+    CACHE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Number of compiled patterns in the cache (for tests).
+pub fn cached_patterns() -> usize {
+    cache().as_ref().map_or(0, |c| c.len)
+}
+
+/// The `ereg` block: a finalizer block (word 0 is the finalizer), which
+/// releases its pattern and match data.
 #[repr(C)]
 pub struct Ereg {
     finalize: unsafe extern "C" fn(*mut Ereg),
-    code: *mut pcre2_code_8,
-    match_data: *mut pcre2_match_data_8,
+    /// `Arc::into_raw` of the shared compiled pattern (null once finalized).
+    pattern: *const Pattern,
+    match_data: *mut pcre2_match_data_16,
     n_groups: i32,
     matched: bool,
-    /// The last subject (UTF-16 units) and its UTF-8 form, with the UTF-16
-    /// offset of every UTF-8 byte boundary; reused while the subject repeats.
-    cache: *mut SubjectCache,
-}
-
-struct SubjectCache {
-    units: Vec<u16>,
-    utf8: Vec<u8>,
-    /// `u16_at[b]`: UTF-16 offset of UTF-8 byte offset `b` (len = utf8.len() + 1).
-    u16_at: Vec<u32>,
-    /// `byte_at[u]`: UTF-8 byte offset of UTF-16 offset `u` (len = units.len() + 1).
-    byte_at: Vec<u32>,
 }
 
 unsafe extern "C" fn finalize(e: *mut Ereg) {
-    if !(*e).code.is_null() {
-        pcre2_code_free_8((*e).code);
-    }
     if !(*e).match_data.is_null() {
-        pcre2_match_data_free_8((*e).match_data);
+        pcre2_match_data_free_16((*e).match_data);
     }
-    if !(*e).cache.is_null() {
-        drop(Box::from_raw((*e).cache));
+    if !(*e).pattern.is_null() {
+        drop(Arc::from_raw((*e).pattern));
     }
-    (*e).code = null_mut();
     (*e).match_data = null_mut();
-    (*e).cache = null_mut();
+    (*e).pattern = std::ptr::null();
 }
 
-/// Converts UTF-16 units to UTF-8 with offset maps; lone surrogates become U+FFFD.
-fn convert(units: &[u16]) -> SubjectCache {
-    let mut utf8 = Vec::with_capacity(units.len());
-    let mut u16_at = Vec::with_capacity(units.len() + 1);
-    let mut byte_at = vec![0u32; units.len() + 1];
-    let mut i = 0;
-    while i < units.len() {
-        let start = utf8.len();
-        byte_at[i] = start as u32;
-        let c = units[i];
-        let (ch, n) = if (0xD800..0xDC00).contains(&c) && i + 1 < units.len() && (0xDC00..0xE000).contains(&units[i + 1]) {
-            let cp = 0x10000 + (((c as u32) - 0xD800) << 10) + ((units[i + 1] as u32) - 0xDC00);
-            (char::from_u32(cp).unwrap_or('\u{FFFD}'), 2)
-        } else {
-            (char::from_u32(c as u32).unwrap_or('\u{FFFD}'), 1)
-        };
-        let mut buf = [0u8; 4];
-        utf8.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-        for _ in start..utf8.len() {
-            u16_at.push(i as u32);
-        }
-        if n == 2 {
-            byte_at[i + 1] = start as u32; // inside a pair: not a valid start
-        }
-        i += n;
+/// PCRE2's message for an error code.
+fn error_text(code: i32) -> String {
+    let mut buf = [0u16; 256];
+    // SAFETY: PCRE2 writes at most `buf.len()` units and returns the length (or a negative error).
+    let n = unsafe { pcre2_get_error_message_16(code, buf.as_mut_ptr(), buf.len()) };
+    String::from_utf16_lossy(&buf[..n.max(0) as usize])
+}
+
+/// Whether this build of PCRE2 has a JIT for the running machine.
+fn jit_available() -> bool {
+    static JIT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *JIT.get_or_init(|| {
+        let mut v: u32 = 0;
+        // SAFETY: PCRE2_CONFIG_JIT writes one uint32_t.
+        unsafe { pcre2_config_16(PCRE2_CONFIG_JIT, (&mut v as *mut u32).cast::<c_void>()) == 0 && v == 1 }
+    })
+}
+
+/// Compiles `pattern` (and JIT-compiles it where possible); the error text on failure.
+fn compile(pattern: &[u16], options: u32) -> Result<Pattern, String> {
+    let mut err = 0i32;
+    let mut err_off = 0usize;
+    // SAFETY: the pointer and length describe `pattern`.
+    let code = unsafe { pcre2_compile_16(pattern.as_ptr(), pattern.len(), options, &mut err, &mut err_off, null_mut()) };
+    if code.is_null() {
+        return Err(error_text(err));
     }
-    u16_at.push(units.len() as u32);
-    byte_at[units.len()] = utf8.len() as u32;
-    SubjectCache { units: units.to_vec(), utf8, u16_at, byte_at }
+    let mut groups: u32 = 0;
+    // SAFETY: `code` is a valid compiled pattern; CAPTURECOUNT writes one uint32_t.
+    unsafe {
+        pcre2_pattern_info_16(code, PCRE2_INFO_CAPTURECOUNT, (&mut groups as *mut u32).cast::<c_void>());
+        if jit_available() {
+            // On failure (e.g. no executable memory) the interpreter is used.
+            pcre2_jit_compile_16(code, PCRE2_JIT_COMPLETE);
+        }
+    }
+    Ok(Pattern { code, n_groups: groups as i32 + 1 })
 }
 
-unsafe fn error_text(code: i32) -> String {
-    let mut buf = [0u8; 256];
-    let n = pcre2_get_error_message_8(code, buf.as_mut_ptr(), buf.len());
-    String::from_utf8_lossy(&buf[..n.max(0) as usize]).into_owned()
+/// The cached compiled form of `pattern` with `options`, compiling it on a miss.
+fn compiled(pattern: &[u16], options: u32) -> Result<Arc<Pattern>, String> {
+    let hash = key_hash(pattern, options);
+    if let Some(p) = cache().get_or_insert_with(Cache::default).get(hash, pattern, options) {
+        return Ok(p);
+    }
+    // Compiled outside the lock; a racing thread's copy may win the insert.
+    let p = Arc::new(compile(pattern, options)?);
+    Ok(cache().get_or_insert_with(Cache::default).insert(hash, pattern, options, p))
 }
 
 /// `regexp_new_options(pattern, options)`; options are `i s m u g`. Unknown
@@ -89,6 +209,11 @@ unsafe fn error_text(code: i32) -> String {
 #[no_mangle]
 pub unsafe extern "C" fn hl_regexp_new_options(pattern: *mut vbyte, opts: *mut vbyte) -> *mut Ereg {
     let mut options = PCRE2_UCP | PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF;
+    if jit_available() {
+        // Without the JIT, the interpreter would check the whole subject on
+        // every match under this option; it then behaves as libhl instead.
+        options |= PCRE2_MATCH_INVALID_UTF;
+    }
     for &o in super::ucs2::ucs2_slice(opts as *const u16) {
         match o {
             0x69 => options |= PCRE2_CASELESS,  // i
@@ -100,45 +225,37 @@ pub unsafe extern "C" fn hl_regexp_new_options(pattern: *mut vbyte, opts: *mut v
         }
     }
     let units = super::ucs2::ucs2_slice(pattern as *const u16);
-    let text = String::from_utf16_lossy(units);
-    let mut err = 0i32;
-    let mut err_off = 0usize;
-    let code = pcre2_compile_8(text.as_ptr(), text.len(), options, &mut err, &mut err_off, null_mut());
-    if code.is_null() {
-        super::raise_error(&format!("Regexp compilation error : {} in {}", error_text(err), text));
+    let p = match compiled(units, options) {
+        Ok(p) => p,
+        Err(msg) => super::raise_error(&format!(
+            "Regexp compilation error : {msg} in {}",
+            String::from_utf16_lossy(units)
+        )),
+    };
+    let match_data = pcre2_match_data_create_from_pattern_16(p.code, null_mut());
+    if match_data.is_null() {
+        super::raise_error("Out of memory");
     }
     let e = crate::gc::hl_gc_alloc_gen(hlt_abstract.get(), std::mem::size_of::<Ereg>() as i32, mem::KIND_FINALIZER) as *mut Ereg;
-    let mut groups: u32 = 0;
-    pcre2_pattern_info_8(code, PCRE2_INFO_CAPTURECOUNT, (&mut groups as *mut u32).cast::<c_void>());
-    e.write(Ereg {
-        finalize,
-        code,
-        match_data: pcre2_match_data_create_from_pattern_8(code, null_mut()),
-        n_groups: groups as i32 + 1,
-        matched: false,
-        cache: null_mut(),
-    });
+    e.write(Ereg { finalize, n_groups: p.n_groups, pattern: Arc::into_raw(p), match_data, matched: false });
     e
 }
 
 /// `regexp_match(e, s, pos, len)`: searches `s[pos .. pos+len]` (UTF-16 units).
 #[no_mangle]
 pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, len: i32) -> bool {
-    if e.is_null() || (*e).code.is_null() {
+    if e.is_null() || (*e).pattern.is_null() || s.is_null() {
         super::raise_error("Null access");
     }
-    let end = (pos.max(0) + len.max(0)) as usize;
-    let units = std::slice::from_raw_parts(s as *const u16, end);
-    let reuse = !(*e).cache.is_null() && (*(*e).cache).units == units;
-    if !reuse {
-        if !(*e).cache.is_null() {
-            drop(Box::from_raw((*e).cache));
-        }
-        (*e).cache = Box::into_raw(Box::new(convert(units)));
+    let code = (*(*e).pattern).code;
+    let start = pos.max(0) as usize;
+    let end = start + len.max(0) as usize;
+    let subject = s as *const u16;
+    let mut res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut());
+    if res == PCRE2_ERROR_JIT_STACKLIMIT {
+        // Deep backtracking: the interpreter keeps its frames on the heap.
+        res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, (*e).match_data, null_mut());
     }
-    let c = &*(*e).cache;
-    let start = c.byte_at[(pos.max(0) as usize).min(units.len())] as usize;
-    let res = pcre2_match_8((*e).code, c.utf8.as_ptr(), c.utf8.len(), start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut());
     (*e).matched = res >= 0;
     if res >= 0 {
         return true;
@@ -152,19 +269,21 @@ pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, 
 /// `regexp_matched_pos(e, group, &len)`: start of a group in UTF-16 units (-1 if unset).
 #[no_mangle]
 pub unsafe extern "C" fn hl_regexp_matched_pos(e: *mut Ereg, m: i32, len: *mut i32) -> i32 {
+    if e.is_null() {
+        super::raise_error("Null access");
+    }
     if !(*e).matched {
         super::raise_error("Calling regexp_matched_pos() on an unmatched regexp");
     }
     if m < 0 || m >= (*e).n_groups {
         super::raise_error(&format!("Matched index {m} outside bounds"));
     }
-    let ov = pcre2_get_ovector_pointer_8((*e).match_data);
-    let (s, t) = (*ov.add(2 * m as usize), *ov.add(2 * m as usize + 1));
-    let c = &*(*e).cache;
-    let map = |b: usize| if b == usize::MAX { -1 } else { c.u16_at.get(b).map_or(-1, |&u| u as i32) };
-    let (start, stop) = (map(s), map(t));
+    let ov = pcre2_get_ovector_pointer_16((*e).match_data);
+    // An unset group has PCRE2_UNSET (usize::MAX) at both ends: -1, length 0.
+    let start = *ov.add(2 * m as usize) as i32;
+    let stop = *ov.add(2 * m as usize + 1) as i32;
     if !len.is_null() {
-        *len = stop - start;
+        *len = stop.wrapping_sub(start);
     }
     start
 }
@@ -172,6 +291,9 @@ pub unsafe extern "C" fn hl_regexp_matched_pos(e: *mut Ereg, m: i32, len: *mut i
 /// `regexp_matched_num(e)`: the number of groups of the last match, or -1.
 #[no_mangle]
 pub unsafe extern "C" fn hl_regexp_matched_num(e: *mut Ereg) -> i32 {
+    if e.is_null() {
+        super::raise_error("Null access");
+    }
     if (*e).matched {
         (*e).n_groups
     } else {
