@@ -97,3 +97,36 @@ fn field_names_with_colliding_hashes_stay_apart() {
         "1 two\n1 two\n1 changed\n[ibkgfmc,yzwoeoe] 4 a\n9 changed 9\n"
     );
 }
+
+/// Threads spinning in loops that neither allocate nor call natives do not
+/// hold up collections: generated code polls for the GC on loop back-edges
+/// (HashLink waits for such a thread forever).
+#[test]
+fn spinning_loops_let_collections_run() {
+    let exe = std::env::temp_dir().join(format!("hlc-beyond-spin-{}", std::process::id()));
+    let build = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &program("spin_loop_gc").join("main.hl"), &exe, &[]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let mut child = Command::new(&exe)
+        .env("HL_GC_PROFILE", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&exe);
+            panic!("a collection waited for the spinning threads (killed after 60 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_file(&exe);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let collections = stdout.lines().filter(|l| l.starts_with("GC-PROFILE ")).count();
+    assert!(collections >= 2, "expected collections while the threads spin:\n{stdout}");
+    let program: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("GC-PROFILE") && !l.starts_with('\t')).collect();
+    assert_eq!(program, ["spinning threads stopped: true", "allocated over 32 MB: true"]);
+}

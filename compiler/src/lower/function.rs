@@ -40,6 +40,8 @@ struct FnLower<'a, 'f> {
     regs: Vec<Store>,
     /// The block starting at each op that is a jump target or follows a branch.
     blocks: Vec<Option<Block>>,
+    /// Ops that a backward jump targets: loop heads, which poll for the GC.
+    loop_heads: Vec<bool>,
     func_refs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<Vec<u8>, SigRef>,
     /// Trap context slots, by nesting depth.
@@ -73,6 +75,7 @@ pub fn lower(
         fi,
         regs: Vec::new(),
         blocks: vec![None; f.ops.len() + 1],
+        loop_heads: vec![false; f.ops.len() + 1],
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
         traps: Vec::new(),
@@ -138,6 +141,9 @@ impl<'a> FnLower<'a, '_> {
             if !targets.is_empty() {
                 for t in targets {
                     self.block_at(t);
+                    if t <= i {
+                        self.loop_heads[t] = true;
+                    }
                 }
                 self.block_at(i + 1);
             }
@@ -211,6 +217,9 @@ impl<'a> FnLower<'a, '_> {
                 }
                 self.b.switch_to_block(blk);
                 self.terminated = false;
+                if self.loop_heads[i] {
+                    self.gc_poll();
+                }
             } else if self.terminated {
                 // Unreachable code after a return or throw: give it a block of its own.
                 let blk = self.b.create_block();
@@ -1635,6 +1644,34 @@ impl<'a> FnLower<'a, '_> {
             Op::Asm { .. } => return Err(self.error("inline assembly (OAsm) is not supported by hlc")),
         }
         Ok(())
+    }
+
+    /// The GC safe-point poll at a loop head: one load of the runtime's
+    /// `hlc_gc_stopping` byte and a branch; only when a collector is waiting
+    /// for this thread, a call to `hl_gc_safepoint` in a cold block. So a loop
+    /// that neither allocates nor calls a blocking native still lets
+    /// collections run. Leaves the builder in the block that continues the loop.
+    fn gc_poll(&mut self) {
+        let id = self
+            .lw
+            .module
+            .declare_data("hlc_gc_stopping", cranelift_module::Linkage::Import, true, false)
+            .unwrap_or_else(|e| panic!("hlc_gc_stopping: {e}"));
+        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
+        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
+            *colocated = true;
+        }
+        let flag_addr = self.b.ins().symbol_value(self.pt, gv);
+        // Not `readonly`: the load is redone on every iteration.
+        let stopping = self.b.ins().load(clt::I8, MemFlagsData::trusted(), flag_addr, 0);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(stopping, slow, &[], cont, &[]);
+        self.b.set_cold_block(slow);
+        self.b.switch_to_block(slow);
+        self.call_rt(rt::hl_gc_safepoint, &[]);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
     }
 
     fn hlt_void(&mut self) -> Value {

@@ -49,6 +49,7 @@ rt! {
     hl_null_access_field: (I32) -> void;
     hl_assert: () -> void;
     hl_get_thread: () -> Ptr;
+    hl_gc_safepoint: () -> void;
     _setjmp: (Ptr) -> I32;
     fmod: (F64, F64) -> F64;
     fmodf: (F32, F32) -> F32;
