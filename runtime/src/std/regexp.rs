@@ -4,12 +4,15 @@
 //! the subject or the `EReg` is new.
 //!
 //! - Compiled patterns are shared: a cache keyed by pattern and options keeps
-//!   the [`CACHE_SIZE`] most recently created ones, so an `EReg` literal
+//!   up to [`CACHE_SIZE`] of them (dropping the least recently used quarter
+//!   when full), so an `EReg` literal
 //!   evaluated in a loop (Haxe creates a new `EReg` each time) compiles once.
 //!   Each `EReg` holds a reference to its pattern and its own match data.
-//! - Patterns are compiled by PCRE2's JIT where the target supports it (the
-//!   compiled code is cached with the pattern); matching falls back to the
-//!   interpreter if the JIT fails or runs out of its stack.
+//! - A pattern is JIT-compiled (where the target supports it) once it has
+//!   matched enough subject text with the interpreter, so patterns used
+//!   briefly cost no more to create than in libhl; the JIT code is cached
+//!   with the pattern. Matching falls back to the interpreter if the JIT
+//!   fails or runs out of its stack.
 //! - Subjects that are not valid UTF-16 (lone surrogates) are safe where the
 //!   JIT is available: patterns are compiled with `PCRE2_MATCH_INVALID_UTF`,
 //!   under which an invalid code unit never matches. libhl (and hlc without
@@ -23,17 +26,61 @@ use std::collections::HashMap;
 use std::ffi::c_void;
 use std::hash::{BuildHasher, Hasher};
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering::*};
 use std::sync::{Arc, Mutex};
 
 /// How many compiled patterns the cache keeps (patterns still used by a live
 /// `EReg` stay alive beyond it).
 pub const CACHE_SIZE: usize = 256;
 
-/// A compiled pattern (with its JIT code, if any).
+/// Subject units (plus [`CALL_WORK`] per call) the interpreter matches with
+/// a pattern before it is JIT-compiled: JIT-compiling costs about as much as
+/// interpreting a scan of 10-20k units, so a pattern used once on a short
+/// subject never pays for it.
+const JIT_AFTER_WORK: usize = 32 << 10;
+/// The work one interpreted match counts for besides its subject length.
+const CALL_WORK: usize = 64;
+
+/// A compiled pattern and, once it has done enough work, a JIT-compiled copy.
 struct Pattern {
+    /// For the interpreter; never modified once compiled.
     code: *mut pcre2_code_16,
+    /// The JIT-compiled copy (null until then, or if the JIT failed).
+    jit: AtomicPtr<pcre2_code_16>,
+    /// Interpreted work so far (see [`JIT_AFTER_WORK`]).
+    work: AtomicUsize,
+    /// Set by the thread that JIT-compiles (once).
+    jit_tried: AtomicBool,
     /// Capture groups plus one (the whole match).
     n_groups: i32,
+}
+
+impl Pattern {
+    /// The code to match `units` subject units with: the JIT copy if there is
+    /// one; else the interpreter's, JIT-compiling a copy once enough work was done.
+    fn code_for(&self, units: usize) -> *mut pcre2_code_16 {
+        let jit = self.jit.load(Acquire);
+        if !jit.is_null() {
+            return jit;
+        }
+        let done = self.work.fetch_add(units + CALL_WORK, Relaxed);
+        if done >= JIT_AFTER_WORK && jit_available() && !self.jit_tried.swap(true, Relaxed) {
+            // SAFETY: `code` is a valid pattern; the copy is compiled before
+            // it is published, and other threads only read either.
+            unsafe {
+                let copy = pcre2_code_copy_16(self.code);
+                if !copy.is_null() {
+                    if pcre2_jit_compile_16(copy, PCRE2_JIT_COMPLETE) == 0 {
+                        self.jit.store(copy, Release);
+                        return copy;
+                    }
+                    // No JIT for this pattern (or no executable memory).
+                    pcre2_code_free_16(copy);
+                }
+            }
+        }
+        self.code
+    }
 }
 
 // SAFETY: PCRE2 never modifies a compiled pattern (or its JIT code) while
@@ -44,8 +91,14 @@ unsafe impl Sync for Pattern {}
 
 impl Drop for Pattern {
     fn drop(&mut self) {
-        // SAFETY: `code` came from `pcre2_compile_16` and is freed once, here.
-        unsafe { pcre2_code_free_16(self.code) };
+        // SAFETY: both came from PCRE2 and are freed once, here.
+        unsafe {
+            pcre2_code_free_16(self.code);
+            let jit = *self.jit.get_mut();
+            if !jit.is_null() {
+                pcre2_code_free_16(jit);
+            }
+        }
     }
 }
 
@@ -90,7 +143,7 @@ impl Cache {
             return p;
         }
         if self.len >= CACHE_SIZE {
-            self.evict_oldest();
+            self.evict_oldest(CACHE_SIZE / 4);
         }
         self.tick += 1;
         self.buckets.entry(hash).or_default().push(Entry {
@@ -103,22 +156,20 @@ impl Cache {
         compiled
     }
 
-    fn evict_oldest(&mut self) {
-        let Some((&h, i)) = self
-            .buckets
-            .iter()
-            .flat_map(|(h, v)| v.iter().enumerate().map(move |(i, e)| ((h, i), e.last_use)))
-            .min_by_key(|&(_, t)| t)
-            .map(|(k, _)| k)
-        else {
+    /// Drops the `n` least recently used patterns (in one pass, so the
+    /// cost per inserted pattern stays constant).
+    fn evict_oldest(&mut self, n: usize) {
+        let mut uses: Vec<u64> = self.buckets.values().flat_map(|v| v.iter().map(|e| e.last_use)).collect();
+        if uses.is_empty() {
             return;
-        };
-        let v = self.buckets.get_mut(&h).expect("bucket exists");
-        v.swap_remove(i);
-        if v.is_empty() {
-            self.buckets.remove(&h);
         }
-        self.len -= 1;
+        let k = n.clamp(1, uses.len()) - 1;
+        let (_, &mut limit, _) = uses.select_nth_unstable(k);
+        self.buckets.retain(|_, v| {
+            v.retain(|e| e.last_use > limit);
+            !v.is_empty()
+        });
+        self.len = self.buckets.values().map(Vec::len).sum();
     }
 }
 
@@ -129,6 +180,14 @@ fn cache() -> std::sync::MutexGuard<'static, Option<Cache>> {
 /// Number of compiled patterns in the cache (for tests).
 pub fn cached_patterns() -> usize {
     cache().as_ref().map_or(0, |c| c.len)
+}
+
+/// Whether `e`'s pattern has been JIT-compiled (for tests).
+///
+/// # Safety
+/// `e` is a live `EReg` from `hl_regexp_new_options`.
+pub unsafe fn is_jit_compiled(e: *mut Ereg) -> bool {
+    !e.is_null() && !(*e).pattern.is_null() && !(*(*e).pattern).jit.load(Acquire).is_null()
 }
 
 /// The `ereg` block: a finalizer block (word 0 is the finalizer), which
@@ -172,7 +231,7 @@ fn jit_available() -> bool {
     })
 }
 
-/// Compiles `pattern` (and JIT-compiles it where possible); the error text on failure.
+/// Compiles `pattern` for the interpreter; the error text on failure.
 fn compile(pattern: &[u16], options: u32) -> Result<Pattern, String> {
     let mut err = 0i32;
     let mut err_off = 0usize;
@@ -185,12 +244,14 @@ fn compile(pattern: &[u16], options: u32) -> Result<Pattern, String> {
     // SAFETY: `code` is a valid compiled pattern; CAPTURECOUNT writes one uint32_t.
     unsafe {
         pcre2_pattern_info_16(code, PCRE2_INFO_CAPTURECOUNT, (&mut groups as *mut u32).cast::<c_void>());
-        if jit_available() {
-            // On failure (e.g. no executable memory) the interpreter is used.
-            pcre2_jit_compile_16(code, PCRE2_JIT_COMPLETE);
-        }
     }
-    Ok(Pattern { code, n_groups: groups as i32 + 1 })
+    Ok(Pattern {
+        code,
+        jit: AtomicPtr::new(null_mut()),
+        work: AtomicUsize::new(0),
+        jit_tried: AtomicBool::new(false),
+        n_groups: groups as i32 + 1,
+    })
 }
 
 /// The cached compiled form of `pattern` with `options`, compiling it on a miss.
@@ -210,8 +271,9 @@ fn compiled(pattern: &[u16], options: u32) -> Result<Arc<Pattern>, String> {
 pub unsafe extern "C" fn hl_regexp_new_options(pattern: *mut vbyte, opts: *mut vbyte) -> *mut Ereg {
     let mut options = PCRE2_UCP | PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF;
     if jit_available() {
-        // Without the JIT, the interpreter would check the whole subject on
-        // every match under this option; it then behaves as libhl instead.
+        // Under this option the interpreter checks the subject's UTF-16 from
+        // the start offset on each match; that is bounded by the work done
+        // before the JIT takes over. Without a JIT, behave as libhl instead.
         options |= PCRE2_MATCH_INVALID_UTF;
     }
     for &o in super::ucs2::ucs2_slice(opts as *const u16) {
@@ -247,9 +309,9 @@ pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, 
     if e.is_null() || (*e).pattern.is_null() || s.is_null() {
         super::raise_error("Null access");
     }
-    let code = (*(*e).pattern).code;
     let start = pos.max(0) as usize;
     let end = start + len.max(0) as usize;
+    let code = (*(*e).pattern).code_for(end - start);
     let subject = s as *const u16;
     let mut res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut());
     if res == PCRE2_ERROR_JIT_STACKLIMIT {
