@@ -1652,16 +1652,8 @@ impl<'a> FnLower<'a, '_> {
     /// that neither allocates nor calls a blocking native still lets
     /// collections run. Leaves the builder in the block that continues the loop.
     fn gc_poll(&mut self) {
-        let id = self
-            .lw
-            .module
-            .declare_data("hlc_gc_stopping", cranelift_module::Linkage::Import, true, false)
-            .unwrap_or_else(|e| panic!("hlc_gc_stopping: {e}"));
-        let gv = self.lw.module.declare_data_in_func(id, self.b.func);
-        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
-            *colocated = true;
-        }
-        let flag_addr = self.b.ins().symbol_value(self.pt, gv);
+        let id = self.lw.runtime_data("hlc_gc_stopping");
+        let flag_addr = self.data_ptr(id);
         // Not `readonly`: the load is redone on every iteration.
         let stopping = self.b.ins().load(clt::I8, MemFlagsData::trusted(), flag_addr, 0);
         let slow = self.b.create_block();

@@ -96,7 +96,7 @@ pub fn all_dynamic() -> Vec<(String, Vec<K>, Option<K>)> {
 }
 
 /// Data the runtime defines that generated code addresses.
-pub const DATA: &[&str] = &["hlt_void", "hlt_dyn"];
+pub const DATA: &[&str] = &["hlt_void", "hlt_dyn", "hlc_gc_stopping"];
 
 /// The value kind of a `hl_dyn_*` suffix and whether the call also takes the value's type.
 fn value_kind(suffix: &str) -> (K, bool) {
