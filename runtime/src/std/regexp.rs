@@ -24,7 +24,7 @@ use crate::abi::*;
 use pcre2_sys::*;
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering::*};
 use std::sync::{Arc, Mutex};
@@ -56,12 +56,13 @@ struct Pattern {
 }
 
 impl Pattern {
-    /// The code to match `units` subject units with: the JIT copy if there is
-    /// one; else the interpreter's, JIT-compiling a copy once enough work was done.
-    fn code_for(&self, units: usize) -> *mut pcre2_code_16 {
+    /// The code to match `units` subject units with, and whether it is JIT
+    /// code: the JIT copy if there is one; else the interpreter's,
+    /// JIT-compiling a copy once enough work was done.
+    fn code_for(&self, units: usize) -> (*mut pcre2_code_16, bool) {
         let jit = self.jit.load(Acquire);
         if !jit.is_null() {
-            return jit;
+            return (jit, true);
         }
         let done = self.work.fetch_add(units + CALL_WORK, Relaxed);
         if done >= JIT_AFTER_WORK && jit_available() && !self.jit_tried.swap(true, Relaxed) {
@@ -72,14 +73,14 @@ impl Pattern {
                 if !copy.is_null() {
                     if pcre2_jit_compile_16(copy, PCRE2_JIT_COMPLETE) == 0 {
                         self.jit.store(copy, Release);
-                        return copy;
+                        return (copy, true);
                     }
                     // No JIT for this pattern (or no executable memory).
                     pcre2_code_free_16(copy);
                 }
             }
         }
-        self.code
+        (self.code, false)
     }
 }
 
@@ -112,20 +113,39 @@ struct Entry {
 /// Compiled patterns by hash of (pattern, options).
 #[derive(Default)]
 struct Cache {
-    buckets: HashMap<u64, Vec<Entry>>,
+    buckets: HashMap<u64, Vec<Entry>, BuildHasherDefault<KeyIsHash>>,
     len: usize,
     tick: u64,
 }
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
+/// FNV-1a over the options and the pattern's units: patterns are short, and
+/// this runs every time an `EReg` literal is evaluated.
 fn key_hash(pattern: &[u16], options: u32) -> u64 {
-    let mut h = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
-    h.write_u32(options);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ options as u64;
     for &u in pattern {
-        h.write_u16(u);
+        h = (h ^ u as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    h.finish()
+    h
+}
+
+/// The map's hasher: its keys are already hashes.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 impl Cache {
@@ -311,9 +331,15 @@ pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, 
     }
     let start = pos.max(0) as usize;
     let end = start + len.max(0) as usize;
-    let code = (*(*e).pattern).code_for(end - start);
+    let (code, jit) = (*(*e).pattern).code_for(end - start);
     let subject = s as *const u16;
-    let mut res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut());
+    // JIT code is entered directly (PCRE2's fast path, without the
+    // interpreter's option checks); it copes with invalid UTF-16 itself.
+    let mut res = if jit {
+        pcre2_jit_match_16(code, subject, end, start, 0, (*e).match_data, null_mut())
+    } else {
+        pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut())
+    };
     if res == PCRE2_ERROR_JIT_STACKLIMIT {
         // Deep backtracking: the interpreter keeps its frames on the heap.
         res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, (*e).match_data, null_mut());
