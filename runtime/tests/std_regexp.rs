@@ -139,7 +139,7 @@ fn one_pattern_matched_from_several_threads() {
             sc.spawn(move || {
                 for i in 0..200 {
                     let e = re("(\\d+) $", "");
-                    let start = (i * 8 + t) as i32 % 1000;
+                    let start: i32 = (i * 8 + t) % 1000;
                     assert_eq!(find(e, subject, start, n - start), Some(vec![(n - 4, 4), (n - 4, 3)]));
                 }
             });
