@@ -14,6 +14,10 @@ pub enum OptLevel {
     None,
     Speed,
     SpeedAndSize,
+    /// The cheapest code to produce (no optimisation, single-pass register
+    /// allocation): for code that runs once, such as the entry point's
+    /// initialisation of every class.
+    Once,
 }
 
 /// Builds the ISA for `triple` (the host when `None`). `pic` is true for
@@ -31,16 +35,26 @@ pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTar
     let mut flags = settings::builder();
     let set = |b: &mut settings::Builder, k: &str, v: &str| b.set(k, v).map_err(|e| miette!("cranelift setting {k}={v}: {e}"));
     set(&mut flags, "opt_level", match opt {
-        OptLevel::None => "none",
+        OptLevel::None | OptLevel::Once => "none",
         OptLevel::Speed => "speed",
         OptLevel::SpeedAndSize => "speed_and_size",
     })?;
+    if opt == OptLevel::Once {
+        set(&mut flags, "regalloc_algorithm", "single_pass")?;
+    }
     set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
     set(&mut flags, "preserve_frame_pointers", "true")?;
     // Probe large frames page by page, so deep recursion always hits the guard page.
     set(&mut flags, "enable_probestack", "true")?;
     set(&mut flags, "probestack_strategy", "inline")?;
     set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    // Cranelift settings to try without rebuilding: `HLC_CRANELIFT_FLAGS=name=value,...`.
+    if let Ok(extra) = std::env::var("HLC_CRANELIFT_FLAGS") {
+        for kv in extra.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').ok_or_else(|| miette!("HLC_CRANELIFT_FLAGS: `{kv}` is not name=value"))?;
+            set(&mut flags, k.trim(), v.trim())?;
+        }
+    }
     let isa = cranelift_codegen::isa::lookup(triple.clone())
         .map_err(|e| miette!("no code generator for `{triple}`: {e}"))?
         .finish(settings::Flags::new(flags))

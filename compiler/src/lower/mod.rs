@@ -298,6 +298,20 @@ impl Lowerer {
         ctx: &mut Context,
         fb: &mut FunctionBuilderContext,
     ) -> miette::Result<FnCodeMap> {
+        self.lower_function_with(env, fi, ctx, fb, None)
+    }
+
+    /// [`Lowerer::lower_function`], compiling with `isa` (the same target with
+    /// other settings, e.g. cheaper ones for code that runs once) instead of
+    /// the module's own when given.
+    pub fn lower_function_with(
+        &mut self,
+        env: &mut dyn Env,
+        fi: usize,
+        ctx: &mut Context,
+        fb: &mut FunctionBuilderContext,
+        isa: Option<&dyn cranelift_codegen::isa::TargetIsa>,
+    ) -> miette::Result<FnCodeMap> {
         let m = self.m.clone();
         let f = &m.functions[fi];
         let id = self.body(f.findex).expect("every function has a body");
@@ -306,9 +320,19 @@ impl Lowerer {
             types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
         );
         function::lower(self, env, &m, fi, &mut ctx.func, fb)?;
-        env.module()
-            .define_function(id, ctx)
-            .map_err(|e| miette::miette!("code generation failed for fun@{}: {e:?}", f.findex.0))?;
+        let failed = |e: &dyn std::fmt::Debug| miette::miette!("code generation failed for fun@{}: {e:?}", f.findex.0);
+        match isa {
+            None => env.module().define_function(id, ctx).map_err(|e| failed(&e))?,
+            Some(isa) => {
+                ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
+                let code = ctx.compiled_code().expect("just compiled");
+                let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
+                let bytes = code.code_buffer().to_vec();
+                let relocs: Vec<cranelift_module::ModuleReloc> =
+                    code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id)).collect();
+                env.module().define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
+            }
+        }
         let mut debug = FnCodeMap { findex: f.findex.0, ..Default::default() };
         if let Some(code) = ctx.compiled_code() {
             debug.code_size = code.code_info().total_size;

@@ -119,6 +119,11 @@ struct Compiler {
     position: Vec<Option<usize>>,
     /// Whether each function index has been compiled.
     compiled: Vec<bool>,
+    /// The entry point, and the settings it is compiled with: it runs once
+    /// (every class's initialisation, then `main`), so it is compiled as
+    /// cheaply as possible.
+    entry: usize,
+    once: cranelift_codegen::isa::OwnedTargetIsa,
 }
 
 /// One module's code in the running program: the slots its functions are
@@ -145,7 +150,8 @@ impl Generation {
         }
         let fi = c.position[f].ok_or_else(|| miette!("function index {findex} is not an HL function"))?;
         let start = std::time::Instant::now();
-        let map: FnCodeMap = c.lw.lower_function(&mut c.env, fi, &mut c.ctx, &mut c.fb)?;
+        let isa = (f == c.entry).then_some(&*c.once);
+        let map: FnCodeMap = c.lw.lower_function_with(&mut c.env, fi, &mut c.ctx, &mut c.fb, isa)?;
         c.env.module.finalize_definitions().map_err(|e| miette!("cannot finalize fun@{findex}: {e}"))?;
         let body = c.lw.body(FunIdx(findex)).expect("HL functions have bodies");
         let code = c.env.module.get_finalized_function(body);
@@ -273,6 +279,8 @@ fn generation(
             fb: FunctionBuilderContext::new(),
             position,
             compiled: vec![false; nfun],
+            entry: m.entrypoint.idx(),
+            once: isa::build(None, OptLevel::Once, false)?.0,
         }),
         debug_module: 0.into(),
         verbose,
