@@ -121,6 +121,15 @@ impl Env for ObjectEnv {
         }))
     }
 
+    // An executable calls every function directly (`callee` never says `Slot`).
+    fn slot_address(&mut self, _f: FunIdx) -> Address {
+        unreachable!("an executable has no call slots")
+    }
+
+    fn stable_address(&mut self, _f: FunIdx) -> Address {
+        unreachable!("an executable has no call slots")
+    }
+
     fn field_hash(&mut self, name: &str) -> i32 {
         self.hashes.get(name)
     }

@@ -40,12 +40,13 @@ pub enum FunKind<'a> {
 pub enum Callee {
     /// Call `id` directly; its address is `id`'s address.
     Direct(FuncId),
-    /// Call through the code pointer stored at `slot`, so the code behind it
-    /// can change while the program runs (lazy compilation, hot reload);
-    /// wherever the function's address escapes (closures, method tables),
-    /// `stable` stands for it: code that always jumps to the slot's current
-    /// target.
-    Slot { slot: Address, stable: Address },
+    /// Call through the code pointer stored in the function's slot
+    /// ([`Env::slot_address`]), so the code behind it can change while the
+    /// program runs (lazy compilation, hot reload); wherever the function's
+    /// address escapes (closures, method tables), its stable address
+    /// ([`Env::stable_address`]) stands for it: code that always jumps to the
+    /// slot's current target.
+    Slot,
 }
 
 /// What the lowering asks its backend.
@@ -67,6 +68,12 @@ pub trait Env {
     /// Declares function index `f` (of C signature `sig`) and says how
     /// generated code calls it.
     fn callee(&mut self, f: FunIdx, kind: FunKind<'_>, sig: &Signature) -> Result<Callee, String>;
+
+    /// Where the code pointer of function `f` is, for a [`Callee::Slot`].
+    fn slot_address(&mut self, f: FunIdx) -> Address;
+
+    /// The address that stands for function `f` in data, for a [`Callee::Slot`].
+    fn stable_address(&mut self, f: FunIdx) -> Address;
 
     /// The hash of field name `name`, as the running program's runtime has it.
     fn field_hash(&mut self, name: &str) -> i32;

@@ -419,7 +419,8 @@ impl<'a> FnLower<'a, '_> {
     fn call_index(&mut self, f: FunIdx, args: &[Value]) -> Option<Value> {
         match self.lw.callee(f) {
             Callee::Direct(id) => self.call_id(id, args),
-            Callee::Slot { slot, .. } => {
+            Callee::Slot => {
+                let slot = self.env.slot_address(f);
                 let (base, off) = self.base_offset(slot);
                 let fptr = self.load(self.pt, base, off);
                 let sig = super::types::fun_signature(self.m, self.lw.fun_type(f), self.pt, self.lw.target.call_conv);
@@ -437,7 +438,10 @@ impl<'a> FnLower<'a, '_> {
                 let fr = self.func_ref(id);
                 self.b.ins().func_addr(self.pt, fr)
             }
-            Callee::Slot { stable, .. } => self.address(stable),
+            Callee::Slot => {
+                let stable = self.env.stable_address(f);
+                self.address(stable)
+            }
         }
     }
 

@@ -274,14 +274,16 @@ impl Lowerer {
                 let fref = env.module().declare_func_in_data(target, &mut d);
                 d.write_function_addr(fun_at, fref);
             }
-            Callee::Slot { stable: Address::Data { id, offset }, .. } => {
-                let gv = env.module().declare_data_in_data(id, &mut d);
-                d.write_data_addr(fun_at, gv, offset);
-            }
-            Callee::Slot { stable: Address::Absolute(a), .. } => {
-                let at = fun_at as usize;
-                bytes[at..at + ptr].copy_from_slice(&a.to_le_bytes()[..ptr]);
-            }
+            Callee::Slot => match env.stable_address(f) {
+                Address::Data { id, offset } => {
+                    let gv = env.module().declare_data_in_data(id, &mut d);
+                    d.write_data_addr(fun_at, gv, offset);
+                }
+                Address::Absolute(a) => {
+                    let at = fun_at as usize;
+                    bytes[at..at + ptr].copy_from_slice(&a.to_le_bytes()[..ptr]);
+                }
+            },
         }
         d.define(bytes.into_boxed_slice());
         env.module().define_data(id, &d).map_err(err)?;

@@ -69,16 +69,87 @@ fn new_slots(n: usize) -> Vec<Slot> {
     slots.iter().collect()
 }
 
-/// The lowering's environment for the JIT: calls go through slots, the
-/// runtime may be anywhere in the address space, types and globals are at
-/// addresses the runtime or the engine chose.
-struct JitEnv {
-    module: JITModule,
-    /// Address of every type's `hl_type`, of every global, of every function index's slot and trampoline.
+/// The addresses one generation's code refers to, by index: every type's
+/// `hl_type`, global, function slot and trampoline. Code refers to them
+/// through symbols (`hlc:t12`, `hlc:g3`, `hlc:s40`, `hlc:f40`) that the
+/// module resolves here, so compiled code is relocatable (see `cache.rs`).
+pub struct Symbols {
     types: Vec<u64>,
     globals: Vec<u64>,
     slots: Vec<u64>,
     trampolines: Vec<u64>,
+}
+
+/// The kinds of [`Symbols`], as the letter of their names.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    Type,
+    Global,
+    Slot,
+    Trampoline,
+}
+
+impl SymbolKind {
+    const ALL: [SymbolKind; 4] = [SymbolKind::Type, SymbolKind::Global, SymbolKind::Slot, SymbolKind::Trampoline];
+
+    fn letter(self) -> char {
+        match self {
+            SymbolKind::Type => 't',
+            SymbolKind::Global => 'g',
+            SymbolKind::Slot => 's',
+            SymbolKind::Trampoline => 'f',
+        }
+    }
+}
+
+impl Symbols {
+    pub fn name(kind: SymbolKind, index: u32) -> String {
+        format!("hlc:{}{index}", kind.letter())
+    }
+
+    /// The kind and index a symbol name stands for.
+    pub fn parse(name: &str) -> Option<(SymbolKind, u32)> {
+        let rest = name.strip_prefix("hlc:")?;
+        let letter = rest.chars().next()?;
+        let kind = SymbolKind::ALL.into_iter().find(|k| k.letter() == letter)?;
+        Some((kind, rest[1..].parse().ok()?))
+    }
+
+    fn table(&self, kind: SymbolKind) -> &[u64] {
+        match kind {
+            SymbolKind::Type => &self.types,
+            SymbolKind::Global => &self.globals,
+            SymbolKind::Slot => &self.slots,
+            SymbolKind::Trampoline => &self.trampolines,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<*const u8> {
+        let (kind, index) = Symbols::parse(name)?;
+        self.table(kind).get(index as usize).map(|&a| a as *const u8)
+    }
+}
+
+/// The lowering's environment for the JIT: calls go through slots, the
+/// runtime may be anywhere in the address space, types, globals, slots and
+/// trampolines are at addresses the runtime or the engine chose, named by
+/// [`Symbols`].
+struct JitEnv {
+    module: JITModule,
+    /// Data symbols declared so far.
+    declared: std::collections::HashMap<(SymbolKind, u32), cranelift_module::DataId>,
+}
+
+impl JitEnv {
+    fn symbol(&mut self, kind: SymbolKind, index: u32) -> Address {
+        let module = &mut self.module;
+        let id = *self.declared.entry((kind, index)).or_insert_with(|| {
+            module
+                .declare_data(&Symbols::name(kind, index), cranelift_module::Linkage::Import, true, false)
+                .expect("hlc: symbols are declared once, with one linkage")
+        });
+        Address::Data { id, offset: 0 }
+    }
 }
 
 impl Env for JitEnv {
@@ -91,15 +162,23 @@ impl Env for JitEnv {
     }
 
     fn type_address(&mut self, t: TypeIdx) -> Address {
-        Address::Absolute(self.types[t.idx()])
+        self.symbol(SymbolKind::Type, t.0)
     }
 
     fn global_address(&mut self, g: GlobalIdx) -> Address {
-        Address::Absolute(self.globals[g.idx()])
+        self.symbol(SymbolKind::Global, g.0)
     }
 
-    fn callee(&mut self, f: FunIdx, _kind: FunKind<'_>, _sig: &Signature) -> std::result::Result<Callee, String> {
-        Ok(Callee::Slot { slot: Address::Absolute(self.slots[f.idx()]), stable: Address::Absolute(self.trampolines[f.idx()]) })
+    fn callee(&mut self, _f: FunIdx, _kind: FunKind<'_>, _sig: &Signature) -> std::result::Result<Callee, String> {
+        Ok(Callee::Slot)
+    }
+
+    fn slot_address(&mut self, f: FunIdx) -> Address {
+        self.symbol(SymbolKind::Slot, f.0)
+    }
+
+    fn stable_address(&mut self, f: FunIdx) -> Address {
+        self.symbol(SymbolKind::Trampoline, f.0)
     }
 
     fn field_hash(&mut self, name: &str) -> i32 {
@@ -246,13 +325,15 @@ fn generation(
     builder.memory_provider(Box::new(
         memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?,
     ));
-    let mut env = JitEnv {
-        module: JITModule::new(builder),
+    let symbols = Arc::new(Symbols {
         types: plan.types.clone(),
         globals: plan.globals.clone(),
         slots: prepared.slots.iter().map(|s| *s as *const AtomicPtr<u8> as u64).collect(),
         trampolines: prepared.trampolines.clone(),
-    };
+    });
+    let lookup = symbols.clone();
+    builder.symbol_lookup_fn(Box::new(move |name| lookup.lookup(name)));
+    let mut env = JitEnv { module: JITModule::new(builder), declared: Default::default() };
     let mut lw = Lowerer::new(&mut env, m.clone(), info, &plan.missing)?;
     lw.define_native_stubs(&mut env)?;
     env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
