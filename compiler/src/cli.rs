@@ -84,6 +84,17 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Verify the module first (as `hlc check` does); print nothing if it is ill-typed.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Check that a .hl file is well-formed and well-typed, without compiling it.
+    Check {
+        /// The HashLink bytecode file.
+        input: PathBuf,
+        /// Also print how long verification took.
+        #[arg(short, long)]
+        verbose: bool,
     },
 }
 
@@ -115,8 +126,16 @@ fn run(cli: Cli) -> Result<i32> {
                 crate::driver::jit::RunOptions { input, args, opt: opt_level(opt), allow_missing_natives, hot_reload, verbose };
             return crate::driver::jit::run(&opts);
         }
-        Command::Dump { input, output } => {
-            let text = driver::dump(&input)?;
+        Command::Check { input, verbose } => {
+            let r = driver::check(&input)?;
+            print!("{}: ok ({} functions, {} ops)", input.display(), r.functions, r.ops);
+            if verbose {
+                print!(", verified in {:.1} ms", r.verify_time.as_secs_f64() * 1e3);
+            }
+            println!();
+        }
+        Command::Dump { input, output, verify } => {
+            let text = driver::dump(&input, verify)?;
             match output {
                 Some(path) => driver::write_atomically(&path, text.as_bytes())?,
                 None => {

@@ -16,6 +16,13 @@ pub fn dump(m: &Module) -> String {
     Dumper::new(m).run()
 }
 
+/// One op as `hlc dump` prints it (function operands named as in the dump).
+pub fn op_text(m: &Module, op: &Op) -> String {
+    let mut text = String::new();
+    op.dump(&Dumper::new(m), &mut text);
+    text
+}
+
 struct Dumper<'m> {
     m: &'m Module,
     fun_names: Vec<String>,

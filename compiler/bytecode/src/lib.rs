@@ -13,10 +13,12 @@ pub mod names;
 pub mod native_sig;
 pub mod opcodes;
 pub mod reader;
+pub mod verify;
 
 pub use index::*;
 pub use opcodes::{Jump, JumpTable, Op, RegList};
 pub use reader::{read_module, ReadError, Section};
+pub use verify::{verify_module, VerifyError};
 
 /// The oldest and newest HLB versions this reader accepts.
 pub const MIN_VERSION: u8 = 2;

@@ -153,6 +153,8 @@ pub fn compile_object(
     stub_natives: &std::collections::HashSet<usize>,
 ) -> Result<Vec<u8>> {
     let module = Arc::new(hlbc::read_module(bytecode).map_err(miette::Report::new)?);
+    // The lowering relies on a well-typed module.
+    hlbc::verify_module(&module).map_err(miette::Report::new)?;
     let (isa, info, _) = isa::build(target, opt, true)?;
     let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;

@@ -22,10 +22,40 @@ pub fn load_module(path: &Path) -> Result<Module> {
         .wrap_err_with(|| format!("while reading `{}`", path.display()))
 }
 
-/// `hlc dump`: the module in `hlcode.txt` layout.
-pub fn dump(path: &Path) -> Result<String> {
+/// Checks that a module is well-typed (`hlbc::verify`), naming the file in the error.
+pub fn verify(m: &Module, path: &Path) -> Result<()> {
+    bytecode::verify_module(m)
+        .map_err(miette::Report::new)
+        .wrap_err_with(|| format!("while verifying `{}`", path.display()))
+}
+
+/// `hlc dump`: the module in `hlcode.txt` layout; with `verify`, only if it is well-typed.
+pub fn dump(path: &Path, verify: bool) -> Result<String> {
     let m = load_module(path)?;
+    if verify {
+        self::verify(&m, path)?;
+    }
     Ok(bytecode::dump::dump(&m))
+}
+
+/// What `hlc check` verified.
+pub struct CheckReport {
+    pub functions: usize,
+    pub ops: usize,
+    /// Time spent in the verifier alone.
+    pub verify_time: std::time::Duration,
+}
+
+/// `hlc check`: reads and verifies a module without compiling it.
+pub fn check(path: &Path) -> Result<CheckReport> {
+    let m = load_module(path)?;
+    let start = std::time::Instant::now();
+    verify(&m, path)?;
+    Ok(CheckReport {
+        functions: m.functions.len(),
+        ops: m.functions.iter().map(|f| f.ops.len()).sum(),
+        verify_time: start.elapsed(),
+    })
 }
 
 /// Writes `contents` to `path` atomically: a temporary file renamed into place,
