@@ -2,7 +2,7 @@
 //! never a panic, an unbounded allocation or a partial output file.
 
 use hlc::bytecode::{read_module, ReadError};
-use hlc_tests::{golden_dir, index, Hlb};
+use hlc_tests::{golden_dir, index, Hlb, Rng};
 use std::process::Command;
 
 fn hello() -> Vec<u8> {
@@ -57,17 +57,6 @@ fn trailing_garbage_is_rejected() {
     data.extend_from_slice(b"junk");
     let e = err(&data);
     assert!(e.message.contains("4 unexpected bytes"), "{e}");
-}
-
-/// A small deterministic generator (xorshift64*) so the test is reproducible.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
 }
 
 #[test]

@@ -79,6 +79,8 @@ pub struct Hlb {
     pub natives: Vec<Vec<u8>>,
     /// Encoded functions, one entry each.
     pub functions: Vec<Vec<u8>>,
+    /// Constant globals: the global and the value index of each field.
+    pub constants: Vec<(i32, Vec<i32>)>,
     pub entrypoint: i32,
 }
 
@@ -99,6 +101,7 @@ impl Hlb {
             globals: vec![1],
             natives: vec![],
             functions: vec![f],
+            constants: vec![],
             entrypoint: 0,
         }
     }
@@ -115,7 +118,7 @@ impl Hlb {
             self.globals.len(),
             self.natives.len(),
             self.functions.len(),
-            0,
+            self.constants.len(),
         ] {
             index(&mut o, n as i32);
         }
@@ -143,6 +146,13 @@ impl Hlb {
         }
         for f in &self.functions {
             o.extend(f);
+        }
+        for (g, fields) in &self.constants {
+            index(&mut o, *g);
+            index(&mut o, fields.len() as i32);
+            for &v in fields {
+                index(&mut o, v);
+            }
         }
         o
     }
@@ -216,4 +226,50 @@ pub fn hdll(dir: &Path, name: &str, sources: &[PathBuf]) -> PathBuf {
         .args(["-Wl,--no-as-needed", "-lhl"]));
     std::fs::remove_dir_all(&stub_dir).unwrap();
     out
+}
+
+/// Encodes one op: its opcode and its operands, each as an HLB index.
+pub fn op(code: u8, operands: &[i32]) -> Vec<u8> {
+    let mut o = vec![code];
+    for &v in operands {
+        index(&mut o, v);
+    }
+    o
+}
+
+/// Encodes an op whose operands end with a register list (calls, `OMakeEnum`).
+pub fn op_list(code: u8, operands: &[i32], regs: &[i32]) -> Vec<u8> {
+    let mut o = op(code, operands);
+    o.push(regs.len() as u8);
+    for &r in regs {
+        index(&mut o, r);
+    }
+    o
+}
+
+/// Encodes a function: its type, function index, register types and ops.
+pub fn function(ty: i32, findex: i32, regs: &[i32], ops: &[Vec<u8>]) -> Vec<u8> {
+    let mut f = Vec::new();
+    index(&mut f, ty);
+    index(&mut f, findex);
+    index(&mut f, regs.len() as i32);
+    index(&mut f, ops.len() as i32);
+    for &r in regs {
+        index(&mut f, r);
+    }
+    for o in ops {
+        f.extend(o);
+    }
+    f
+}
+
+/// A small deterministic generator (xorshift64*) so tests are reproducible.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
 }

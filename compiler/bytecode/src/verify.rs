@@ -315,6 +315,10 @@ impl<'m> Verifier<'m> {
                 _ => {}
             }
         }
+        // Object layouts exist (no struct packed into itself).
+        if let Err(e) = crate::layout::Layouts::compute(m, crate::layout::Target { ptr: 8 }) {
+            return fail("the type table".into(), e.0);
+        }
         for (ti, t) in m.types.iter().enumerate() {
             let Some(o) = t.as_obj() else { continue };
             let what = || format!("type #{ti} ({})", self.tstr(TypeIdx(ti as u32)));

@@ -155,6 +155,18 @@ pub fn compile_object(
     let module = Arc::new(hlbc::read_module(bytecode).map_err(miette::Report::new)?);
     // The lowering relies on a well-typed module.
     hlbc::verify_module(&module).map_err(miette::Report::new)?;
+    compile_module(module, bytecode, opt, target, stub_natives)
+}
+
+/// Compiles a verified `module` into an object file that embeds `bytecode`
+/// (the file it was read from).
+pub fn compile_module(
+    module: Arc<hlbc::Module>,
+    bytecode: &[u8],
+    opt: OptLevel,
+    target: Option<&str>,
+    stub_natives: &std::collections::HashSet<usize>,
+) -> Result<Vec<u8>> {
     let (isa, info, _) = isa::build(target, opt, true)?;
     let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
@@ -302,6 +314,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let module = hlbc::read_module(&data)
         .map_err(miette::Report::new)
         .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?;
+    crate::driver::verify(&module, &opts.input)?;
     // Natives come from the user's libraries, then the runtime; check before compiling.
     let runtime = if opts.emit_obj { None } else { Some(find_runtime()?) };
     let mut stubs = std::collections::HashSet::new();
