@@ -501,9 +501,9 @@ impl<'m> FnCheck<'_, 'm> {
     }
 
     /// Arguments `args` of a call to a function of type `sig`, result into `dst`.
-    fn call_args(&self, args: &[Reg], sig: &FunType, dst: Reg, callee: &str) -> Check {
+    fn call_args(&self, args: &[Reg], sig: &FunType, dst: Reg, callee: impl Fn() -> String) -> Check {
         if args.len() != sig.args.len() {
-            return self.fail(format!("{callee} takes {} arguments, not {}", sig.args.len(), args.len()));
+            return self.fail(format!("{} takes {} arguments, not {}", callee(), sig.args.len(), args.len()));
         }
         for (&a, &t) in args.iter().zip(&sig.args) {
             self.reg(a, t)?;
@@ -523,7 +523,7 @@ impl<'m> FnCheck<'_, 'm> {
 
     fn call(&self, dst: Reg, fun: FunIdx, args: &[Reg]) -> Check {
         let sig = self.sig(fun)?;
-        self.call_args(args, sig, dst, &format!("fun@{} ({})", fun.0, self.v.tstr(self.v.fun_types[fun.idx()])))
+        self.call_args(args, sig, dst, || format!("fun@{} ({})", fun.0, self.v.tstr(self.v.fun_types[fun.idx()])))
     }
 
     /// The type of field `fid` of the value in `obj` (objects, structs, virtuals).
@@ -703,7 +703,7 @@ impl<'m> FnCheck<'_, 'm> {
                 let sig = self.method(this, *field)?;
                 let mut all = vec![this];
                 all.extend_from_slice(&args.0);
-                self.call_args(&all, sig, *dst, &format!("method slot {}", field.0))?;
+                self.call_args(&all, sig, *dst, || format!("method slot {}", field.0))?;
             }
             Op::CallMethod { dst, field, args } => {
                 let Some((&obj, rest)) = args.0.split_first() else {
@@ -715,7 +715,7 @@ impl<'m> FnCheck<'_, 'm> {
                             return self.fail(format!("{} has no field {}", self.reg_inf(obj), field.0));
                         };
                         match v.ty(fd.ty) {
-                            Type::Method(sig) => self.call_args(rest, sig, *dst, &format!("method {}", m.str(fd.name)))?,
+                            Type::Method(sig) => self.call_args(rest, sig, *dst, || format!("method {}", m.str(fd.name)))?,
                             _ => {
                                 return self.fail(format!(
                                     "field {} of {} is of type {}, not a method",
@@ -728,13 +728,13 @@ impl<'m> FnCheck<'_, 'm> {
                     }
                     _ => {
                         let sig = self.method(obj, *field)?;
-                        self.call_args(&args.0, sig, *dst, &format!("method slot {}", field.0))?;
+                        self.call_args(&args.0, sig, *dst, || format!("method slot {}", field.0))?;
                     }
                 }
             }
             Op::CallClosure { dst, fun, args } => match self.rty(*fun) {
                 Type::Dyn => {}
-                Type::Fun(sig) => self.call_args(&args.0, sig, *dst, &self.reg_inf(*fun))?,
+                Type::Fun(sig) => self.call_args(&args.0, sig, *dst, || self.reg_inf(*fun))?,
                 _ => return self.fail(format!("{} should be a function or dyn", self.reg_inf(*fun))),
             },
             Op::StaticClosure { dst, fun } => self.reg(*dst, v.fun_types[fun.idx()])?,
