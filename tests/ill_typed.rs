@@ -1,6 +1,6 @@
 //! Modules that read cleanly but are ill-typed: the verifier must reject
 //! each with a diagnostic naming the function, the op and what was expected;
-//! `hlc check`, `hlc dump --verify` and `hlc build` must report it without
+//! `hlc check`, `hlc dump --verify`, `hlc build` and `hlc run` must report it without
 //! panicking; and every golden program must pass.
 
 use hlc::bytecode::verify::Location;
@@ -348,6 +348,8 @@ fn check_dump_and_build_report_the_diagnostic() {
     let out = hlc_tests::hlc_build(driver, &bad, &exe, &[]);
     expect_diagnostic(&out, "build");
     assert!(!exe.exists());
+    let out = Command::new(driver).arg("run").arg(&bad).output().unwrap();
+    expect_diagnostic(&out, "run");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

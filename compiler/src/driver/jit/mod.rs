@@ -422,6 +422,7 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?,
     );
+    super::commands::verify(&m, &opts.input)?;
     let (_, info, triple) = isa::build(None, opts.opt, false)?;
     let arch = triple.architecture;
     if !matches!(arch, Architecture::X86_64 | Architecture::Aarch64(_)) {

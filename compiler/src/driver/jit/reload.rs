@@ -116,7 +116,8 @@ impl Live {
         let Ok(data) = std::fs::read(path) else { return false };
         // A file being written is not a module yet: wait for its next change.
         let Ok(m) = hlbc::read_module(&data) else { return false };
-        match self.reload(Arc::new(m)) {
+        let verified = hlbc::verify_module(&m).map_err(|e| e.to_string());
+        match verified.and_then(|()| self.reload(Arc::new(m))) {
             Ok(changed) => changed,
             Err(why) => {
                 eprintln!("hlc: hot reload of {} refused: {why}; the program keeps its current code", path.display());
@@ -286,6 +287,7 @@ impl Plugins {
     fn load(&mut self, path: &Path) -> Result<unsafe extern "C" fn(), String> {
         let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let m = Arc::new(hlbc::read_module(&data).map_err(|e| format!("{}: {e}", path.display()))?);
+        hlbc::verify_module(&m).map_err(|e| format!("{}: {e}", path.display()))?;
         let keys = Keys::new(&m);
         let (host_m, host_keys, host_types) = host();
         // The host's types by key, and the layouts of its named ones.
