@@ -66,9 +66,9 @@ fn flipped_bytes_never_panic() {
     let (mut rejected, mut accepted) = (0, 0);
     for _ in 0..3000 {
         let mut d = data.clone();
-        for _ in 0..1 + rng.next() % 4 {
-            let at = (rng.next() % d.len() as u64) as usize;
-            d[at] ^= 1 << (rng.next() % 8);
+        for _ in 0..1 + rng.next_u64() % 4 {
+            let at = (rng.next_u64() % d.len() as u64) as usize;
+            d[at] ^= 1 << (rng.next_u64() % 8);
         }
         match read_module(&d) {
             // A flip in a constant or a name can leave a valid module; it must print too.

@@ -394,9 +394,9 @@ fn mutants_of_a_golden_module_never_crash_the_build() {
     let (mut accepted, mut built, mut ill_typed) = (0, 0, 0);
     while accepted < 300 {
         let mut d = data.clone();
-        for _ in 0..1 + rng.next() % 8 {
-            let at = (rng.next() % d.len() as u64) as usize;
-            d[at] ^= 1 << (rng.next() % 8);
+        for _ in 0..1 + rng.next_u64() % 8 {
+            let at = (rng.next_u64() % d.len() as u64) as usize;
+            d[at] ^= 1 << (rng.next_u64() % 8);
         }
         if read_module(&d).is_err() {
             continue;

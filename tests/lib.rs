@@ -266,7 +266,7 @@ pub fn function(ty: i32, findex: i32, regs: &[i32], ops: &[Vec<u8>]) -> Vec<u8> 
 /// A small deterministic generator (xorshift64*) so tests are reproducible.
 pub struct Rng(pub u64);
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;

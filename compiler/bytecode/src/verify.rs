@@ -480,7 +480,7 @@ impl<'m> FnCheck<'_, 'm> {
     }
 
     /// A value of type `t` must fit register `r`.
-    fn into_reg(&self, t: TypeIdx, r: Reg) -> Check {
+    fn fits_reg(&self, t: TypeIdx, r: Reg) -> Check {
         if self.v.safe_cast(t, self.rtype(r)) {
             Ok(())
         } else {
@@ -508,7 +508,7 @@ impl<'m> FnCheck<'_, 'm> {
         for (&a, &t) in args.iter().zip(&sig.args) {
             self.reg(a, t)?;
         }
-        self.into_reg(sig.ret, dst)
+        self.fits_reg(sig.ret, dst)
     }
 
     /// The signature of function index `f` (every function and native has a
@@ -766,7 +766,7 @@ impl<'m> FnCheck<'_, 'm> {
             Op::SetGlobal { global, src } => self.reg(*src, m.globals[global.idx()])?,
             Op::Field { dst, obj, field } => {
                 let ft = self.field(*obj, *field)?;
-                self.into_reg(ft, *dst)?;
+                self.fits_reg(ft, *dst)?;
             }
             Op::SetField { obj, field, src } => {
                 let ft = self.field(*obj, *field)?;
@@ -774,7 +774,7 @@ impl<'m> FnCheck<'_, 'm> {
             }
             Op::GetThis { dst, field } => {
                 let ft = self.field(self.this()?, *field)?;
-                self.into_reg(ft, *dst)?;
+                self.fits_reg(ft, *dst)?;
             }
             Op::SetThis { field, src } => {
                 let ft = self.field(self.this()?, *field)?;
@@ -930,7 +930,7 @@ impl<'m> FnCheck<'_, 'm> {
                 let Type::Ref(inner) = self.rty(*src) else {
                     return self.fail(format!("{} should be ref({})", self.reg_inf(*src), v.tstr(self.rtype(*dst))));
                 };
-                self.into_reg(*inner, *dst)?;
+                self.fits_reg(*inner, *dst)?;
             }
             Op::MakeEnum { dst, construct, args } => {
                 let c = self.enum_construct(*dst, *construct)?;
@@ -958,7 +958,7 @@ impl<'m> FnCheck<'_, 'm> {
                 let Some(&pt) = c.params.get(field.idx()) else {
                     return self.fail(format!("constructor {} has no parameter {}", m.str(c.name), field.0));
                 };
-                self.into_reg(pt, *dst)?;
+                self.fits_reg(pt, *dst)?;
             }
             Op::SetEnumField { dst, field, src } => {
                 let c = self.enum_construct(*dst, ConstructIdx(0))?;
