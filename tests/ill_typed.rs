@@ -6,7 +6,7 @@
 use hlc::bytecode::verify::Location;
 use hlc::bytecode::{read_module, verify_module, VerifyError};
 use hlc_tests::{function, golden_programs, index, op, op_list, scratch, Hlb, Rng};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
