@@ -55,6 +55,40 @@ pub struct TargetInfo {
 
 pub use hlbc::codemap::FnCodeMap;
 
+/// Data the lowering defined, as it defined it.
+#[derive(Clone, Debug)]
+pub struct LocalData {
+    pub bytes: Vec<u8>,
+    pub align: u64,
+    pub writable: bool,
+    /// `(offset, target, addend)`: pointers to other data or functions.
+    pub relocs: Vec<(u32, LocalTarget, i64)>,
+}
+
+/// What a [`LocalData`] pointer points at.
+#[derive(Copy, Clone, Debug)]
+pub enum LocalTarget {
+    Data(DataId),
+    Func(FuncId),
+}
+
+/// Where compiled function `findex` (in `ctx`) maps back to its ops.
+pub fn code_map(findex: u32, ctx: &Context) -> FnCodeMap {
+    let mut map = FnCodeMap { findex, ..Default::default() };
+    if let Some(code) = ctx.compiled_code() {
+        map.code_size = code.code_info().total_size;
+        map.locs = code
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|l| !l.loc.is_default())
+            .map(|l| (l.start, l.loc.bits()))
+            .collect();
+        map.locs.dedup_by_key(|l| l.0);
+    }
+    map
+}
+
 /// The lowering of one module: declarations made once, constants and static
 /// closures defined on first use. Functions are lowered one at a time
 /// ([`Lowerer::lower_function`]), all at once for an executable or on first
@@ -79,6 +113,8 @@ pub struct Lowerer {
     stubs: Vec<(FuncId, usize)>,
     /// HashLink's owner of every function, computed on first use.
     names: Option<hlbc::names::FunctionNames>,
+    /// What each constant and static closure was defined as.
+    local_data: HashMap<DataId, LocalData>,
 }
 
 pub use hlbc::native_sig::native_symbol;
@@ -107,6 +143,7 @@ impl Lowerer {
             static_closures: HashMap::new(),
             stubs: Vec::new(),
             names: None,
+            local_data: HashMap::new(),
         };
         lw.declare_functions(env, missing_natives)?;
         lw.declare_runtime(env)?;
@@ -231,7 +268,8 @@ impl Lowerer {
         for u in text.encode_utf16().chain([0]) {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        let d = define_rodata(env.module(), &format!("hlc_str{idx}"), bytes, 2)?;
+        let d = define_rodata(env.module(), &format!("hlc_str{idx}"), bytes.clone(), 2)?;
+        self.local_data.insert(d, LocalData { bytes, align: 2, writable: false, relocs: Vec::new() });
         self.strings.insert(idx, d);
         Ok(d)
     }
@@ -244,7 +282,8 @@ impl Lowerer {
         let mut bytes =
             if self.m.version >= 5 { self.m.bytes[idx as usize].to_vec() } else { self.m.strings[idx as usize].to_vec() };
         bytes.push(0);
-        let d = define_rodata(env.module(), &format!("hlc_bytes{idx}"), bytes, 8)?;
+        let d = define_rodata(env.module(), &format!("hlc_bytes{idx}"), bytes.clone(), 8)?;
+        self.local_data.insert(d, LocalData { bytes, align: 8, writable: false, relocs: Vec::new() });
         self.bytes.insert(idx, d);
         Ok(d)
     }
@@ -258,35 +297,19 @@ impl Lowerer {
         let id = env.module().declare_data(&format!("hlc_closure{}", f.0), Linkage::Local, true, false).map_err(err)?;
         // Not zero-init: data with relocations must not go to .bss.
         let ptr = self.target.layout.ptr as usize;
-        let mut bytes = vec![0u8; 4 * ptr];
-        let mut d = DataDescription::new();
-        match env.type_address(self.fun_type(f)) {
-            Address::Data { id, offset } => {
-                let types = env.module().declare_data_in_data(id, &mut d);
-                d.write_data_addr(0, types, offset);
-            }
-            Address::Absolute(a) => bytes[..ptr].copy_from_slice(&a.to_le_bytes()[..ptr]),
-        }
-        d.set_align(8);
+        let mut data = LocalData { bytes: vec![0u8; 4 * ptr], align: 8, writable: true, relocs: Vec::new() };
+        let put = |at: u32, a: Address, data: &mut LocalData| match a {
+            Address::Data { id, offset } => data.relocs.push((at, LocalTarget::Data(id), offset)),
+            Address::Absolute(a) => data.bytes[at as usize..at as usize + ptr].copy_from_slice(&a.to_le_bytes()[..ptr]),
+        };
+        put(0, env.type_address(self.fun_type(f)), &mut data);
         let fun_at = self.abi.closure_fun();
         match self.callees[f.idx()] {
-            Callee::Direct(target) => {
-                let fref = env.module().declare_func_in_data(target, &mut d);
-                d.write_function_addr(fun_at, fref);
-            }
-            Callee::Slot => match env.stable_address(f) {
-                Address::Data { id, offset } => {
-                    let gv = env.module().declare_data_in_data(id, &mut d);
-                    d.write_data_addr(fun_at, gv, offset);
-                }
-                Address::Absolute(a) => {
-                    let at = fun_at as usize;
-                    bytes[at..at + ptr].copy_from_slice(&a.to_le_bytes()[..ptr]);
-                }
-            },
+            Callee::Direct(target) => data.relocs.push((fun_at, LocalTarget::Func(target), 0)),
+            Callee::Slot => put(fun_at, env.stable_address(f), &mut data),
         }
-        d.define(bytes.into_boxed_slice());
-        env.module().define_data(id, &d).map_err(err)?;
+        define_local(env.module(), id, &data)?;
+        self.local_data.insert(id, data);
         self.static_closures.insert(f.0, id);
         Ok(id)
     }
@@ -300,20 +323,25 @@ impl Lowerer {
         ctx: &mut Context,
         fb: &mut FunctionBuilderContext,
     ) -> miette::Result<FnCodeMap> {
-        self.lower_function_with(env, fi, ctx, fb, None)
+        let id = self.lower_ir(env, fi, ctx, fb)?;
+        let findex = self.m.functions[fi].findex.0;
+        env.module()
+            .define_function(id, ctx)
+            .map_err(|e| miette::miette!("code generation failed for fun@{findex}: {e:?}"))?;
+        let map = code_map(findex, ctx);
+        env.module().clear_context(ctx);
+        Ok(map)
     }
 
-    /// [`Lowerer::lower_function`], compiling with `isa` (the same target with
-    /// other settings, e.g. cheaper ones for code that runs once) instead of
-    /// the module's own when given.
-    pub fn lower_function_with(
+    /// Lowers function `fi` into Cranelift IR in `ctx.func` (for the caller
+    /// to compile and define); returns the function it is to be defined as.
+    pub fn lower_ir(
         &mut self,
         env: &mut dyn Env,
         fi: usize,
         ctx: &mut Context,
         fb: &mut FunctionBuilderContext,
-        isa: Option<&dyn cranelift_codegen::isa::TargetIsa>,
-    ) -> miette::Result<FnCodeMap> {
+    ) -> Result<FuncId, LowerError> {
         let m = self.m.clone();
         let f = &m.functions[fi];
         let id = self.body(f.findex).expect("every function has a body");
@@ -322,33 +350,13 @@ impl Lowerer {
             types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
         );
         function::lower(self, env, &m, fi, &mut ctx.func, fb)?;
-        let failed = |e: &dyn std::fmt::Debug| miette::miette!("code generation failed for fun@{}: {e:?}", f.findex.0);
-        match isa {
-            None => env.module().define_function(id, ctx).map_err(|e| failed(&e))?,
-            Some(isa) => {
-                ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
-                let code = ctx.compiled_code().expect("just compiled");
-                let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
-                let bytes = code.code_buffer().to_vec();
-                let relocs: Vec<cranelift_module::ModuleReloc> =
-                    code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id)).collect();
-                env.module().define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
-            }
-        }
-        let mut debug = FnCodeMap { findex: f.findex.0, ..Default::default() };
-        if let Some(code) = ctx.compiled_code() {
-            debug.code_size = code.code_info().total_size;
-            debug.locs = code
-                .buffer
-                .get_srclocs_sorted()
-                .iter()
-                .filter(|l| !l.loc.is_default())
-                .map(|l| (l.start, l.loc.bits()))
-                .collect();
-            debug.locs.dedup_by_key(|l| l.0);
-        }
-        env.module().clear_context(ctx);
-        Ok(debug)
+        Ok(id)
+    }
+
+    /// The contents of data this lowering defined (constants, static
+    /// closures), for code that is kept and defined again elsewhere.
+    pub fn local_data(&self, id: DataId) -> Option<&LocalData> {
+        self.local_data.get(&id)
     }
 
     /// Lowers every function of the module; returns their debug maps.
@@ -398,6 +406,26 @@ impl Lowerer {
     fn is_dynamic(&self, t: TypeIdx) -> bool {
         hlbc::layout::is_dynamic(self.m.ty(t))
     }
+}
+
+/// Defines data `id` as `data` describes it.
+pub fn define_local(module: &mut dyn ClModule, id: DataId, data: &LocalData) -> Result<(), LowerError> {
+    let mut d = DataDescription::new();
+    d.define(data.bytes.clone().into_boxed_slice());
+    d.set_align(data.align);
+    for &(at, target, addend) in &data.relocs {
+        match target {
+            LocalTarget::Data(t) => {
+                let gv = module.declare_data_in_data(t, &mut d);
+                d.write_data_addr(at, gv, addend);
+            }
+            LocalTarget::Func(f) => {
+                let fr = module.declare_func_in_data(f, &mut d);
+                d.write_function_addr(at, fr);
+            }
+        }
+    }
+    module.define_data(id, &d).map_err(LowerError::module)
 }
 
 /// Defines read-only data `name` holding `bytes`.

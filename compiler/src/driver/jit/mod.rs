@@ -203,6 +203,8 @@ struct Compiler {
     /// cheaply as possible.
     entry: usize,
     once: cranelift_codegen::isa::OwnedTargetIsa,
+    /// The settings of every other function.
+    full: cranelift_codegen::isa::OwnedTargetIsa,
 }
 
 /// One module's code in the running program: the slots its functions are
@@ -229,8 +231,18 @@ impl Generation {
         }
         let fi = c.position[f].ok_or_else(|| miette!("function index {findex} is not an HL function"))?;
         let start = std::time::Instant::now();
-        let isa = (f == c.entry).then_some(&*c.once);
-        let map: FnCodeMap = c.lw.lower_function_with(&mut c.env, fi, &mut c.ctx, &mut c.fb, isa)?;
+        let isa = if f == c.entry { &*c.once } else { &*c.full };
+        let id = c.lw.lower_ir(&mut c.env, fi, &mut c.ctx, &mut c.fb)?;
+        let failed = |e: &dyn std::fmt::Debug| miette!("code generation failed for fun@{findex}: {e:?}");
+        c.ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
+        let code = c.ctx.compiled_code().expect("just compiled");
+        let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
+        let bytes = code.code_buffer().to_vec();
+        let relocs: Vec<cranelift_module::ModuleReloc> =
+            code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &c.ctx.func, id)).collect();
+        c.env.module.define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
+        let map: FnCodeMap = crate::lower::code_map(findex, &c.ctx);
+        c.ctx.clear();
         c.env.module.finalize_definitions().map_err(|e| miette!("cannot finalize fun@{findex}: {e}"))?;
         let body = c.lw.body(FunIdx(findex)).expect("HL functions have bodies");
         let code = c.env.module.get_finalized_function(body);
@@ -362,6 +374,7 @@ fn generation(
             compiled: vec![false; nfun],
             entry: m.entrypoint.idx(),
             once: isa::build(None, OptLevel::Once, false)?.0,
+            full: isa::build(None, opt, false)?.0,
         }),
         debug_module: 0.into(),
         verbose,
