@@ -193,3 +193,65 @@ fn hdll_libraries_are_loaded() {
     assert!(out.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The code cache: a second run of the same program loads every function the
+/// first one compiled (and prints the same, stack traces included, which come
+/// from the kept code maps); damaged entries are ignored and compiled anew;
+/// `--no-cache` neither reads nor writes it.
+#[test]
+fn code_cache_is_reused_and_checked() {
+    let dir = scratch("jit-cache");
+    let cache = dir.join("cache");
+    let golden = hlc_tests::golden_dir().join("uncaught");
+    let expected = std::fs::read_to_string(golden.join("expected.stdout")).unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(DRIVER)
+            .env("HLC_CACHE_DIR", &cache)
+            .arg("run")
+            .args(extra)
+            .arg("-v")
+            .arg(golden.join("main.hl"))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let count = |what: &str| stderr.lines().filter(|l| l.starts_with(&format!("hlc: {what} fun@"))).count();
+        (count("compiled"), count("loaded"))
+    };
+    // Entries are written in the background: wait until they are all there.
+    let entries = || -> Vec<std::path::PathBuf> {
+        let Ok(dirs) = std::fs::read_dir(&cache) else { return vec![] };
+        dirs.flatten()
+            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+            .map(|e| e.path())
+            .filter(|p| !p.extension().is_some_and(|e| e.to_string_lossy().starts_with("tmp")))
+            .collect()
+    };
+
+    let (compiled, loaded) = run(&["--no-cache"]);
+    assert!(compiled > 10 && loaded == 0, "{compiled} {loaded}");
+    assert!(entries().is_empty(), "--no-cache wrote the cache");
+
+    let (compiled, loaded) = run(&[]);
+    assert!(compiled > 10 && loaded == 0, "{compiled} {loaded}");
+    let start = Instant::now();
+    while entries().len() < compiled {
+        assert!(start.elapsed() < Duration::from_secs(10), "{} of {compiled} entries written", entries().len());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let (again, loaded) = run(&[]);
+    assert_eq!((again, loaded), (0, compiled), "the second run did not load every function");
+
+    // Damage every entry: flip a byte in the middle of each.
+    for e in entries() {
+        let mut bytes = std::fs::read(&e).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x5a;
+        std::fs::write(&e, bytes).unwrap();
+    }
+    let (recompiled, loaded) = run(&[]);
+    assert_eq!((recompiled, loaded), (compiled, 0), "damaged entries were used");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -73,6 +73,9 @@ enum Command {
         /// Let the program reload its changed code (`std@sys_check_reload`, as `hl --hot-reload`).
         #[arg(long)]
         hot_reload: bool,
+        /// Do not use the code cache (compiled code kept between runs of the same program).
+        #[arg(long)]
+        no_cache: bool,
         /// Print what is compiled and how long it takes.
         #[arg(short, long)]
         verbose: bool,
@@ -121,9 +124,16 @@ fn opt_level(opt: u8) -> OptLevel {
 /// Runs a subcommand; returns the exit status (`hlc run`: the program's).
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { input, args, opt, allow_missing_natives, hot_reload, verbose } => {
-            let opts =
-                crate::driver::jit::RunOptions { input, args, opt: opt_level(opt), allow_missing_natives, hot_reload, verbose };
+        Command::Run { input, args, opt, allow_missing_natives, hot_reload, no_cache, verbose } => {
+            let opts = crate::driver::jit::RunOptions {
+                input,
+                args,
+                opt: opt_level(opt),
+                allow_missing_natives,
+                hot_reload,
+                no_cache,
+                verbose,
+            };
             return crate::driver::jit::run(&opts);
         }
         Command::Check { input, verbose } => {

@@ -359,6 +359,35 @@ impl Lowerer {
         self.local_data.get(&id)
     }
 
+    /// Data `name` (a constant or static closure, named as this lowering
+    /// names them) for code compiled earlier from the same module: defined
+    /// as `data` unless it already is.
+    pub fn adopt_local(&mut self, env: &mut dyn Env, name: &str, data: LocalData) -> Result<DataId, LowerError> {
+        let table = [("hlc_str", &mut self.strings), ("hlc_bytes", &mut self.bytes), ("hlc_closure", &mut self.static_closures)];
+        let Some((map, idx)) = table.into_iter().find_map(|(prefix, map)| Some((map, name.strip_prefix(prefix)?.parse::<u32>().ok()?)))
+        else {
+            return Err(LowerError::module(format_args!("`{name}` is not data the lowering defines")));
+        };
+        if let Some(&id) = map.get(&idx) {
+            return Ok(id);
+        }
+        let id = env.module().declare_data(name, Linkage::Local, data.writable, false).map_err(LowerError::module)?;
+        define_local(env.module(), id, &data)?;
+        map.insert(idx, id);
+        self.local_data.insert(id, data);
+        Ok(id)
+    }
+
+    /// Runtime entry point `name`, if the lowering declared it.
+    pub fn runtime_function(&self, name: &str) -> Option<FuncId> {
+        self.runtime.get(name).copied()
+    }
+
+    /// Runtime data `name`, if the lowering declared it.
+    pub fn runtime_data_symbol(&self, name: &str) -> Option<DataId> {
+        self.runtime_data.get(name).copied()
+    }
+
     /// Lowers every function of the module; returns their debug maps.
     pub fn lower_all(&mut self, env: &mut dyn Env) -> miette::Result<Vec<FnCodeMap>> {
         let mut ctx = env.module().make_context();

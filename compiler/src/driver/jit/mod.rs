@@ -21,6 +21,7 @@
 //! - `identity.rs`: keys that match a module against the running one;
 //! - `reload.rs`: `--hot-reload` and plugins.
 
+mod cache;
 mod identity;
 mod memory;
 mod natives;
@@ -54,6 +55,8 @@ pub struct RunOptions {
     pub allow_missing_natives: bool,
     /// `std@sys_check_reload` reloads changed code (as `hl --hot-reload`).
     pub hot_reload: bool,
+    /// Neither use nor fill the code cache (`cache.rs`).
+    pub no_cache: bool,
     pub verbose: bool,
 }
 
@@ -205,6 +208,85 @@ struct Compiler {
     once: cranelift_codegen::isa::OwnedTargetIsa,
     /// The settings of every other function.
     full: cranelift_codegen::isa::OwnedTargetIsa,
+    /// Code kept from earlier runs of the same program.
+    cache: Option<cache::CodeCache>,
+}
+
+impl Compiler {
+    /// Compiles function `fi` (index `findex`), and keeps its code in the cache.
+    fn compile(&mut self, fi: usize, findex: u32) -> Result<FnCodeMap> {
+        let c = self;
+        let isa = if findex as usize == c.entry { &*c.once } else { &*c.full };
+        let id = c.lw.lower_ir(&mut c.env, fi, &mut c.ctx, &mut c.fb)?;
+        let failed = |e: &dyn std::fmt::Debug| miette!("code generation failed for fun@{findex}: {e:?}");
+        c.ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
+        let code = c.ctx.compiled_code().expect("just compiled");
+        let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
+        let bytes = code.code_buffer().to_vec();
+        let relocs: Vec<cranelift_module::ModuleReloc> =
+            code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &c.ctx.func, id)).collect();
+        c.env.module.define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
+        let map: FnCodeMap = crate::lower::code_map(findex, &c.ctx);
+        c.ctx.clear();
+        if let Some(cache) = &c.cache {
+            let lw = &c.lw;
+            if let Some(entry) = cache::describe(&c.env.module, &|d| lw.local_data(d).cloned(), &bytes, alignment, &relocs, &map) {
+                cache.store(findex, &entry);
+            }
+        }
+        Ok(map)
+    }
+
+    /// Defines function `findex` (to be body `id`) from the code cache; false
+    /// if it has no usable entry.
+    fn from_cache(&mut self, findex: u32, id: cranelift_module::FuncId) -> Option<FnCodeMap> {
+        let entry = self.cache.as_ref()?.load(findex)?;
+        let resolve = |c: &mut Compiler, t: &cache::Target| -> Option<cranelift_module::ModuleRelocTarget> {
+            Some(match t {
+                cache::Target::Func(name) => c.lw.runtime_function(name)?.into(),
+                cache::Target::Data(name) => c.data_named(name)?.into(),
+                cache::Target::LibCall(name) => cranelift_module::ModuleRelocTarget::LibCall(name.parse().ok()?),
+            })
+        };
+        for (name, d) in &entry.data {
+            let mut relocs = Vec::with_capacity(d.relocs.len());
+            for (at, t, addend) in &d.relocs {
+                let target = match resolve(self, t)? {
+                    r @ cranelift_module::ModuleRelocTarget::User { .. } if cranelift_module::ModuleDeclarations::is_function(&r) => {
+                        crate::lower::LocalTarget::Func(cranelift_module::FuncId::from_name(&r))
+                    }
+                    r @ cranelift_module::ModuleRelocTarget::User { .. } => {
+                        crate::lower::LocalTarget::Data(cranelift_module::DataId::from_name(&r))
+                    }
+                    _ => return None,
+                };
+                relocs.push((*at, target, *addend));
+            }
+            let data = crate::lower::LocalData { bytes: d.bytes.clone(), align: d.align, writable: d.writable, relocs };
+            self.lw.adopt_local(&mut self.env, name, data).ok()?;
+        }
+        let mut relocs = Vec::with_capacity(entry.relocs.len());
+        for (offset, kind, addend, t) in &entry.relocs {
+            relocs.push(cranelift_module::ModuleReloc { offset: *offset, kind: *kind, name: resolve(self, t)?, addend: *addend });
+        }
+        self.env.module.define_function_bytes(id, entry.align, &entry.code, &relocs).ok()?;
+        Some(entry.map)
+    }
+
+    /// The data symbol `name`: a [`Symbols`] name, runtime data, or a constant already defined.
+    fn data_named(&mut self, name: &str) -> Option<cranelift_module::DataId> {
+        if let Some((kind, index)) = Symbols::parse(name) {
+            let Address::Data { id, .. } = self.env.symbol(kind, index) else { return None };
+            return Some(id);
+        }
+        if let Some(id) = self.lw.runtime_data_symbol(name) {
+            return Some(id);
+        }
+        match self.env.module.declarations().get_name(name)? {
+            cranelift_module::FuncOrDataId::Data(id) => Some(id),
+            cranelift_module::FuncOrDataId::Func(_) => None,
+        }
+    }
 }
 
 /// One module's code in the running program: the slots its functions are
@@ -231,23 +313,17 @@ impl Generation {
         }
         let fi = c.position[f].ok_or_else(|| miette!("function index {findex} is not an HL function"))?;
         let start = std::time::Instant::now();
-        let isa = if f == c.entry { &*c.once } else { &*c.full };
-        let id = c.lw.lower_ir(&mut c.env, fi, &mut c.ctx, &mut c.fb)?;
-        let failed = |e: &dyn std::fmt::Debug| miette!("code generation failed for fun@{findex}: {e:?}");
-        c.ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
-        let code = c.ctx.compiled_code().expect("just compiled");
-        let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
-        let bytes = code.code_buffer().to_vec();
-        let relocs: Vec<cranelift_module::ModuleReloc> =
-            code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &c.ctx.func, id)).collect();
-        c.env.module.define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
-        let map: FnCodeMap = crate::lower::code_map(findex, &c.ctx);
-        c.ctx.clear();
+        let id = c.lw.body(FunIdx(findex)).expect("HL functions have bodies");
+        let (map, cached) = match c.from_cache(findex, id) {
+            Some(map) => (map, true),
+            None => (c.compile(fi, findex)?, false),
+        };
         c.env.module.finalize_definitions().map_err(|e| miette!("cannot finalize fun@{findex}: {e}"))?;
         let body = c.lw.body(FunIdx(findex)).expect("HL functions have bodies");
         let code = c.env.module.get_finalized_function(body);
         if self.verbose {
-            eprintln!("hlc: compiled fun@{findex} ({} bytes) in {:.2} ms", map.code_size, start.elapsed().as_secs_f64() * 1e3);
+            let how = if cached { "loaded" } else { "compiled" };
+            eprintln!("hlc: {how} fun@{findex} ({} bytes) in {:.2} ms", map.code_size, start.elapsed().as_secs_f64() * 1e3);
         }
         hlrt::start::program().debug.add(self.debug_module.load(Ordering::Relaxed), code as usize, map);
         c.compiled[f] = true;
@@ -330,6 +406,7 @@ fn generation(
     opt: OptLevel,
     plan: &Plan,
     prepared: Prepared,
+    cache: Option<cache::CodeCache>,
     verbose: bool,
 ) -> Result<&'static Generation> {
     let (isa, info, _) = isa::build(None, opt, false)?;
@@ -375,6 +452,7 @@ fn generation(
             entry: m.entrypoint.idx(),
             once: isa::build(None, OptLevel::Once, false)?.0,
             full: isa::build(None, opt, false)?.0,
+            cache,
         }),
         debug_module: 0.into(),
         verbose,
@@ -454,7 +532,14 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     let (plan, types, globals) = first_plan(&m, info, resolved)?;
     let prepared = prepare(arch, &plan)?;
     let functions: &'static [*mut c_void] = Box::leak(prepared.trampolines.iter().map(|&t| t as *mut c_void).collect());
-    let g = generation(&m, opts.opt, &plan, prepared, opts.verbose)?;
+    let cache = if opts.no_cache {
+        None
+    } else {
+        let (isa, ..) = isa::build(None, opts.opt, false)?;
+        let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+        cache::CodeCache::open(&data, &format!("{} {} {} {:?}", isa.triple(), isa.flags(), isa_flags.join(","), opts.opt))
+    };
+    let g = generation(&m, opts.opt, &plan, prepared, cache, opts.verbose)?;
     activate(g, &plan);
     phase("stubs written");
 

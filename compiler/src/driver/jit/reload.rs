@@ -211,7 +211,7 @@ fn load(
     let inst = unsafe { p.load_extension(m.clone(), shared_types, shared_globals, functions) }.map_err(|e| e.0)?;
     plan.types = (0..m.types.len()).map(|t| inst.ty(TypeIdx(t as u32)) as u64).collect();
     plan.globals = (0..m.globals.len()).map(|g| inst.global_addr(hlbc::GlobalIdx(g as u32)) as u64).collect();
-    let g = generation(m, opt, plan, prepared, verbose).map_err(|e| format!("{e:?}"))?;
+    let g = generation(m, opt, plan, prepared, None, verbose).map_err(|e| format!("{e:?}"))?;
     g.debug_module.store(inst.debug_id, std::sync::atomic::Ordering::Relaxed);
     Ok(g)
 }
