@@ -197,7 +197,8 @@ fn hdll_libraries_are_loaded() {
 /// The code cache: a second run of the same program loads every function the
 /// first one compiled (and prints the same, stack traces included, which come
 /// from the kept code maps); damaged entries are ignored and compiled anew;
-/// `--no-cache` neither reads nor writes it.
+/// `--no-cache` neither reads nor writes it. A run that loads code also
+/// skips the verifier, which passed this file before.
 #[test]
 fn code_cache_is_reused_and_checked() {
     let dir = scratch("jit-cache");
@@ -217,7 +218,7 @@ fn code_cache_is_reused_and_checked() {
         assert_eq!(out.status.code(), Some(1));
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         let count = |what: &str| stderr.lines().filter(|l| l.starts_with(&format!("hlc: {what} fun@"))).count();
-        (count("compiled"), count("loaded"))
+        (count("compiled"), count("loaded"), stderr.contains("hlc: verified in an earlier run"))
     };
     // Entries are written in the background: wait until they are all there.
     let entries = || -> Vec<std::path::PathBuf> {
@@ -225,24 +226,24 @@ fn code_cache_is_reused_and_checked() {
         dirs.flatten()
             .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
             .map(|e| e.path())
-            .filter(|p| !p.extension().is_some_and(|e| e.to_string_lossy().starts_with("tmp")))
+            .filter(|p| !p.extension().is_some_and(|e| e.to_string_lossy().starts_with("tmp")) && !p.ends_with("verified"))
             .collect()
     };
 
-    let (compiled, loaded) = run(&["--no-cache"]);
-    assert!(compiled > 10 && loaded == 0, "{compiled} {loaded}");
+    let (compiled, loaded, skipped) = run(&["--no-cache"]);
+    assert!(compiled > 10 && loaded == 0 && !skipped, "{compiled} {loaded}");
     assert!(entries().is_empty(), "--no-cache wrote the cache");
 
-    let (compiled, loaded) = run(&[]);
-    assert!(compiled > 10 && loaded == 0, "{compiled} {loaded}");
+    let (compiled, loaded, skipped) = run(&[]);
+    assert!(compiled > 10 && loaded == 0 && !skipped, "{compiled} {loaded}");
     let start = Instant::now();
     while entries().len() < compiled {
         assert!(start.elapsed() < Duration::from_secs(10), "{} of {compiled} entries written", entries().len());
         std::thread::sleep(Duration::from_millis(20));
     }
 
-    let (again, loaded) = run(&[]);
-    assert_eq!((again, loaded), (0, compiled), "the second run did not load every function");
+    let (again, loaded, skipped) = run(&[]);
+    assert_eq!((again, loaded, skipped), (0, compiled, true), "the second run did not load every function");
 
     // Damage every entry: flip a byte in the middle of each.
     for e in entries() {
@@ -251,7 +252,7 @@ fn code_cache_is_reused_and_checked() {
         bytes[mid] ^= 0x5a;
         std::fs::write(&e, bytes).unwrap();
     }
-    let (recompiled, loaded) = run(&[]);
+    let (recompiled, loaded, _) = run(&[]);
     assert_eq!((recompiled, loaded), (compiled, 0), "damaged entries were used");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -24,8 +24,11 @@ pub fn hl_hash_str(name: &str) -> i32 {
 /// (lookup tables, and its name cache, seeded in this same order) both use it.
 #[derive(Clone, Debug, Default)]
 pub struct FieldHashes {
-    by_name: std::collections::HashMap<String, i32>,
-    by_hash: std::collections::HashMap<i32, String>,
+    // FxHash: these maps are filled at every start-up, and their keys come
+    // from the module being loaded (colliding names could only slow down
+    // that module's own start).
+    by_name: rustc_hash::FxHashMap<String, i32>,
+    by_hash: rustc_hash::FxHashMap<i32, String>,
     /// Names in registration order, for seeding the runtime's cache.
     pub order: Vec<String>,
 }

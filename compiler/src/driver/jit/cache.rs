@@ -15,7 +15,9 @@
 //! `~/.cache/hlc`; an empty `HLC_CACHE_DIR` or `hlc run --no-cache` turns the
 //! cache off. Entries are written by a background thread, each to a
 //! temporary name renamed into place, and checked (magic, length, checksum)
-//! when read: a damaged or foreign file is ignored and rewritten. At most
+//! when read: a damaged or foreign file is ignored and rewritten. A marker
+//! file `verified` records that the bytecode passed the verifier, which the
+//! next run then skips. At most
 //! [`MAX_PROGRAMS`] programs are kept; the oldest go first.
 
 use crate::lower::{LocalData, LocalTarget};
@@ -28,6 +30,8 @@ use std::sync::mpsc;
 /// Programs whose code is kept.
 const MAX_PROGRAMS: usize = 64;
 const MAGIC: &[u8; 8] = b"HLCCODE1";
+/// The contents of the marker saying the bytecode passed the verifier.
+const VERIFIED: &[u8] = b"HLCCODE1 verified\n";
 
 /// What a relocation or data pointer points at, by name.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,6 +162,18 @@ impl CodeCache {
 
     fn path(&self, findex: u32) -> PathBuf {
         self.dir.join(format!("{findex}"))
+    }
+
+    /// Whether this program's bytecode passed the verifier in an earlier
+    /// run (the directory's name covers the bytes and the `hlc` build, so
+    /// the verdict would be the same).
+    pub fn verified(&self) -> bool {
+        std::fs::read(self.dir.join("verified")).is_ok_and(|b| b == VERIFIED)
+    }
+
+    /// Records that the bytecode passed the verifier.
+    pub fn mark_verified(&self) {
+        let _ = self.writer.send((self.dir.join("verified"), VERIFIED.to_vec()));
     }
 
     /// The kept code of function `findex`, if any (and intact).

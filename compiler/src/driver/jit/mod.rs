@@ -513,11 +513,28 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?,
     );
-    super::commands::verify(&m, &opts.input)?;
-    let (_, info, triple) = isa::build(None, opts.opt, false)?;
+    let (isa, info, triple) = isa::build(None, opts.opt, false)?;
     let arch = triple.architecture;
     if !matches!(arch, Architecture::X86_64 | Architecture::Aarch64(_)) {
         return Err(miette!("hlc run supports x86-64 and aarch64 hosts, not {arch}"));
+    }
+    let cache = if opts.no_cache {
+        None
+    } else {
+        let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+        cache::CodeCache::open(&data, &format!("{} {} {} {:?}", isa.triple(), isa.flags(), isa_flags.join(","), opts.opt))
+    };
+    drop(isa);
+    // The same bytes were verified by this same `hlc` before if the cache says so.
+    if cache.as_ref().is_some_and(|c| c.verified()) {
+        if opts.verbose {
+            eprintln!("hlc: verified in an earlier run");
+        }
+    } else {
+        super::commands::verify(&m, &opts.input)?;
+        if let Some(c) = &cache {
+            c.mark_verified();
+        }
     }
     phase("read");
 
@@ -532,13 +549,6 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     let (plan, types, globals) = first_plan(&m, info, resolved)?;
     let prepared = prepare(arch, &plan)?;
     let functions: &'static [*mut c_void] = Box::leak(prepared.trampolines.iter().map(|&t| t as *mut c_void).collect());
-    let cache = if opts.no_cache {
-        None
-    } else {
-        let (isa, ..) = isa::build(None, opts.opt, false)?;
-        let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
-        cache::CodeCache::open(&data, &format!("{} {} {} {:?}", isa.triple(), isa.flags(), isa_flags.join(","), opts.opt))
-    };
     let g = generation(&m, opts.opt, &plan, prepared, cache, opts.verbose)?;
     activate(g, &plan);
     phase("stubs written");
