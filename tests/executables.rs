@@ -3,6 +3,13 @@
 use hlc_tests::golden_dir;
 use std::process::Command;
 
+/// Whether diagnostic `text` contains `needle`, ignoring how miette wrapped
+/// and framed it (whitespace and box-drawing characters).
+fn says(text: &str, needle: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '│').collect::<String>();
+    squash(text).contains(&squash(needle))
+}
+
 fn build(name: &str, extra: &[&str]) -> (std::process::Output, std::path::PathBuf) {
     let exe = std::env::temp_dir().join(format!("hlc-exe-{name}-{}", std::process::id()));
     let out = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &golden_dir().join(name).join("main.hl"), &exe, extra);
@@ -103,7 +110,111 @@ fn a_missing_runtime_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot find the hlc runtime library"), "{stderr}");
     assert!(!exe.exists());
+
+    // Another target's: the diagnostic names the target and the command that builds its runtime.
+    let out = Command::new(&driver)
+        .env_remove("HLC_RUNTIME_DIR")
+        .env_remove("CARGO_TARGET_DIR")
+        .arg("build")
+        .arg(golden_dir().join("hello").join("main.hl"))
+        .args(["--target", "aarch64-unknown-linux-musl", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(says(&stderr, "libhlrt.a) for aarch64-unknown-linux-musl"), "{stderr}");
+    assert!(says(&stderr, "cargo xtask runtime --target aarch64-unknown-linux-musl"), "{stderr}");
+    assert!(!exe.exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The host's libhlrt.a where another architecture's is expected.
+fn runtime_dir_with_host_runtime_as(triple: &str, tag: &str) -> std::path::PathBuf {
+    hlc_tests::ensure_runtime_library();
+    let dir = std::env::temp_dir().join(format!("hlc-rt-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join(triple)).unwrap();
+    let host_runtime = std::path::Path::new(env!("CARGO_BIN_EXE_hlc-test-driver")).with_file_name("libhlrt.a");
+    std::fs::copy(host_runtime, dir.join(triple).join("libhlrt.a")).unwrap();
+    dir
+}
+
+/// A runtime of the wrong architecture is caught before linking, with the
+/// command that builds the right one (not a linker's "Relocations in generic ELF").
+#[test]
+fn a_runtime_for_another_architecture_is_a_clear_error() {
+    let triple = if cfg!(target_arch = "aarch64") { "x86_64-unknown-linux-gnu" } else { "aarch64-unknown-linux-gnu" };
+    let dir = runtime_dir_with_host_runtime_as(triple, "arch");
+    let exe = dir.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
+        .env("HLC_RUNTIME_DIR", &dir)
+        .arg("build")
+        .arg(golden_dir().join("hello").join("main.hl"))
+        .args(["--target", triple, "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(says(&stderr, &format!("not for {triple}")), "{stderr}");
+    assert!(says(&stderr, &format!("cargo xtask runtime --target {triple}")), "{stderr}");
+    assert!(!exe.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without `CC_<triple>`, a C compiler or zig on PATH, the diagnostic names
+/// the Debian packages to install; `CC_<triple>` is used when set.
+#[test]
+fn the_linker_for_a_target_is_chosen_from_cc_triple_then_path() {
+    // The host target in a runtime directory: the linker step is reached.
+    let host = if cfg!(target_arch = "aarch64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
+    let dir = runtime_dir_with_host_runtime_as(host, "linker");
+    let empty = dir.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let exe = dir.join("out");
+    let build = |envs: &[(&str, &std::ffi::OsStr)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"));
+        cmd.env("HLC_RUNTIME_DIR", &dir).env("PATH", &empty).env_remove("CC");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.arg("build").arg(golden_dir().join("hello").join("main.hl")).args(["--target", host, "-o"]).arg(&exe);
+        cmd.output().unwrap()
+    };
+    let out = build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let arch = host.split('-').next().unwrap().replace('_', "-");
+    assert!(says(&stderr, &format!("no linker for {host}")), "{stderr}");
+    assert!(says(&stderr, &format!("apt-get install gcc-{arch}-linux-gnu")), "{stderr}");
+    assert!(!exe.exists());
+
+    // CC_<triple> names the linker.
+    let var = format!("CC_{}", host.replace('-', "_"));
+    let out = build(&[(var.as_str(), "/nonexistent/cross-gcc".as_ref())]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(says(&stderr, "cannot run the linker `/nonexistent/cross-gcc`"), "{stderr}");
+    assert!(!exe.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--release` removes unused runtime code and strips the executable: a
+/// hello world has no symbol table or debug information and is small.
+#[test]
+fn release_executables_are_small_and_stripped() {
+    let (out, exe) = build("hello", &["--release"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = Command::new(&exe).output().unwrap();
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with("Main.hx:3: Hello, world!\n"));
+    let data = std::fs::read(&exe).unwrap();
+    let _ = std::fs::remove_file(&exe);
+    let file = object::File::parse(&*data).unwrap();
+    use object::{Object as _, ObjectSection as _};
+    assert!(file.symbol_table().is_none(), "a release executable keeps its symbol table");
+    let debug: Vec<String> =
+        file.sections().filter_map(|s| s.name().ok().map(str::to_string)).filter(|n| n.starts_with(".debug")).collect();
+    assert!(debug.is_empty(), "debug sections left: {debug:?}");
+    assert!(data.len() <= 2 << 20, "hello world is {} bytes (at most 2 MB expected)", data.len());
 }
 
 /// Lowering is target-parametric: every golden program compiles to an

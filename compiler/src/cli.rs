@@ -56,6 +56,9 @@ enum Command {
         /// Pass ARG to the linker driver ($CC) as it is, e.g. `--link-arg=-Wl,--as-needed` (repeatable).
         #[arg(long = "link-arg", value_name = "ARG", allow_hyphen_values = true)]
         link_args: Vec<String>,
+        /// A release executable: unused runtime code removed, symbols and debug information stripped.
+        #[arg(long)]
+        release: bool,
     },
     /// Compile a .hl file in memory and run it (arguments after the file go to the program).
     Run {
@@ -168,6 +171,7 @@ fn run(cli: Cli) -> Result<i32> {
             link_libs,
             link_dirs,
             link_args,
+            release,
         } => {
             let output = output.unwrap_or_else(|| input.with_extension(""));
             if output == input {
@@ -186,6 +190,7 @@ fn run(cli: Cli) -> Result<i32> {
                 link_libs,
                 link_dirs,
                 link_args,
+                release,
             };
             crate::driver::aot::build(&opts)?;
         }

@@ -152,12 +152,44 @@ impl DebugTable {
 
 /// Return addresses of HL frames on the current stack, innermost first,
 /// found by walking the frame-pointer chain from the caller.
-#[inline(never)]
-pub unsafe fn capture(out: &mut [*mut c_void]) -> usize {
-    capture_from(frame_pointer(), out)
+pub fn capture(out: &mut [*mut c_void]) -> usize {
+    // SAFETY: `out` is a valid slice for `len` entries; `capture_here` starts
+    // the walk at a frame record of a function that is still running.
+    unsafe { capture_here(out.as_mut_ptr(), out.len()) }
+}
+
+// `capture_here(out, len)` walks from the frame pointer as it is when the
+// function is entered, which is the frame record of the nearest caller that
+// has not returned: the record stays in place for the whole walk whatever
+// the compiler does with the callers (inlining, tail calls). Reading the
+// frame pointer in Rust code instead gives the reading function's own
+// record, which a tail call to the walker pops (aarch64 compiles it so).
+//
+// SAFETY: naked, no prologue: the frame pointer register is passed unchanged
+// as the third argument and `walk` is tail-jumped to with the caller's stack
+// and return address, so `walk` returns straight to our caller.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+unsafe extern "C" fn capture_here(out: *mut *mut c_void, len: usize) -> usize {
+    core::arch::naked_asm!("mov rdx, rbp", "jmp {walk}", walk = sym walk)
+}
+
+#[cfg(target_arch = "aarch64")]
+#[unsafe(naked)]
+unsafe extern "C" fn capture_here(out: *mut *mut c_void, len: usize) -> usize {
+    core::arch::naked_asm!("mov x2, x29", "b {walk}", walk = sym walk)
+}
+
+unsafe extern "C" fn walk(out: *mut *mut c_void, len: usize, fp: usize) -> usize {
+    // SAFETY: the caller (`capture_here`) passes `capture`'s slice.
+    capture_from(fp, std::slice::from_raw_parts_mut(out, len))
 }
 
 /// Like [`capture`], starting from the frame whose frame pointer is `fp`.
+///
+/// # Safety
+/// `fp` must be 0 or the frame pointer of a frame that is still live on this
+/// thread's stack (frame records are read up the chain from it).
 pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     let Some(p) = crate::start::try_program() else { return 0 };
     let table = &p.debug;
@@ -166,6 +198,8 @@ pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     let mut n = 0;
     let mut steps = 0;
     while fp != 0 && fp.is_multiple_of(8) && fp < top && n < out.len() && steps < 100_000 {
+        // SAFETY: `fp` is a frame record of the live chain below the stack
+        // top: [previous frame pointer, return address].
         let next = *(fp as *const usize);
         let ret = *((fp + 8) as *const usize);
         if table.contains(ret) {
@@ -181,36 +215,30 @@ pub unsafe fn capture_from(mut fp: usize, out: &mut [*mut c_void]) -> usize {
     n
 }
 
-#[inline(always)]
-unsafe fn frame_pointer() -> usize {
-    let fp: usize;
-    #[cfg(target_arch = "x86_64")]
-    std::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack, preserves_flags));
-    #[cfg(target_arch = "aarch64")]
-    std::arch::asm!("mov {}, x29", out(reg) fp, options(nomem, nostack, preserves_flags));
-    fp
-}
-
 /// `hlc_capture_stack`, called by `hl_throw` (C).
 #[no_mangle]
 pub unsafe extern "C" fn hlc_capture_stack(out: *mut *mut c_void, max: i32) -> i32 {
     if out.is_null() || max <= 0 {
         return 0;
     }
-    let slice = std::slice::from_raw_parts_mut(out, max as usize);
-    capture(slice) as i32
+    // SAFETY: the C caller passes a buffer of `max` entries.
+    capture_here(out, max as usize) as i32
 }
 
 /// `hl_dump_stack`-style report of the stack from frame pointer `fp` (used by
 /// the crash handler): one resolved frame per line on stdout.
 #[no_mangle]
 pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
-    let Some(p) = crate::start::try_program() else { return };
-    let table = &p.debug;
     let mut frames = [std::ptr::null_mut(); 256];
     let n = capture_from(fp as usize, &mut frames);
+    print_frames(&frames[..n]);
+}
+
+fn print_frames(frames: &[*mut c_void]) {
+    let Some(p) = crate::start::try_program() else { return };
+    let table = &p.debug;
     let mut out = String::new();
-    for &a in &frames[..n] {
+    for &a in frames {
         if let Some(f) = table.resolve(a as usize) {
             out.push_str(&f);
             out.push('\n');
@@ -222,9 +250,10 @@ pub unsafe extern "C" fn hlc_dump_stack_from(fp: *mut c_void) {
 /// `hl_dump_stack`: the HL frames of the current call stack, innermost
 /// first, one per line on stdout.
 #[no_mangle]
-#[inline(never)]
-pub unsafe extern "C" fn hl_dump_stack() {
-    hlc_dump_stack_from(frame_pointer() as *mut c_void);
+pub extern "C" fn hl_dump_stack() {
+    let mut frames = [std::ptr::null_mut(); 256];
+    let n = capture(&mut frames);
+    print_frames(&frames[..n]);
     crate::start::flush_stdout();
 }
 

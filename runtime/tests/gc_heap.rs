@@ -589,3 +589,35 @@ fn gc_natives() {
         assert!(gc::stats().collections > n0);
     });
 }
+
+/// The heap's address space is reserved as it grows (a first 256 MB, then
+/// doubling): 320 MB of live large blocks need the reservation extended,
+/// and every block stays a valid, writable heap block across a collection.
+#[test]
+fn the_heap_grows_past_its_first_reservation() {
+    with_gc(|| unsafe {
+        const BLOCKS: usize = 20;
+        const SIZE: usize = 16 << 20;
+        // A RAW block is scanned conservatively: it keeps the large blocks alive.
+        let table = hl_gc_alloc_gen(null_mut(), (BLOCKS * 8) as i32, mem::KIND_RAW | mem::ZERO) as *mut *mut u8;
+        for i in 0..BLOCKS {
+            let b = hl_gc_alloc_gen(null_mut(), SIZE as i32, mem::KIND_NOPTR) as *mut u8;
+            assert!(!b.is_null(), "large block {i} could not be allocated");
+            for off in (0..SIZE).step_by(64 << 10) {
+                *b.add(off) = i as u8;
+            }
+            *table.add(i) = b;
+        }
+        hl_gc_major();
+        assert!(gc::stats().heap_bytes >= BLOCKS * SIZE, "heap {} bytes", gc::stats().heap_bytes);
+        let mut starts: Vec<usize> = (0..BLOCKS).map(|i| *table.add(i) as usize).collect();
+        for (i, &b) in starts.iter().enumerate() {
+            assert!(hl_is_gc_ptr(b as *mut c_void), "block {i} is no longer a heap block");
+            assert_eq!(hl_gc_get_memsize(b as *mut c_void), SIZE as i32);
+            assert!((0..SIZE).step_by(64 << 10).all(|off| *(b as *const u8).add(off) == i as u8));
+        }
+        starts.sort_unstable();
+        assert!(starts.windows(2).all(|w| w[1] - w[0] >= SIZE), "blocks overlap");
+        black_box(table);
+    });
+}

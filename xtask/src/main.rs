@@ -9,6 +9,17 @@
 //!   `hlc run` instead of building an executable.
 //! - `test`: `cargo build` and `cargo test` for the workspace, then `golden`
 //!   and `golden --jit`.
+//! - `runtime --target TRIPLE [--dest DIR]`: builds the runtime library
+//!   for a target (adding the Rust target with rustup if needed) into
+//!   cargo's `<target dir>/<triple>/release/`, where `hlc` looks for it; for
+//!   musl targets, with musl's C library and start files beside it.
+//!   `--dest DIR` also copies it into `DIR/<triple>/` (e.g. next to an
+//!   installed `hlc`).
+//! - `golden --target TRIPLE`: builds every golden program for the target
+//!   and runs it, under `$CARGO_TARGET_<TRIPLE>_RUNNER` if set, else under
+//!   `qemu-<arch> -L /usr/<arch>-linux-gnu` when the host cannot run it.
+//!   With `--jit`, builds `hlc` itself for the target and runs `hlc run`
+//!   with it the same way.
 //! - `bench [NAME...]`: builds the programs under `bench/` with a release
 //!   `hlc`, runs each built (AOT) and under `hlc run` (JIT), against the
 //!   reference `hl` (and HL/C builds found in `$HLC_BENCH_HLC_DIR/<name>`, if
@@ -19,6 +30,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
+use hlc_targets::{musl, Arch, Libc, Target};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -30,7 +42,8 @@ fn main() -> ExitCode {
         Some("golden") => golden(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [NAME...] | cargo xtask test | cargo xtask bench [NAME...]".into()),
+        Some("runtime") => runtime_command(&args[1..]),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [--target TRIPLE] [NAME...] | cargo xtask test | cargo xtask bench [NAME...] | cargo xtask runtime --target TRIPLE [--dest DIR]".into()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -118,8 +131,16 @@ fn run_captured(cmd: &mut Command, limit: Duration) -> Result<Outcome> {
     Ok(Outcome { stdout: t_out.join().unwrap(), stderr: t_err.join().unwrap(), code })
 }
 
-fn read_expected(dir: &Path) -> Result<Outcome> {
-    let read = |n: &str| std::fs::read(dir.join(n)).map_err(|e| format!("{}: {e}", dir.join(n).display()));
+/// The expected outcome of the program in `dir` on `arch`: where a
+/// program's output legitimately depends on the architecture (see the
+/// `expected.<arch>.why` file beside them), `expected.<arch>.stdout` and
+/// the like take the place of the reference VM's (x86-64) files.
+fn read_expected(dir: &Path, arch: Arch) -> Result<Outcome> {
+    let read = |n: &str| {
+        let specific = dir.join(format!("expected.{}.{}", arch.name(), n.trim_start_matches("expected.")));
+        let path = if specific.is_file() { specific } else { dir.join(n) };
+        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
     let code = String::from_utf8_lossy(&read("expected.exit")?)
         .trim()
         .parse()
@@ -185,10 +206,173 @@ fn regen_expected(dir: &Path, hl: &Path) -> Result<()> {
     write("expected.exit", format!("{}\n", o.code).as_bytes())
 }
 
+/// The value of option `name` (`--target X`), and the arguments without it.
+fn take_option(args: &[String], name: &str) -> Result<(Option<String>, Vec<String>)> {
+    let mut rest = Vec::new();
+    let mut value = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == name {
+            value = Some(it.next().ok_or_else(|| format!("{name} needs a value"))?.clone());
+        } else if let Some(v) = a.strip_prefix(&format!("{name}=")) {
+            value = Some(v.to_string());
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    Ok((value, rest))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn find_target(triple: &str) -> Result<&'static Target> {
+    Target::find(triple).ok_or_else(|| format!("unsupported target `{triple}` (supported: {})", Target::supported()))
+}
+
+/// `cargo xtask runtime --target TRIPLE [--dest DIR]`.
+fn runtime_command(args: &[String]) -> Result<bool> {
+    let (triple, rest) = take_option(args, "--target")?;
+    let (dest, rest) = take_option(&rest, "--dest")?;
+    if let Some(extra) = rest.first() {
+        return Err(format!("unexpected argument `{extra}`"));
+    }
+    let t = find_target(&triple.ok_or("--target TRIPLE is required")?)?;
+    let dir = build_runtime(t)?;
+    if let Some(dest) = dest {
+        let to = PathBuf::from(dest).join(t.triple);
+        copy_runtime(&dir, &to)?;
+        println!("installed the {} runtime in {}", t.triple, to.display());
+    }
+    Ok(true)
+}
+
+/// Builds `t`'s runtime into cargo's `<target dir>/<triple>/release/`; returns that directory.
+fn build_runtime(t: &'static Target) -> Result<PathBuf> {
+    let start = std::time::Instant::now();
+    ensure_rust_target(t)?;
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["build", "--quiet", "--release", "-p", "hlrt", "--target", t.triple]).current_dir(root());
+    // The C parts (runtime-c, PCRE2, zlib, SQLite, ring) need a C compiler
+    // for the target; cc-rs finds Debian's `<arch>-linux-gnu-gcc` itself.
+    if !run_status(&mut cmd)? {
+        return Err(format!(
+            "building the runtime for {} failed (see above); if its C compiler was missing: on Debian `apt-get install {}`, or name one with {}",
+            t.triple,
+            t.c_compiler_packages(),
+            t.cc_env()
+        ));
+    }
+    let dir = target_dir().join(t.triple).join("release");
+    if t.libc == Libc::Musl {
+        // musl executables are linked fully statically against the C library
+        // and start files Rust ships for the target (its "self-contained" copies).
+        let out = Command::new("rustc").args(["--print", "sysroot"]).output().map_err(|e| format!("rustc: {e}"))?;
+        let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let from = sysroot.join("lib/rustlib").join(t.triple).join("lib/self-contained");
+        let to = dir.join("self-contained");
+        std::fs::create_dir_all(&to).map_err(|e| e.to_string())?;
+        for f in musl::files() {
+            std::fs::copy(from.join(f), to.join(f)).map_err(|e| format!("{}: {e}", from.join(f).display()))?;
+        }
+    }
+    eprintln!("runtime for {} in {} ({:.0}s)", t.triple, dir.display(), start.elapsed().as_secs_f64());
+    Ok(dir)
+}
+
+fn copy_runtime(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    std::fs::copy(from.join("libhlrt.a"), to.join("libhlrt.a")).map_err(|e| e.to_string())?;
+    if from.join("self-contained").is_dir() {
+        std::fs::create_dir_all(to.join("self-contained")).map_err(|e| e.to_string())?;
+        for f in musl::files() {
+            std::fs::copy(from.join("self-contained").join(f), to.join("self-contained").join(f)).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// `rustup target add` unless the target's standard library is installed.
+fn ensure_rust_target(t: &Target) -> Result<()> {
+    let out = Command::new("rustc").args(["--print", "target-libdir", "--target", t.triple]).output();
+    let installed = out.as_ref().is_ok_and(|o| {
+        o.status.success() && Path::new(String::from_utf8_lossy(&o.stdout).trim()).read_dir().is_ok_and(|mut d| d.next().is_some())
+    });
+    if installed {
+        return Ok(());
+    }
+    if which("rustup").is_none() {
+        return Err(format!("the Rust standard library for {} is not installed, and there is no rustup to add it", t.triple));
+    }
+    if !run_status(Command::new("rustup").args(["target", "add", t.triple]))? {
+        return Err(format!("rustup target add {} failed", t.triple));
+    }
+    Ok(())
+}
+
+/// Builds `hlc` itself for `t` (for `hlc run` there); returns its path.
+/// The Rust linker for the target is the C compiler `hlc` would link its
+/// executables with (`CC_<triple>`, else Debian's `<arch>-linux-gnu-gcc`).
+fn build_hlc_for(t: &'static Target, release: bool) -> Result<PathBuf> {
+    ensure_rust_target(t)?;
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["build", "--quiet", "-p", "hlc", "--target", t.triple]).current_dir(root());
+    if release {
+        cmd.arg("--release");
+    }
+    if std::env::var_os(t.cargo_linker_env()).is_none() && !t.runs_natively() {
+        let cc = std::env::var(t.cc_env()).unwrap_or_else(|_| format!("{}-gcc", t.arch.gnu_prefix()));
+        cmd.env(t.cargo_linker_env(), cc);
+    }
+    if !run_status(&mut cmd)? {
+        return Err(format!("building hlc for {} failed", t.triple));
+    }
+    Ok(target_dir().join(t.triple).join(if release { "release" } else { "debug" }).join("hlc"))
+}
+
+/// How to run an executable built for `t`: directly when the host can,
+/// else `$CARGO_TARGET_<TRIPLE>_RUNNER`, else qemu user-mode emulation.
+fn runner(t: &Target) -> Result<Vec<String>> {
+    if let Ok(v) = std::env::var(t.runner_env()) {
+        let words: Vec<String> = v.split_whitespace().map(str::to_string).collect();
+        if !words.is_empty() {
+            return Ok(words);
+        }
+    }
+    if t.runs_natively() {
+        return Ok(Vec::new());
+    }
+    if which(t.arch.qemu()).is_none() {
+        return Err(format!(
+            "{} executables need an emulator: install qemu-user (`apt-get install qemu-user`) or set {}",
+            t.triple,
+            t.runner_env()
+        ));
+    }
+    Ok(vec![t.arch.qemu().to_string(), "-L".to_string(), t.arch.debian_sysroot()])
+}
+
+/// `cmd` run through `runner` (empty: directly).
+fn with_runner(runner: &[String], program: &Path) -> Command {
+    match runner.split_first() {
+        None => Command::new(program),
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(program);
+            c
+        }
+    }
+}
+
 fn golden(args: &[String]) -> Result<bool> {
+    let (triple, args) = take_option(args, "--target")?;
+    let args = &args[..];
     let regen = args.iter().any(|a| a == "--regen");
     let release = args.iter().any(|a| a == "--release");
     let jit = args.iter().any(|a| a == "--jit");
+    let target = triple.as_deref().map(find_target).transpose()?;
+    let arch = target.map_or(Arch::host(), |t| t.arch);
     let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
     let dirs = golden_dirs(&names)?;
     let hl = reference_hl();
@@ -219,9 +403,21 @@ fn golden(args: &[String]) -> Result<bool> {
     if !run_status(&mut build)? {
         return Err("building hlc failed".into());
     }
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let target_dir = target_dir();
     let hlc = target_dir.join(profile).join("hlc");
-    let work = target_dir.join("golden");
+    let mut work = target_dir.join("golden");
+    let mut runner_cmd = Vec::new();
+    // `hlc run` for another target: hlc itself built for it, run under its runner.
+    let mut jit_hlc = hlc.clone();
+    if let Some(t) = target {
+        runner_cmd = runner(t)?;
+        work = work.join(t.triple);
+        if jit {
+            jit_hlc = build_hlc_for(t, release)?;
+        } else {
+            build_runtime(t)?;
+        }
+    }
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
 
     let (mut passed, mut failed) = (0, 0);
@@ -231,17 +427,19 @@ fn golden(args: &[String]) -> Result<bool> {
         let start = std::time::Instant::now();
         // The command that runs the program: the built executable, or `hlc run`.
         let program = if jit {
-            let mut c = Command::new(&hlc);
+            let mut c = with_runner(&runner_cmd, &jit_hlc);
             c.arg("run").arg("main.hl");
             Ok(c)
         } else {
             let exe = work.join(&name);
             let _ = std::fs::remove_file(&exe);
-            match run_captured(
-                Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe),
-                Duration::from_secs(600),
-            ) {
-                Ok(b) if b.code == 0 => Ok(Command::new(&exe)),
+            let mut build = Command::new(&hlc);
+            build.arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe);
+            if let Some(t) = target {
+                build.args(["--target", t.triple]);
+            }
+            match run_captured(&mut build, Duration::from_secs(600)) {
+                Ok(b) if b.code == 0 => Ok(with_runner(&runner_cmd, &exe)),
                 Ok(b) => Err(format!("hlc build failed:\n{}", String::from_utf8_lossy(&b.stderr))),
                 Err(e) => Err(format!("hlc build: {e}")),
             }
@@ -249,11 +447,12 @@ fn golden(args: &[String]) -> Result<bool> {
         let build_time = start.elapsed();
         match program {
             Ok(mut cmd) => {
-                let want = read_expected(dir)?;
+                let want = read_expected(dir, arch)?;
                 match run_captured(cmd.current_dir(dir), Duration::from_secs(300)) {
                     Ok(got) => {
                         problems.extend(compare(&got, &want));
-                        if let Some(hl) = &hl {
+                        // The reference VM runs here, on the host's architecture.
+                        if let Some(hl) = hl.as_ref().filter(|_| arch == Arch::host()) {
                             let live = run_captured(Command::new(hl).arg("main.hl").current_dir(dir), Duration::from_secs(300))?;
                             problems.extend(compare(&got, &live).into_iter().map(|d| format!("vs live hl: {d}")));
                         }
@@ -278,7 +477,13 @@ fn golden(args: &[String]) -> Result<bool> {
             }
         }
     }
-    println!("golden{}: {passed} passed, {failed} failed", if jit { " (hlc run)" } else { "" });
+    let what = match (jit, target) {
+        (true, None) => " (hlc run)".to_string(),
+        (true, Some(t)) => format!(" (hlc run, {})", t.triple),
+        (false, Some(t)) => format!(" ({})", t.triple),
+        (false, None) => String::new(),
+    };
+    println!("golden{what}: {passed} passed, {failed} failed");
     Ok(failed == 0)
 }
 

@@ -4,6 +4,7 @@
 
 use super::isa::{self, OptLevel};
 use super::natives;
+use super::toolchain;
 use crate::lower::env::{Address, Callee, Env, FunKind};
 use crate::lower::{native_symbol, Lowerer};
 use cranelift_codegen::ir::Signature;
@@ -15,7 +16,6 @@ use std::sync::Arc;
 use miette::{miette, Diagnostic, IntoDiagnostic as _, Result, WrapErr as _};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// What `hlc build` was asked to do.
 pub struct BuildOptions {
@@ -39,17 +39,8 @@ pub struct BuildOptions {
     pub link_dirs: Vec<PathBuf>,
     /// Arguments passed to the linker driver as they are (`--link-arg`).
     pub link_args: Vec<String>,
-}
-
-/// The runtime library could not be found.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("cannot find the hlc runtime library (libhlrt.a)")]
-#[diagnostic(
-    code(hlc::runtime_missing),
-    help("build it with `cargo build -p hlrt` (it is built next to `hlc`), or point HLC_RUNTIME_DIR at the directory holding libhlrt.a; looked in: {searched}")
-)]
-pub struct RuntimeMissing {
-    pub searched: String,
+    /// A release executable: unused code removed, symbols and debug information stripped.
+    pub release: bool,
 }
 
 /// Natives the program calls that no library defines.
@@ -178,34 +169,6 @@ pub fn compile_module(
     env.module.finish().emit().map_err(|e| miette!("cannot write the object file: {e}"))
 }
 
-/// Finds `libhlrt.a`: `$HLC_RUNTIME_DIR`, then next to the running `hlc`.
-pub fn find_runtime() -> Result<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(d) = std::env::var_os("HLC_RUNTIME_DIR") {
-        dirs.push(PathBuf::from(d));
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            dirs.push(dir.to_path_buf());
-            if let Some(up) = dir.parent() {
-                dirs.push(up.to_path_buf()); // target/debug/deps → target/debug
-            }
-        }
-    }
-    for d in &dirs {
-        let lib = d.join("libhlrt.a");
-        if lib.is_file() {
-            return Ok(lib);
-        }
-    }
-    Err(RuntimeMissing { searched: dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ") }.into())
-}
-
-/// The linker, `$CC` or `cc`.
-fn linker() -> String {
-    std::env::var("CC").unwrap_or_else(|_| "cc".to_string())
-}
-
 /// Everything the link step puts together.
 pub struct LinkInputs<'a> {
     pub object: &'a Path,
@@ -220,6 +183,8 @@ pub struct LinkInputs<'a> {
     /// Where to write the linker's export list, if a shared library needs one.
     pub export_list: &'a Path,
     pub output: &'a Path,
+    /// Strip and drop unused sections (`--release`).
+    pub release: bool,
 }
 
 /// Links the program object with the native libraries and the runtime into
@@ -227,9 +192,12 @@ pub struct LinkInputs<'a> {
 /// the executable at run time (`$ORIGIN`); the executable then exports
 /// libhl's ABI and answers to the name `libhl.so`, so the library's libhl
 /// imports bind to the runtime inside it.
-pub fn link(inputs: &LinkInputs, target: Option<&str>, verbose: bool) -> Result<()> {
-    let cc = linker();
-    let mut cmd = Command::new(&cc);
+pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: bool) -> Result<()> {
+    // The target's linker and its part of the link line: start files and
+    // flags before the inputs, system libraries after them (`toolchain`).
+    let linker = toolchain::linker(target)?;
+    let line = toolchain::link_line(target, &linker, inputs.runtime, inputs.release);
+    let mut cmd = toolchain::link_command(&linker, &line);
     cmd.arg("-o").arg(inputs.output).arg(inputs.object);
     let shared: Vec<&natives::Library> = inputs.libs.iter().filter(|l| l.kind == natives::LibKind::Shared).collect();
     for lib in inputs.libs {
@@ -249,12 +217,17 @@ pub fn link(inputs: &LinkInputs, target: Option<&str>, verbose: bool) -> Result<
     }
     cmd.args(inputs.link_args);
     cmd.args(inputs.runtime_replacements).arg(inputs.runtime);
-    // What Rust's standard library needs from the system (`--print native-static-libs`),
-    // with the unwinder linked statically (libgcc_eh) instead of libgcc_s.so:
-    // executables depend only on libc, libm, libpthread and libdl.
-    cmd.args(["-static-libgcc", "-lgcc_eh", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]);
+    cmd.args(&line.tail);
     if !shared.is_empty() {
-        let linux = target.map_or(cfg!(target_os = "linux"), |t| t.contains("linux"));
+        if target.libc == hlc_targets::Libc::Musl {
+            return Err(miette!(
+                code = "hlc::shared_library_target",
+                "a fully static {} executable cannot load the shared native library `{}`; link a static archive of it instead",
+                target.triple,
+                shared[0].path.display()
+            ));
+        }
+        let linux = target.triple.contains("linux");
         if !linux {
             return Err(miette!(
                 code = "hlc::shared_library_target",
@@ -275,13 +248,15 @@ pub fn link(inputs: &LinkInputs, target: Option<&str>, verbose: bool) -> Result<
             .arg("-Wl,-soname,libhl.so");
     }
     if verbose {
-        eprintln!("hlc: linking: {cmd:?}");
+        eprintln!("hlc: linking ({} from {}): {cmd:?}", target.triple, linker.source);
     }
     let out = cmd.output().map_err(|e| {
         miette!(
             code = "hlc::linker_missing",
-            help = "install a C toolchain (e.g. `apt-get install gcc`) or set CC to a linker driver",
-            "cannot run the linker `{cc}`: {e}"
+            help = format!("install a C toolchain for {} or name one with {}", target.triple, target.cc_env()),
+            "cannot run the linker `{}` (from {}): {e}",
+            linker.program(),
+            linker.source
         )
     })?;
     if !out.status.success() {
@@ -316,7 +291,8 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?;
     crate::driver::verify(&module, &opts.input)?;
     // Natives come from the user's libraries, then the runtime; check before compiling.
-    let runtime = if opts.emit_obj { None } else { Some(find_runtime()?) };
+    let target = toolchain::target(opts.target.as_deref())?;
+    let runtime = if opts.emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
     let mut stubs = std::collections::HashSet::new();
     let mut bound = None;
     if let Some(rt) = &runtime {
@@ -353,8 +329,9 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
                 link_args: &opts.link_args,
                 export_list: &temporaries[0],
                 output: &tmp_exe,
+                release: opts.release,
             },
-            opts.target.as_deref(),
+            target,
             opts.verbose,
         )
     });

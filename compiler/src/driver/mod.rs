@@ -6,6 +6,7 @@
 //!   linked into `hlc` (`hlc run`);
 //! - `isa`: the Cranelift target for a triple;
 //! - `natives`: which natives the runtime and given libraries provide;
+//! - `toolchain`: a target's runtime library, linker and link line;
 //! - `commands`: reading modules, `hlc dump`, writing outputs atomically.
 
 pub mod aot;
@@ -14,5 +15,6 @@ pub mod isa;
 pub mod jit;
 pub mod main_shim;
 pub mod natives;
+pub mod toolchain;
 
 pub use commands::*;

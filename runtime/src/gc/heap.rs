@@ -1,6 +1,14 @@
-//! The heap: one reserved virtual range cut into 64 KB chunks, a side table
-//! mapping each chunk to its page header, page headers with side bitmaps, and
-//! the chunk allocator that returns memory to the OS.
+//! The heap: one virtual range (the *span*) cut into 64 KB chunks, a side
+//! table mapping each chunk to its page header, page headers with side
+//! bitmaps, and the chunk allocator that returns memory to the OS.
+//!
+//! The span is chosen at start-up but reserved from the OS only as the heap
+//! grows: a `PROT_NONE` mapping of the whole 64 GB is free for the kernel but
+//! costs an emulator such as qemu-user seconds and hundreds of MB of
+//! bookkeeping per process. The span is placed in the lowest free gap big
+//! enough for it, far from where the kernel puts new mappings (top-down
+//! below the libraries), so the space above the reserved part stays free for
+//! growth; if that fails, the whole span is reserved at once as before.
 
 use super::size::*;
 use std::collections::BTreeMap;
@@ -12,9 +20,15 @@ pub const LARGE: u8 = u8::MAX;
 /// Page kinds are `MEM_KIND_*`.
 pub const NKINDS: usize = 4;
 
-/// How much address space to reserve (halved until the OS agrees).
+/// How much address space the heap may use (halved until the OS agrees).
 const RESERVE_BYTES: usize = 64 << 30;
 const MIN_RESERVE_BYTES: usize = 1 << 30;
+/// What is reserved at first when the span could be placed; the reservation
+/// then doubles as needed.
+const INITIAL_RESERVE_BYTES: usize = 256 << 20;
+/// The span is placed at or above this address (keeping the low 4 GB to
+/// programs that want 32-bit addresses and to a non-PIE program's brk heap).
+const LOWEST_SPAN_ADDRESS: usize = 4 << 30;
 /// Address space is made accessible in steps of this many chunks.
 const COMMIT_STEP: u32 = 64; // 4 MB
 /// Freed single pages kept (not returned to the OS) for quick reuse, at least.
@@ -125,7 +139,10 @@ impl Page {
 /// Address-space bookkeeping and page lists; only touched under the GC lock.
 pub struct Heap {
     pub base: usize,
+    /// The span: the range the side table covers and pointers are checked against.
     pub reserved: usize,
+    /// How much of the span, from `base`, is reserved from the OS.
+    mapped: usize,
     /// One entry per chunk: the page covering it, or null.
     pub table: *mut *mut Page,
     table_bytes: usize,
@@ -163,8 +180,96 @@ unsafe fn mmap(len: usize, prot: i32) -> *mut u8 {
     }
 }
 
+/// The lowest address at or above [`LOWEST_SPAN_ADDRESS`], aligned to a
+/// chunk, where `size` bytes are unmapped, from `/proc/self/maps`.
+fn free_span(size: usize) -> Option<usize> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    let mut ranges: Vec<(usize, usize)> = maps
+        .lines()
+        .filter_map(|l| {
+            let (lo, hi) = l.split_whitespace().next()?.split_once('-')?;
+            Some((usize::from_str_radix(lo, 16).ok()?, usize::from_str_radix(hi, 16).ok()?))
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut candidate = LOWEST_SPAN_ADDRESS;
+    for (lo, hi) in ranges {
+        if candidate.checked_add(size)? <= lo {
+            return Some(candidate);
+        }
+        candidate = candidate.max((hi.checked_add(PAGE_SIZE - 1)?) & !(PAGE_SIZE - 1));
+    }
+    // Above the last mapping (the vsyscall page, if any, is the last line):
+    // no room that is known to be user address space.
+    None
+}
+
+/// Reserves `[at, at + len)` exactly, or fails (the range is taken or the
+/// kernel ignores `MAP_FIXED_NOREPLACE`).
+unsafe fn mmap_at(at: usize, len: usize) -> bool {
+    let p = libc::mmap(
+        at as *mut _,
+        len,
+        libc::PROT_NONE,
+        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+        -1,
+        0,
+    );
+    if p == libc::MAP_FAILED {
+        return false;
+    }
+    if p as usize != at {
+        libc::munmap(p, len);
+        return false;
+    }
+    true
+}
+
 impl Heap {
     pub unsafe fn new() -> Option<Heap> {
+        let (base, size, mapped) = match Self::place_span(RESERVE_BYTES) {
+            Some(base) => (base, RESERVE_BYTES, INITIAL_RESERVE_BYTES),
+            None => {
+                let (base, size) = Self::reserve_whole()?;
+                (base, size, size)
+            }
+        };
+        let nchunks = size >> PAGE_BITS;
+        let table_bytes = nchunks * std::mem::size_of::<*mut Page>();
+        let table = mmap(table_bytes, libc::PROT_READ | libc::PROT_WRITE);
+        if table.is_null() {
+            libc::munmap(base as *mut _, mapped);
+            return None;
+        }
+        Some(Heap {
+            base,
+            reserved: size,
+            mapped,
+            table: table.cast(),
+            table_bytes,
+            committed: 0,
+            high_water: 0,
+            clean: BTreeMap::new(),
+            dirty: Vec::new(),
+            dirty_limit: DIRTY_CACHE_PAGES,
+            pages: Vec::new(),
+            partial: (0..NKINDS * NCLASSES).map(|_| Vec::new()).collect(),
+            spare: Vec::new(),
+            small_pages: 0,
+            large_bytes: 0,
+        })
+    }
+
+    /// Places a span of `size` bytes in a free gap and reserves its first
+    /// [`INITIAL_RESERVE_BYTES`]; returns its base.
+    unsafe fn place_span(size: usize) -> Option<usize> {
+        let base = free_span(size)?;
+        mmap_at(base, INITIAL_RESERVE_BYTES).then_some(base)
+    }
+
+    /// Reserves a whole span where the kernel likes (halving its size until
+    /// it agrees): the fallback when no gap could be found.
+    unsafe fn reserve_whole() -> Option<(usize, usize)> {
         let mut size = RESERVE_BYTES;
         let base = loop {
             // Over-reserve one chunk so the range can be aligned to a chunk.
@@ -186,30 +291,25 @@ impl Heap {
         if tail > 0 {
             libc::munmap((aligned + size) as *mut _, tail);
         }
-        let nchunks = size >> PAGE_BITS;
-        let table_bytes = nchunks * std::mem::size_of::<*mut Page>();
-        let table = mmap(table_bytes, libc::PROT_READ | libc::PROT_WRITE);
-        if table.is_null() {
-            libc::munmap(aligned as *mut _, size);
-            return None;
-        }
-        Some(Heap {
-            base: aligned,
-            reserved: size,
-            table: table.cast(),
-            table_bytes,
-            committed: 0,
-            high_water: 0,
-            clean: BTreeMap::new(),
-            dirty: Vec::new(),
-            dirty_limit: DIRTY_CACHE_PAGES,
-            pages: Vec::new(),
-            partial: (0..NKINDS * NCLASSES).map(|_| Vec::new()).collect(),
-            spare: Vec::new(),
-            small_pages: 0,
-            large_bytes: 0,
-        })
+        Some((aligned, size))
     }
+
+    /// Extends the reservation to cover at least the first `chunks` chunks
+    /// of the span (doubling it), directly above what is reserved. False
+    /// when the span is exhausted or something else took the space.
+    unsafe fn grow(&mut self, chunks: u32) -> bool {
+        let need = (chunks as usize) << PAGE_BITS;
+        if need > self.reserved {
+            return false;
+        }
+        let new_mapped = need.max(self.mapped * 2).min(self.reserved);
+        if !mmap_at(self.base + self.mapped, new_mapped - self.mapped) {
+            return false;
+        }
+        self.mapped = new_mapped;
+        true
+    }
+
 
     /// Returns all memory to the OS.
     pub unsafe fn destroy(&mut self) {
@@ -218,7 +318,7 @@ impl Heap {
         }
         self.pages.clear();
         self.spare.clear();
-        libc::munmap(self.base as *mut _, self.reserved);
+        libc::munmap(self.base as *mut _, self.mapped);
         libc::munmap(self.table.cast(), self.table_bytes);
     }
 
@@ -256,8 +356,13 @@ impl Heap {
         if end > self.nchunks() {
             return None;
         }
+        let mapped_chunks = (self.mapped >> PAGE_BITS) as u32;
+        if end > mapped_chunks && !self.grow(end) {
+            return None;
+        }
+        let mapped_chunks = (self.mapped >> PAGE_BITS) as u32;
         if end > self.committed {
-            let new_committed = end.max(self.committed + COMMIT_STEP).min(self.nchunks());
+            let new_committed = end.max(self.committed + COMMIT_STEP).min(mapped_chunks);
             let from = self.chunk_addr(self.committed);
             let len = ((new_committed - self.committed) as usize) << PAGE_BITS;
             if libc::mprotect(from as *mut _, len, libc::PROT_READ | libc::PROT_WRITE) != 0 {

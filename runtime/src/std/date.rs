@@ -9,6 +9,8 @@ use super::{alloc_ucs2, raise_error, set_out, ucs2};
 use crate::abi::*;
 
 unsafe fn local(date: i32) -> Option<libc::tm> {
+    // (time_t: the libc crate marks it deprecated on musl, where it is 64-bit anyway.)
+    #[allow(deprecated)]
     let t: libc::time_t = date as u32 as libc::time_t;
     let mut tm: libc::tm = ::std::mem::zeroed();
     if libc::localtime_r(&t, &mut tm).is_null() {
@@ -193,6 +195,7 @@ pub unsafe extern "C" fn hl_date_get_utc_inf(
     s: *mut i32,
     wday: *mut i32,
 ) {
+    #[allow(deprecated)] // time_t on musl, see above
     let tt: libc::time_t = date as u32 as libc::time_t;
     let mut t: libc::tm = ::std::mem::zeroed();
     if libc::gmtime_r(&tt, &mut t).is_null() {

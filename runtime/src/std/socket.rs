@@ -360,7 +360,7 @@ pub unsafe extern "C" fn hl_socket_host(s: *mut hl_socket, host: *mut i32, port:
 /// Seconds as a `timeval`, truncating each part to `int` as libhl does.
 fn timeval_of(t: f64) -> libc::timeval {
     let sec = t as i32;
-    libc::timeval { tv_sec: sec as libc::time_t, tv_usec: ((t - sec as f64) * 1000000.0) as i32 as libc::suseconds_t }
+    libc::timeval { tv_sec: sec as _, tv_usec: ((t - sec as f64) * 1000000.0) as i32 as _ }
 }
 
 /// `socket_set_timeout`: send and receive timeouts in seconds (0: none).

@@ -269,7 +269,7 @@ pub extern "C" fn hl_sys_thread_cpu_time() -> f64 {
 pub extern "C" fn hl_sys_sleep(f: f64) {
     let sec = f64_to_i32(f);
     let nsec = f64_to_i32((f - sec as f64) * 1e9);
-    let t = libc::timespec { tv_sec: sec as libc::time_t, tv_nsec: nsec as _ };
+    let t = libc::timespec { tv_sec: sec as _, tv_nsec: nsec as _ };
     hl_blocking(true);
     unsafe { libc::nanosleep(&t, ::std::ptr::null_mut()) };
     hl_blocking(false);

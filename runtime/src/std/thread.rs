@@ -189,7 +189,7 @@ fn deadline(timeout: f64) -> libc::timespec {
         sec = 0;
         nsec = 0;
     }
-    libc::timespec { tv_sec: sec as libc::time_t, tv_nsec: nsec as _ }
+    libc::timespec { tv_sec: sec as _, tv_nsec: nsec as _ }
 }
 
 /// The seconds of a `Null<Float>` argument.
@@ -779,7 +779,8 @@ pub unsafe extern "C" fn hl_thread_start(callback: *mut c_void, param: *mut c_vo
     let mut attr: libc::pthread_attr_t = ::std::mem::zeroed();
     libc::pthread_attr_init(&mut attr);
     libc::pthread_attr_setdetachstate(&mut attr, libc::PTHREAD_CREATE_DETACHED);
-    let mut t: libc::pthread_t = 0;
+    // SAFETY: pthread_t is an integer (glibc) or a pointer (musl); zero is a valid placeholder for both.
+    let mut t: libc::pthread_t = ::std::mem::zeroed();
     if !with_gc {
         let f: extern "C" fn(*mut c_void) -> *mut c_void = ::std::mem::transmute(callback);
         let r = libc::pthread_create(&mut t, &attr, f, param);

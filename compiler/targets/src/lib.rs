@@ -1,0 +1,210 @@
+//! The targets `hlc build` makes executables for, as one table of facts.
+//! The compiler (runtime lookup, architecture check, linker choice, link
+//! line) and `cargo xtask` (building a target's runtime, running its
+//! programs under emulation) derive everything target-specific from it, so
+//! a new target is a new row, not new code paths.
+
+/// Instruction set.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+}
+
+/// C library an executable is linked with.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Libc {
+    /// glibc, linked dynamically (libc, libm, libpthread, libdl).
+    Gnu,
+    /// musl, linked statically from the runtime's own copy: the executable
+    /// has no dynamic section and runs on any Linux of its architecture.
+    Musl,
+}
+
+/// One supported target.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Rust's (and cc-rs's) name for it.
+    pub triple: &'static str,
+    pub arch: Arch,
+    pub libc: Libc,
+}
+
+/// Every target `hlc build` supports.
+pub const TARGETS: &[Target] = &[
+    Target { triple: "x86_64-unknown-linux-gnu", arch: Arch::X86_64, libc: Libc::Gnu },
+    Target { triple: "aarch64-unknown-linux-gnu", arch: Arch::Aarch64, libc: Libc::Gnu },
+    Target { triple: "x86_64-unknown-linux-musl", arch: Arch::X86_64, libc: Libc::Musl },
+    Target { triple: "aarch64-unknown-linux-musl", arch: Arch::Aarch64, libc: Libc::Musl },
+];
+
+/// What a fully static musl executable is linked with besides its own
+/// objects and the runtime: the files Rust ships for each musl target in
+/// `lib/rustlib/<triple>/lib/self-contained/`, which `cargo xtask runtime`
+/// copies into `self-contained/` beside the target's `libhlrt.a`.
+pub mod musl {
+    /// Start files, before the program's objects (non-PIE static: `crt1.o`).
+    pub const START_FILES: &[&str] = &["crt1.o", "crti.o", "crtbegin.o"];
+    /// The unwinder and the C library, after the runtime.
+    pub const LIBS: &[&str] = &["libunwind.a", "libc.a"];
+    /// End files, last.
+    pub const END_FILES: &[&str] = &["crtend.o", "crtn.o"];
+
+    /// All of them.
+    pub fn files() -> impl Iterator<Item = &'static str> {
+        START_FILES.iter().chain(LIBS).chain(END_FILES).copied()
+    }
+}
+
+impl Arch {
+    /// The name in target triples and in `uname -m`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+        }
+    }
+
+    /// The ELF header's `e_machine` for objects of this architecture.
+    pub fn elf_machine(self) -> u16 {
+        match self {
+            Arch::X86_64 => 62,
+            Arch::Aarch64 => 183,
+        }
+    }
+
+    /// The architecture whose ELF `e_machine` is `m`.
+    pub fn from_elf_machine(m: u16) -> Option<Arch> {
+        [Arch::X86_64, Arch::Aarch64].into_iter().find(|a| a.elf_machine() == m)
+    }
+
+    /// The GNU toolchain prefix Debian's cross compilers use: `<prefix>-gcc`.
+    pub fn gnu_prefix(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64-linux-gnu",
+            Arch::Aarch64 => "aarch64-linux-gnu",
+        }
+    }
+
+    /// Debian's packages of a GNU C toolchain (compiler and C library) for
+    /// this architecture, as installed on another architecture.
+    pub fn debian_packages(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "gcc-x86-64-linux-gnu libc6-dev-amd64-cross",
+            Arch::Aarch64 => "gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
+        }
+    }
+
+    /// Where Debian's cross C library for this architecture lives (the
+    /// dynamic loader and shared libraries an emulator needs, `qemu -L`).
+    pub fn debian_sysroot(self) -> String {
+        format!("/usr/{}", self.gnu_prefix())
+    }
+
+    /// The qemu user-mode emulator that runs this architecture's programs.
+    pub fn qemu(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "qemu-x86_64",
+            Arch::Aarch64 => "qemu-aarch64",
+        }
+    }
+
+    /// The architecture this program was compiled for.
+    pub fn host() -> Arch {
+        if cfg!(target_arch = "aarch64") {
+            Arch::Aarch64
+        } else {
+            Arch::X86_64
+        }
+    }
+}
+
+impl Target {
+    /// The row for `triple`, if supported.
+    pub fn find(triple: &str) -> Option<&'static Target> {
+        TARGETS.iter().find(|t| t.triple == triple)
+    }
+
+    /// The target this program was compiled for.
+    pub fn host() -> &'static Target {
+        let libc = if cfg!(target_env = "musl") { Libc::Musl } else { Libc::Gnu };
+        TARGETS
+            .iter()
+            .find(|t| t.arch == Arch::host() && t.libc == libc)
+            .expect("hlc runs on a target it supports")
+    }
+
+    /// Whether executables for this target run here without emulation.
+    pub fn runs_natively(&self) -> bool {
+        self.arch == Arch::host()
+    }
+
+    /// The environment variable naming this target's C compiler, as cc-rs
+    /// reads it: `CC_aarch64_unknown_linux_gnu` (cc-rs also accepts the
+    /// triple with hyphens).
+    pub fn cc_env(&self) -> String {
+        format!("CC_{}", self.triple.replace('-', "_"))
+    }
+
+    /// The same with the triple spelled as it is (`CC_aarch64-unknown-linux-gnu`).
+    pub fn cc_env_hyphens(&self) -> String {
+        format!("CC_{}", self.triple)
+    }
+
+    /// Cargo's variable naming the program that runs this target's
+    /// executables (`CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER`).
+    pub fn runner_env(&self) -> String {
+        format!("CARGO_TARGET_{}_RUNNER", self.triple.replace('-', "_").to_uppercase())
+    }
+
+    /// Cargo's variable naming the linker for this target's Rust programs.
+    pub fn cargo_linker_env(&self) -> String {
+        format!("CARGO_TARGET_{}_LINKER", self.triple.replace('-', "_").to_uppercase())
+    }
+
+    /// Debian's packages providing the C compiler cc-rs uses to build this
+    /// target's runtime (`<arch>-linux-gnu-gcc`, `<arch>-linux-musl-gcc`).
+    pub fn c_compiler_packages(&self) -> &'static str {
+        match (self.libc, self.arch) {
+            (Libc::Gnu, a) => a.debian_packages(),
+            (Libc::Musl, Arch::X86_64) => "musl-tools",
+            // musl-dev of the other architecture: `dpkg --add-architecture arm64` first.
+            (Libc::Musl, Arch::Aarch64) => "gcc-aarch64-linux-gnu musl-dev:arm64",
+        }
+    }
+
+    /// `zig cc -target` for this target.
+    pub fn zig_target(&self) -> String {
+        let libc = match self.libc {
+            Libc::Gnu => "gnu",
+            Libc::Musl => "musl",
+        };
+        format!("{}-linux-{libc}", self.arch.name())
+    }
+
+    /// The list of supported triples, for diagnostics.
+    pub fn supported() -> String {
+        TARGETS.iter().map(|t| t.triple).collect::<Vec<_>>().join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_consistent() {
+        for t in TARGETS {
+            assert!(t.triple.starts_with(t.arch.name()), "{}", t.triple);
+            let libc = match t.libc {
+                Libc::Gnu => "-gnu",
+                Libc::Musl => "-musl",
+            };
+            assert!(t.triple.ends_with(libc), "{}", t.triple);
+            assert_eq!(Target::find(t.triple), Some(t));
+            assert_eq!(Arch::from_elf_machine(t.arch.elf_machine()), Some(t.arch));
+        }
+        assert_eq!(Target::find("aarch64-unknown-linux-gnu").unwrap().cc_env(), "CC_aarch64_unknown_linux_gnu");
+        assert!(Target::host().runs_natively());
+    }
+}
