@@ -12,9 +12,10 @@ use ::std::ffi::c_char;
 /// `itos`: `%d`.
 #[no_mangle]
 pub unsafe extern "C" fn hl_itos(i: i32, len: *mut i32) -> *mut vbyte {
-    let s = ucs2::format_int_ucs2(i);
+    let mut buf = [0u16; 11];
+    let s = ucs2::format_int_ucs2(i, &mut buf);
     set_out(len, s.len() as i32);
-    alloc_ucs2(&s).cast()
+    alloc_ucs2(s).cast()
 }
 
 /// `ftos`: `NaN`, or `%.15g` (see [`number::format_float`]).

@@ -331,12 +331,39 @@ fn stdout_stream() -> *mut libc::FILE {
     unsafe { C_STDOUT }
 }
 
-/// `%d` formatting of an `int` as UTF-16 units (`usprintf(..., "%d", i)`).
-pub fn format_int_ucs2(i: i32) -> Vec<u16> {
-    i.to_string().encode_utf16().collect()
+/// `%d` formatting of an `int` as UTF-16 units (`usprintf(..., "%d", i)`),
+/// into `buf` (11 units hold `-2147483648`); returns the digits' part of it.
+/// No heap allocation: `Std.string(int)` and `"" + int` run it per call.
+pub fn format_int_ucs2(i: i32, buf: &mut [u16; 11]) -> &[u16] {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' as u16 + (n % 10) as u16;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-' as u16;
+    }
+    &buf[at..]
 }
 
 /// `%.<prec>g` formatting as UTF-16 units.
 pub fn format_g_ucs2(d: f64, prec: usize) -> Vec<u16> {
     number::format_g(d, prec).encode_utf16().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ints_format_as_printf_does() {
+        for i in [0, 7, -7, 10, 99, -100, 123456789, i32::MAX, i32::MIN, i32::MIN + 1] {
+            let mut buf = [0u16; 11];
+            assert_eq!(String::from_utf16(super::format_int_ucs2(i, &mut buf)).unwrap(), i.to_string());
+        }
+    }
 }
