@@ -13,8 +13,9 @@
 //!
 //! The directory is `$HLC_CACHE_DIR`, else `$XDG_CACHE_HOME/hlc`, else
 //! `~/.cache/hlc`; an empty `HLC_CACHE_DIR` or `hlc run --no-cache` turns the
-//! cache off. Entries are written by a background thread, each to a
-//! temporary name renamed into place, and checked (magic, length, checksum)
+//! cache off. Entries are written as they are compiled (a few kilobytes,
+//! next to milliseconds of compiling), each to a temporary name renamed into
+//! place, and checked (magic, length, checksum)
 //! when read: a damaged or foreign file is ignored and rewritten. A marker
 //! file `verified` records that the bytecode passed the verifier, which the
 //! next run then skips. At most
@@ -25,7 +26,6 @@ use cranelift_codegen::binemit::Reloc;
 use cranelift_module::ModuleReloc;
 use hlbc::codemap::FnCodeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 /// Programs whose code is kept.
 const MAX_PROGRAMS: usize = 64;
@@ -87,7 +87,6 @@ fn reloc_of(code: u8) -> Option<Reloc> {
 /// A program's code cache.
 pub struct CodeCache {
     dir: PathBuf,
-    writer: mpsc::Sender<(PathBuf, Vec<u8>)>,
 }
 
 /// The cache's root directory, unless turned off.
@@ -145,19 +144,7 @@ impl CodeCache {
             // Mark it used, for pruning.
             let _ = std::fs::File::open(&dir).and_then(|f| f.set_modified(std::time::SystemTime::now()));
         }
-        let (writer, jobs) = mpsc::channel::<(PathBuf, Vec<u8>)>();
-        std::thread::Builder::new()
-            .name("hlc-cache-writer".into())
-            .spawn(move || {
-                for (path, bytes) in jobs {
-                    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-                    if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-                        let _ = std::fs::remove_file(&tmp);
-                    }
-                }
-            })
-            .ok()?;
-        Some(CodeCache { dir, writer })
+        Some(CodeCache { dir })
     }
 
     fn path(&self, findex: u32) -> PathBuf {
@@ -173,7 +160,7 @@ impl CodeCache {
 
     /// Records that the bytecode passed the verifier.
     pub fn mark_verified(&self) {
-        let _ = self.writer.send((self.dir.join("verified"), VERIFIED.to_vec()));
+        write(&self.dir.join("verified"), VERIFIED);
     }
 
     /// The kept code of function `findex`, if any (and intact).
@@ -181,9 +168,19 @@ impl CodeCache {
         decode(&std::fs::read(self.path(findex)).ok()?)
     }
 
-    /// Keeps `entry` as the code of function `findex` (written in the background).
+    /// Keeps `entry` as the code of function `findex`.
     pub fn store(&self, findex: u32, entry: &Entry) {
-        let _ = self.writer.send((self.path(findex), encode(entry)));
+        write(&self.path(findex), &encode(entry));
+    }
+}
+
+/// Writes `bytes` to `path` under a temporary name renamed into place, so
+/// that a reader sees the whole file or none (a process ending mid-write
+/// leaves only the temporary). Errors leave the cache without the entry.
+fn write(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 
