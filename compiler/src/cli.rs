@@ -59,6 +59,9 @@ enum Command {
         /// A release executable: unused runtime code removed, symbols and debug information stripped.
         #[arg(long)]
         release: bool,
+        /// Compile functions on N threads (default: every core).
+        #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Compile a .hl file in memory and run it (arguments after the file go to the program).
     Run {
@@ -172,6 +175,7 @@ fn run(cli: Cli) -> Result<i32> {
             link_dirs,
             link_args,
             release,
+            jobs,
         } => {
             let output = output.unwrap_or_else(|| input.with_extension(""));
             if output == input {
@@ -191,6 +195,7 @@ fn run(cli: Cli) -> Result<i32> {
                 link_dirs,
                 link_args,
                 release,
+                jobs: jobs.map_or_else(crate::driver::aot::ObjectOptions::default_jobs, usize::from),
             };
             crate::driver::aot::build(&opts)?;
         }

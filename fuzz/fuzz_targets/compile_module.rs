@@ -80,7 +80,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let stubs = HashSet::new();
     let reduced = std::sync::Arc::new(reduced);
-    match hlc::driver::aot::compile_module(reduced, data, hlc::driver::isa::OptLevel::None, None, &stubs) {
+    let options = hlc::driver::aot::ObjectOptions { opt: hlc::driver::isa::OptLevel::None, target: None, jobs: 1, debug: None };
+    match hlc::driver::aot::compile_module(reduced, data, &options, &stubs) {
         Ok(_) => COMPILED.lock().unwrap().get_or_insert_with(HashSet::new).extend(fresh),
         Err(e) => {
             let message = format!("{e:?}");

@@ -3,6 +3,7 @@
 //! executable using the system C compiler as linker.
 
 use super::isa::{self, OptLevel};
+use super::debuginfo;
 use super::natives;
 use super::toolchain;
 use crate::lower::env::{Address, Callee, Env, FunKind};
@@ -41,6 +42,8 @@ pub struct BuildOptions {
     pub link_args: Vec<String>,
     /// A release executable: unused code removed, symbols and debug information stripped.
     pub release: bool,
+    /// Threads compiling functions.
+    pub jobs: usize,
 }
 
 /// Natives the program calls that no library defines.
@@ -135,18 +138,33 @@ impl Env for ObjectEnv {
 )]
 pub struct MismatchedNatives(pub Vec<String>);
 
+/// How to compile a module into an object file.
+#[derive(Clone, Debug)]
+pub struct ObjectOptions<'a> {
+    pub opt: OptLevel,
+    /// The target triple (the host when `None`).
+    pub target: Option<&'a str>,
+    /// Threads compiling functions (1: all on the calling thread).
+    pub jobs: usize,
+    /// Write DWARF (lines, functions, frames) for this source; `None` for
+    /// none. Function symbols are named either way.
+    pub debug: Option<debuginfo::Source>,
+}
+
+impl ObjectOptions<'_> {
+    /// Every available core.
+    pub fn default_jobs() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
 /// Compiles `bytecode` (an `.hl` file's contents) into an object file;
 /// `stub_natives` are natives to replace by throwing stubs.
-pub fn compile_object(
-    bytecode: &[u8],
-    opt: OptLevel,
-    target: Option<&str>,
-    stub_natives: &std::collections::HashSet<usize>,
-) -> Result<Vec<u8>> {
+pub fn compile_object(bytecode: &[u8], options: &ObjectOptions, stub_natives: &HashSet<usize>) -> Result<Vec<u8>> {
     let module = Arc::new(hlbc::read_module(bytecode).map_err(miette::Report::new)?);
     // The lowering relies on a well-typed module.
     hlbc::verify_module(&module).map_err(miette::Report::new)?;
-    compile_module(module, bytecode, opt, target, stub_natives)
+    compile_module(module, bytecode, options, stub_natives)
 }
 
 /// Compiles a verified `module` into an object file that embeds `bytecode`
@@ -154,19 +172,25 @@ pub fn compile_object(
 pub fn compile_module(
     module: Arc<hlbc::Module>,
     bytecode: &[u8],
-    opt: OptLevel,
-    target: Option<&str>,
-    stub_natives: &std::collections::HashSet<usize>,
+    options: &ObjectOptions,
+    stub_natives: &HashSet<usize>,
 ) -> Result<Vec<u8>> {
-    let (isa, info, _) = isa::build(target, opt, true)?;
-    let builder = ObjectBuilder::new(isa, "hlc_program", cranelift_module::default_libcall_names())
+    let (isa, info, _) = isa::build(options.target, options.opt, true)?;
+    let builder = ObjectBuilder::new(isa.clone(), "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
     let mut env = ObjectEnv::new(ObjectModule::new(builder), &module, info.layout)?;
-    let mut lw = Lowerer::new(&mut env, module, info, stub_natives)?;
-    let maps = lw.lower_all(&mut env)?;
+    let mut lw = Lowerer::new(&mut env, module.clone(), info, stub_natives)?;
+    let compiled = lw.lower_all(&mut env, &*isa, options.jobs, options.debug.is_some())?;
+    let maps: Vec<_> = compiled.iter().map(|c| c.map.clone()).collect();
     lw.define_native_stubs(&mut env)?;
     super::main_shim::define_program(&mut env, &lw, bytecode, &maps)?;
-    env.module.finish().emit().map_err(|e| miette!("cannot write the object file: {e}"))
+    let mut product = env.module.finish();
+    let names = lw.function_names();
+    debuginfo::name_functions(&mut product, &module, names, &compiled);
+    if let Some(source) = &options.debug {
+        debuginfo::write_dwarf(&mut product, &module, names, &compiled, &*isa, source)?;
+    }
+    product.emit().map_err(|e| miette!("cannot write the object file: {e}"))
 }
 
 /// Everything the link step puts together.
@@ -286,10 +310,19 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let data = std::fs::read(&opts.input)
         .map_err(|source| super::commands::InputError { path: opts.input.display().to_string(), source })?;
     let start = std::time::Instant::now();
+    // `-v` prints each step's time.
+    let mut step = start;
+    let mut timed = |what: &str| {
+        if opts.verbose {
+            eprintln!("hlc: {what} took {:.1} ms", step.elapsed().as_secs_f64() * 1e3);
+        }
+        step = std::time::Instant::now();
+    };
     let module = hlbc::read_module(&data)
         .map_err(miette::Report::new)
         .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?;
     crate::driver::verify(&module, &opts.input)?;
+    timed("reading and verifying");
     // Natives come from the user's libraries, then the runtime; check before compiling.
     let target = toolchain::target(opts.target.as_deref())?;
     let runtime = if opts.emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
@@ -300,11 +333,24 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         stubs = b.plan.stubs();
         bound = Some(b);
     }
-    let object = compile_object(&data, opts.opt, opts.target.as_deref(), &stubs)
+    timed("binding natives");
+    let options = ObjectOptions {
+        opt: opts.opt,
+        target: opts.target.as_deref(),
+        jobs: opts.jobs,
+        debug: (!opts.release).then(|| debuginfo::Source::of(&opts.input)),
+    };
+    let object = compile_module(Arc::new(module), &data, &options, &stubs)
         .wrap_err_with(|| format!("while compiling `{}`", opts.input.display()))?;
     if opts.verbose {
-        eprintln!("hlc: code generation took {:.2}s ({} bytes of object code)", start.elapsed().as_secs_f64(), object.len());
+        eprintln!(
+            "hlc: code generation took {:.1} ms on {} thread(s) ({} bytes of object code)",
+            step.elapsed().as_secs_f64() * 1e3,
+            opts.jobs,
+            object.len()
+        );
     }
+    step = std::time::Instant::now();
     if opts.emit_obj {
         return super::commands::write_atomically(&opts.output, &object);
     }
@@ -344,6 +390,9 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     if let Err(e) = linked {
         let _ = std::fs::remove_file(&tmp_exe);
         return Err(e);
+    }
+    if opts.verbose {
+        eprintln!("hlc: linking took {:.1} ms", step.elapsed().as_secs_f64() * 1e3);
     }
     std::fs::rename(&tmp_exe, &opts.output).into_diagnostic().wrap_err_with(|| {
         let _ = std::fs::remove_file(&tmp_exe);

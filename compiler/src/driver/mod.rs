@@ -4,6 +4,7 @@
 //!   (`hlc build`), with `main_shim` holding what only an executable needs;
 //! - `jit`: code generated into this process and run with the runtime
 //!   linked into `hlc` (`hlc run`);
+//! - `debuginfo`: function symbols and DWARF for executables;
 //! - `isa`: the Cranelift target for a triple;
 //! - `natives`: which natives the runtime and given libraries provide;
 //! - `toolchain`: a target's runtime library, linker and link line;
@@ -11,6 +12,7 @@
 
 pub mod aot;
 pub mod commands;
+pub mod debuginfo;
 pub mod isa;
 pub mod jit;
 pub mod main_shim;

@@ -89,10 +89,54 @@ pub fn code_map(findex: u32, ctx: &Context) -> FnCodeMap {
     map
 }
 
+/// One function compiled to machine code, not yet placed: what a Cranelift
+/// module's `define_function_bytes` takes, and what debuggers and stack
+/// traces need to know about it.
+pub struct CompiledFunction {
+    /// The function it is to be defined as.
+    pub id: FuncId,
+    pub bytes: Vec<u8>,
+    pub alignment: u64,
+    pub relocs: Vec<cranelift_module::ModuleReloc>,
+    /// Code offsets back to ops.
+    pub map: FnCodeMap,
+    /// How to unwind its frames (for `.debug_frame`), when the ISA makes it.
+    pub unwind: Option<cranelift_codegen::isa::unwind::UnwindInfo>,
+}
+
+/// Compiles the IR in `ctx.func` (function index `findex`, to be defined as
+/// `id`) for `isa`, with unwind information if `unwind` is set; `ctx` is
+/// left holding the compiled function.
+pub fn compile_function(
+    ctx: &mut Context,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    id: FuncId,
+    findex: u32,
+    unwind: bool,
+) -> miette::Result<CompiledFunction> {
+    ctx.compile(isa, &mut Default::default())
+        .map_err(|e| miette::miette!("code generation failed for fun@{findex}: {:?}", e.inner))?;
+    let map = code_map(findex, ctx);
+    let code = ctx.compiled_code().expect("just compiled");
+    let unwind = match unwind {
+        true => code.create_unwind_info(isa).map_err(|e| miette::miette!("unwind information for fun@{findex}: {e:?}"))?,
+        false => None,
+    };
+    Ok(CompiledFunction {
+        id,
+        bytes: code.code_buffer().to_vec(),
+        alignment: (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64),
+        relocs: code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id)).collect(),
+        map,
+        unwind,
+    })
+}
+
 /// The lowering of one module: declarations made once, constants and static
 /// closures defined on first use. Functions are lowered one at a time
-/// ([`Lowerer::lower_function`]), all at once for an executable or on first
-/// call in the JIT; every call passes the same environment.
+/// ([`Lowerer::lower_ir`]), all at once for an executable
+/// ([`Lowerer::lower_all`]) or on first call in the JIT; every call passes
+/// the same environment.
 pub struct Lowerer {
     pub m: Arc<Module>,
     pub layouts: Layouts,
@@ -207,6 +251,12 @@ impl Lowerer {
         }
     }
 
+    /// HashLink's names of the module's functions.
+    pub fn function_names(&mut self) -> &hlbc::names::FunctionNames {
+        let m = &*self.m;
+        self.names.get_or_insert_with(|| hlbc::names::FunctionNames::new(m))
+    }
+
     /// HashLink's `fun_field_name`: the field a function implements (or, for a
     /// closure, its creator's); `init` for the entry point; `None` otherwise.
     fn function_field_name(&mut self, f: FunIdx) -> Option<String> {
@@ -314,25 +364,6 @@ impl Lowerer {
         Ok(id)
     }
 
-    /// Lowers and defines function `fi` (a position in `Module::functions`)
-    /// into `env`'s module; returns where its code maps back to ops.
-    pub fn lower_function(
-        &mut self,
-        env: &mut dyn Env,
-        fi: usize,
-        ctx: &mut Context,
-        fb: &mut FunctionBuilderContext,
-    ) -> miette::Result<FnCodeMap> {
-        let id = self.lower_ir(env, fi, ctx, fb)?;
-        let findex = self.m.functions[fi].findex.0;
-        env.module()
-            .define_function(id, ctx)
-            .map_err(|e| miette::miette!("code generation failed for fun@{findex}: {e:?}"))?;
-        let map = code_map(findex, ctx);
-        env.module().clear_context(ctx);
-        Ok(map)
-    }
-
     /// Lowers function `fi` into Cranelift IR in `ctx.func` (for the caller
     /// to compile and define); returns the function it is to be defined as.
     pub fn lower_ir(
@@ -388,15 +419,109 @@ impl Lowerer {
         self.runtime_data.get(name).copied()
     }
 
-    /// Lowers every function of the module; returns their debug maps.
-    pub fn lower_all(&mut self, env: &mut dyn Env) -> miette::Result<Vec<FnCodeMap>> {
-        let mut ctx = env.module().make_context();
+    /// Lowers, compiles and defines every function of the module into
+    /// `env`'s module; returns them in function order, without their bytes.
+    /// IR is built on this thread in function order (the lowering declares
+    /// constants as it goes), compiled by `jobs` threads, and defined in
+    /// function order, so the output does not depend on the threads' timing.
+    pub fn lower_all(
+        &mut self,
+        env: &mut dyn Env,
+        isa: &dyn cranelift_codegen::isa::TargetIsa,
+        jobs: usize,
+        unwind: bool,
+    ) -> miette::Result<Vec<CompiledFunction>> {
+        let n = self.m.functions.len();
+        let mut compiled: Vec<Option<CompiledFunction>> = (0..n).map(|_| None).collect();
+        let mut ctx = Context::new();
         let mut fb = FunctionBuilderContext::new();
-        let mut debug = Vec::with_capacity(self.m.functions.len());
-        for i in 0..self.m.functions.len() {
-            debug.push(self.lower_function(env, i, &mut ctx, &mut fb)?);
+        if jobs <= 1 {
+            for (fi, slot) in compiled.iter_mut().enumerate() {
+                let id = self.lower_ir(env, fi, &mut ctx, &mut fb)?;
+                *slot = Some(compile_function(&mut ctx, isa, id, self.m.functions[fi].findex.0, unwind)?);
+                ctx.clear();
+            }
+        } else {
+            self.compile_in_parallel(env, isa, jobs, unwind, &mut compiled)?;
         }
-        Ok(debug)
+        let mut out = Vec::with_capacity(n);
+        for c in compiled {
+            let mut c = c.expect("every function was compiled");
+            env.module()
+                .define_function_bytes(c.id, c.alignment, &c.bytes, &c.relocs)
+                .map_err(|e| miette::miette!("code generation failed for fun@{}: {e}", c.map.findex))?;
+            c.bytes = Vec::new();
+            c.relocs = Vec::new();
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    /// [`Lowerer::lower_all`]'s compilation on `jobs` threads: this thread
+    /// lowers and hands out IR through a bounded queue (so IR of at most a
+    /// few functions per thread waits), workers compile it. The first error
+    /// in function order is reported.
+    fn compile_in_parallel(
+        &mut self,
+        env: &mut dyn Env,
+        isa: &dyn cranelift_codegen::isa::TargetIsa,
+        jobs: usize,
+        unwind: bool,
+        compiled: &mut [Option<CompiledFunction>],
+    ) -> miette::Result<()> {
+        use std::sync::{mpsc, Mutex};
+        // Workers own the queue's receiving end: should they all stop, sending fails instead of blocking.
+        let m = self.m.clone();
+        let mut errors: Vec<(usize, miette::Report)> = Vec::new();
+        std::thread::scope(|s| {
+            let (work_tx, work_rx) = mpsc::sync_channel::<(usize, FuncId, Function)>(jobs * 4);
+            let work_rx = Arc::new(Mutex::new(work_rx));
+            let (done_tx, done_rx) = mpsc::channel::<(usize, miette::Result<CompiledFunction>)>();
+            for _ in 0..jobs {
+                let (work_rx, done_tx, m) = (work_rx.clone(), done_tx.clone(), &m);
+                s.spawn(move || {
+                    let mut ctx = Context::new();
+                    loop {
+                        let next = work_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok((fi, id, func)) = next else { break };
+                        ctx.clear();
+                        ctx.func = func;
+                        let result = compile_function(&mut ctx, isa, id, m.functions[fi].findex.0, unwind);
+                        if done_tx.send((fi, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop((done_tx, work_rx));
+            let mut ctx = Context::new();
+            let mut fb = FunctionBuilderContext::new();
+            for fi in 0..m.functions.len() {
+                match self.lower_ir(env, fi, &mut ctx, &mut fb) {
+                    Ok(id) => {
+                        let func = std::mem::replace(&mut ctx.func, Function::new());
+                        if work_tx.send((fi, id, func)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        errors.push((fi, e.into()));
+                        break;
+                    }
+                }
+            }
+            drop(work_tx);
+            for (fi, result) in done_rx {
+                match result {
+                    Ok(c) => compiled[fi] = Some(c),
+                    Err(e) => errors.push((fi, e)),
+                }
+            }
+        });
+        match errors.into_iter().min_by_key(|e| e.0) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Bodies of the stubs that stand for missing natives: each calls

@@ -218,19 +218,16 @@ impl Compiler {
         let c = self;
         let isa = if findex as usize == c.entry { &*c.once } else { &*c.full };
         let id = c.lw.lower_ir(&mut c.env, fi, &mut c.ctx, &mut c.fb)?;
-        let failed = |e: &dyn std::fmt::Debug| miette!("code generation failed for fun@{findex}: {e:?}");
-        c.ctx.compile(isa, &mut Default::default()).map_err(|e| failed(&e.inner))?;
-        let code = c.ctx.compiled_code().expect("just compiled");
-        let alignment = (code.buffer.alignment as u64).max(isa.function_alignment().minimum as u64);
-        let bytes = code.code_buffer().to_vec();
-        let relocs: Vec<cranelift_module::ModuleReloc> =
-            code.buffer.relocs().iter().map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &c.ctx.func, id)).collect();
-        c.env.module.define_function_bytes(id, alignment, &bytes, &relocs).map_err(|e| failed(&e))?;
-        let map: FnCodeMap = crate::lower::code_map(findex, &c.ctx);
+        let compiled = crate::lower::compile_function(&mut c.ctx, isa, id, findex, false)?;
         c.ctx.clear();
+        let (bytes, alignment, relocs, map) = (&compiled.bytes, compiled.alignment, &compiled.relocs, compiled.map);
+        c.env
+            .module
+            .define_function_bytes(id, alignment, bytes, relocs)
+            .map_err(|e| miette!("code generation failed for fun@{findex}: {e:?}"))?;
         if let Some(cache) = &c.cache {
             let lw = &c.lw;
-            if let Some(entry) = cache::describe(&c.env.module, &|d| lw.local_data(d).cloned(), &bytes, alignment, &relocs, &map) {
+            if let Some(entry) = cache::describe(&c.env.module, &|d| lw.local_data(d).cloned(), bytes, alignment, relocs, &map) {
                 cache.store(findex, &entry);
             }
         }
