@@ -3,7 +3,7 @@
 //! `--release` stripping both.
 
 use hlc_tests::golden_dir;
-use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+use object::{Object as _, ObjectSymbol as _};
 use std::path::PathBuf;
 use std::process::Command;
 

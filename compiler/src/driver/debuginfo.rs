@@ -144,7 +144,7 @@ pub fn write_dwarf(
                 return None;
             }
             let (dir, base) = match path.rfind('/') {
-                Some(i) if i > 0 => (lp.add_directory(LineString::String(path[..i].as_bytes().to_vec())), &path[i + 1..]),
+                Some(i) if i > 0 => (lp.add_directory(LineString::String(path.as_bytes()[..i].to_vec())), &path[i + 1..]),
                 _ => (lp.default_directory(), path.as_str()),
             };
             let base = if base.is_empty() { path.as_str() } else { base };
