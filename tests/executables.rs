@@ -243,3 +243,20 @@ fn every_golden_program_compiles_for_aarch64() {
         assert_eq!(object::Object::architecture(&file), object::Architecture::Aarch64, "{}", dir.display());
     }
 }
+
+/// Functions are compiled on several threads but defined in function order:
+/// the object file is the same whatever the number of threads.
+#[test]
+fn parallel_compilation_gives_the_same_object() {
+    let objects: Vec<Vec<u8>> = ["1", "4"]
+        .iter()
+        .map(|jobs| {
+            let (out, path) = build("closures", &["--emit", "obj", "-j", jobs]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let data = std::fs::read(&path).unwrap();
+            let _ = std::fs::remove_file(&path);
+            data
+        })
+        .collect();
+    assert!(objects[0] == objects[1], "-j 1 and -j 4 wrote different objects");
+}
