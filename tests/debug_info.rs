@@ -123,3 +123,33 @@ fn release_strips_symbols_and_debug_info() {
     let run = Command::new(&release.0).output().unwrap();
     assert!(String::from_utf8_lossy(&run.stdout).starts_with("Main.hx:3: Hello, world!\n"));
 }
+
+/// `HLC_PERF_MAP=1 hlc run` writes `/tmp/perf-<pid>.map` (what perf reads
+/// for JIT code) with HashLink's names of the functions it compiled.
+#[test]
+fn hlc_run_writes_a_perf_map_on_request() {
+    hlc_tests::ensure_runtime_library();
+    let child = Command::new(env!("CARGO_BIN_EXE_hlc-test-driver"))
+        .env("HLC_PERF_MAP", "1")
+        .args(["run", "--no-cache"])
+        .arg(golden_dir().join("closures").join("main.hl"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("run hlc");
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&map).unwrap_or_else(|e| panic!("no {}: {e}", map.display()));
+    let _ = std::fs::remove_file(&map);
+    let names: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(3, ' ').collect();
+            assert!(f.len() == 3 && u64::from_str_radix(f[0], 16).is_ok() && u64::from_str_radix(f[1], 16).is_ok(), "bad line `{l}`");
+            f[2]
+        })
+        .collect();
+    for name in ["$Main.main", "Acc.add", "$Main.~main.0", ".init"] {
+        assert!(names.contains(&name), "`{name}` missing from the perf map:\n{text}");
+    }
+}

@@ -19,12 +19,14 @@
 //! - `natives.rs`: where each native comes from (the runtime in `hlc`, or a
 //!   `.hdll` library);
 //! - `identity.rs`: keys that match a module against the running one;
+//! - `perf_map.rs`: `/tmp/perf-<pid>.map` for perf (`HLC_PERF_MAP=1`);
 //! - `reload.rs`: `--hot-reload` and plugins.
 
 mod cache;
 mod identity;
 mod memory;
 mod natives;
+mod perf_map;
 mod reload;
 mod stubs;
 
@@ -322,6 +324,8 @@ impl Generation {
             let how = if cached { "loaded" } else { "compiled" };
             eprintln!("hlc: {how} fun@{findex} ({} bytes) in {:.2} ms", map.code_size, start.elapsed().as_secs_f64() * 1e3);
         }
+        let m = c.lw.m.clone();
+        perf_map::record(code as usize, map.code_size, || c.lw.function_names().hl_name(&m, fi));
         hlrt::start::program().debug.add(self.debug_module.load(Ordering::Relaxed), code as usize, map);
         c.compiled[f] = true;
         self.slots[f].store(code as *mut u8, Ordering::Release);
