@@ -1,6 +1,8 @@
 //! Builds PCRE2's 16-bit library, which the `regexp` natives run directly on
 //! HashLink's UTF-16 strings (as libhl does), from the PCRE2 source that the
-//! `pcre2-sys` crate ships. `pcre2-sys` itself builds only the 8-bit library;
+//! `pcre2-sys` crate ships, and libvorbisfile with the Vorbis MDCT for the
+//! `fmt@ogg_*` natives (see `src/libs/fmt/vorbis.c` for why these two, and
+//! with these flags). `pcre2-sys` itself builds only the 8-bit library;
 //! its Rust bindings declare every width, so the runtime uses them for the
 //! `_16` functions this script provides.
 //!
@@ -15,6 +17,12 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
+    build_pcre2_16();
+    build_vorbis();
+}
+
+/// PCRE2's 16-bit library.
+fn build_pcre2_16() {
     println!("cargo:rerun-if-env-changed=HLC_PCRE2_SRC");
     println!("cargo:rerun-if-changed=build.rs");
     let src = match pcre2_source() {
@@ -117,4 +125,24 @@ fn locked_version(name: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// libvorbisfile and the MDCT, with libvorbis' own flags.
+fn build_vorbis() {
+    println!("cargo:rerun-if-changed=src/libs/fmt/vorbis.c");
+    let vorbis_src = std::env::var("DEP_VORBIS_SRC").expect("vorbis-sys gives its source directory");
+    let vorbis_include = std::env::var("DEP_VORBIS_INCLUDE").expect("vorbis-sys gives its include directory");
+    let ogg_include = std::env::var("DEP_OGG_INCLUDE").expect("ogg-sys gives its include directory");
+    cc::Build::new()
+        .file("src/libs/fmt/vorbis.c")
+        .include(&vorbis_src)
+        .include(&vorbis_include)
+        .include(&ogg_include)
+        // libvorbis' configure flags, which Debian's build keeps (its -O2 wins over -O3).
+        .opt_level(2)
+        .flag("-ffast-math")
+        .flag("-fsigned-char")
+        .define("_REENTRANT", None)
+        .warnings(false)
+        .compile("hlrt_vorbis");
 }

@@ -1,163 +1,119 @@
-//! `fmt@jpg_decode` and `fmt@jpg_encode`: JPEG through TurboJPEG's calling
-//! conventions (`tjDecompress2` / `tjCompress2`, which libhl calls), with
-//! `jpeg-decoder` and `jpeg-encoder` doing the work.
+//! `fmt@jpg_decode` and `fmt@jpg_encode`: JPEG as libhl does it, through
+//! libjpeg-turbo's code (the C sources of mozjpeg, a libjpeg-turbo fork,
+//! built by `mozjpeg-sys` without SIMD; libjpeg-turbo's SIMD routines give
+//! the same bytes as its C ones).
 //!
-//! Pixel formats are TurboJPEG's `TJPF_*` numbers (`hl.Format.PixelFormat`);
-//! X bytes are written as 0xFF, a stride of 0 means packed rows and flags
-//! bit 0 means bottom-up rows. A requested size smaller than the image is
-//! met by TurboJPEG's rule (the largest scaling factor whose result fits);
-//! the factors 1/2, 1/4 and 1/8 are supported, by averaging 2x2, 4x4 or 8x8
-//! pixels of the full-size image (libjpeg scales in its IDCT instead, so
-//! scaled images are close, not equal), and a size needing another factor
-//! fails.
+//! - Decoding is TurboJPEG's own `tjDecompress2`, called as libhl calls it:
+//!   every pixel format, every scaling factor (the largest of TurboJPEG's
+//!   sixteen, 2/1 down to 1/8, whose result fits the requested size; scaling
+//!   happens in libjpeg's IDCT), and the same failures.
+//! - Encoding is `tjCompress2`'s set-up written against the libjpeg API:
+//!   mozjpeg's own `tjCompress2` always uses mozjpeg's compression profile
+//!   (trellis quantisation, progressive scans), whereas the JCP_FASTEST
+//!   profile is libjpeg-turbo's encoder, byte for byte.
+//!
+//! Pixel formats are TurboJPEG's `TJPF_*` numbers (`hl.Format.PixelFormat`).
 
-/// `TJPF_*`: bytes per pixel and the offsets of red, green, blue and alpha
-/// or X (-1 where absent).
-const FORMATS: [(usize, [i8; 4]); 12] = [
-    (3, [0, 1, 2, -1]), // RGB
-    (3, [2, 1, 0, -1]), // BGR
-    (4, [0, 1, 2, 3]),  // RGBX
-    (4, [2, 1, 0, 3]),  // BGRX
-    (4, [3, 2, 1, 0]),  // XBGR
-    (4, [1, 2, 3, 0]),  // XRGB
-    (1, [-1, -1, -1, -1]), // GRAY
-    (4, [0, 1, 2, 3]),  // RGBA
-    (4, [2, 1, 0, 3]),  // BGRA
-    (4, [3, 2, 1, 0]),  // ABGR
-    (4, [1, 2, 3, 0]),  // ARGB
-    (4, [-1, -1, -1, -1]), // CMYK
-];
-const GRAY: i32 = 6;
-const CMYK: i32 = 11;
+use mozjpeg_sys::*;
+use std::ffi::{c_int, c_ulong, c_void};
 
-/// TurboJPEG's scaling factors, largest first.
-const SCALES: [(u32, u32); 16] = [
-    (2, 1), (15, 8), (7, 4), (13, 8), (3, 2), (11, 8), (5, 4), (9, 8), (1, 1), (7, 8), (3, 4), (5, 8), (1, 2), (3, 8),
-    (1, 4), (1, 8),
-];
-
-fn scaled(dim: u32, (num, den): (u32, u32)) -> u32 {
-    (dim * num).div_ceil(den)
+extern "C" {
+    fn tjInitDecompress() -> *mut c_void;
+    fn tjDecompress2(
+        handle: *mut c_void,
+        jpeg: *const u8,
+        jpeg_size: c_ulong,
+        dst: *mut u8,
+        width: c_int,
+        pitch: c_int,
+        height: c_int,
+        pixel_format: c_int,
+        flags: c_int,
+    ) -> c_int;
+    fn tjDestroy(handle: *mut c_void) -> c_int;
 }
 
-/// Decodes `data` into `out` as `tjDecompress2(data, out, width, stride,
-/// height, format, flags & 1 ? TJFLAG_BOTTOMUP : 0)`; false where TurboJPEG
-/// fails (corrupt or truncated data, a bad format, a size no factor meets).
+/// `TJFLAG_BOTTOMUP`, which libhl passes for flags bit 0.
+const TJFLAG_BOTTOMUP: c_int = 2;
+
+/// `tjDecompress2(data, out, width, stride, height, format, flags & 1 ?
+/// TJFLAG_BOTTOMUP : 0)`, as libhl calls it: false where TurboJPEG fails
+/// (corrupt or truncated data, a warning, a bad format, no scaling factor
+/// meeting the size).
 ///
 /// # Safety
 /// `out` must be writable for every row the (scaled) height and stride reach.
 pub unsafe fn decode(data: &[u8], out: *mut u8, width: i32, height: i32, stride: i32, format: i32, flags: i32) -> bool {
-    if !(0..12).contains(&format) || width < 0 || height < 0 || stride < 0 {
-        return false;
-    }
-    let mut dec = jpeg_decoder::Decoder::new(data);
-    if dec.read_info().is_err() {
-        return false;
-    }
-    let Some(info) = dec.info() else { return false };
-    let (iw, ih) = (u32::from(info.width), u32::from(info.height));
-    let (want_w, want_h) = (if width == 0 { iw } else { width as u32 }, if height == 0 { ih } else { height as u32 });
-    let Some(&factor) = SCALES.iter().find(|&&f| scaled(iw, f) <= want_w && scaled(ih, f) <= want_h) else {
-        return false;
-    };
-    if factor != (1, 1) && (factor.0 != 1 || !matches!(factor.1, 2 | 4 | 8)) {
-        return false;
-    }
-    let Ok(pixels) = dec.decode() else { return false };
-    let src_channels = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => 1,
-        jpeg_decoder::PixelFormat::RGB24 => 3,
-        jpeg_decoder::PixelFormat::CMYK32 => 4,
-        jpeg_decoder::PixelFormat::L16 => return false,
-    };
-    // Colour conversions libjpeg cannot do.
-    if (format == CMYK) != (src_channels == 4) {
-        return false;
-    }
-    if pixels.len() < iw as usize * ih as usize * src_channels {
-        return false;
-    }
-    let (pixels, w, h) = if factor == (1, 1) {
-        (pixels, iw as usize, ih as usize)
-    } else {
-        shrink(&pixels, iw as usize, ih as usize, src_channels, factor.1 as usize)
-    };
-    let (size, offsets) = FORMATS[format as usize];
-    let pitch = if stride == 0 { w * size } else { stride as usize };
-    for y in 0..h {
-        let src = &pixels[y * w * src_channels..][..w * src_channels];
-        let row_index = if flags & 1 != 0 { h - 1 - y } else { y };
-        // SAFETY: the caller guarantees every row up to the height is writable.
-        let row = unsafe { std::slice::from_raw_parts_mut(out.add(row_index * pitch), w * size) };
-        for (x, px) in row.chunks_exact_mut(size).enumerate() {
-            let s = &src[x * src_channels..][..src_channels];
-            if format == CMYK {
-                px.copy_from_slice(s);
-            } else if format == GRAY {
-                // libjpeg outputs the luma plane; from RGB it is recomputed with
-                // the JFIF weights.
-                px[0] = if src_channels == 1 { s[0] } else { luma(s[0], s[1], s[2]) };
-            } else {
-                let (r, g, b) = if src_channels == 1 { (s[0], s[0], s[0]) } else { (s[0], s[1], s[2]) };
-                px[offsets[0] as usize] = r;
-                px[offsets[1] as usize] = g;
-                px[offsets[2] as usize] = b;
-                if offsets[3] >= 0 {
-                    px[offsets[3] as usize] = 0xFF;
-                }
-            }
+    let flags = if flags & 1 != 0 { TJFLAG_BOTTOMUP } else { 0 };
+    // SAFETY: a handle is created, used once and destroyed; TurboJPEG checks
+    // the arguments and reads `data.len()` bytes; the caller vouches for `out`.
+    unsafe {
+        let h = tjInitDecompress();
+        if h.is_null() {
+            return false;
         }
+        let r = tjDecompress2(h, data.as_ptr(), data.len() as c_ulong, out, width, stride, height, format, flags);
+        tjDestroy(h);
+        r == 0
     }
-    true
 }
 
-/// Averages `d` x `d` blocks (clipped at the right and bottom edges):
-/// (pixels, width, height) of the result.
-fn shrink(src: &[u8], w: usize, h: usize, channels: usize, d: usize) -> (Vec<u8>, usize, usize) {
-    let (ow, oh) = (w.div_ceil(d), h.div_ceil(d));
-    let mut out = Vec::with_capacity(ow * oh * channels);
-    for oy in 0..oh {
-        let ys = oy * d..((oy + 1) * d).min(h);
-        for ox in 0..ow {
-            let xs = ox * d..((ox + 1) * d).min(w);
-            let n = (ys.len() * xs.len()) as u32;
-            for c in 0..channels {
-                let sum: u32 = ys.clone().flat_map(|y| xs.clone().map(move |x| (y * w + x) * channels + c)).map(|i| u32::from(src[i])).sum();
-                out.push(((sum + n / 2) / n) as u8);
-            }
-        }
-    }
-    (out, ow, oh)
-}
+/// `TJPF_*` → libjpeg input colour space and bytes per pixel (TurboJPEG's
+/// `pf2cs` and `tjPixelSize`).
+const FORMATS: [(J_COLOR_SPACE, usize); 12] = {
+    use J_COLOR_SPACE::*;
+    [
+        (JCS_EXT_RGB, 3),
+        (JCS_EXT_BGR, 3),
+        (JCS_EXT_RGBX, 4),
+        (JCS_EXT_BGRX, 4),
+        (JCS_EXT_XBGR, 4),
+        (JCS_EXT_XRGB, 4),
+        (JCS_GRAYSCALE, 1),
+        (JCS_EXT_RGBA, 4),
+        (JCS_EXT_BGRA, 4),
+        (JCS_EXT_ABGR, 4),
+        (JCS_EXT_ARGB, 4),
+        (JCS_CMYK, 4),
+    ]
+};
+const TJPF_CMYK: usize = 11;
 
-/// JFIF luma with libjpeg's 16-bit fixed-point weights.
-fn luma(r: u8, g: u8, b: u8) -> u8 {
-    let (r, g, b) = (u32::from(r), u32::from(g), u32::from(b));
-    ((19595 * r + 38470 * g + 7471 * b + 32768) >> 16) as u8
-}
+/// `TJSAMP_*` (4:4:4, 4:2:2, 4:2:0, grey, 4:4:0, 4:1:1) → the MCU size in
+/// pixels (TurboJPEG's `tjMCUWidth` / `tjMCUHeight`).
+const MCU: [(i32, i32); 6] = [(8, 8), (16, 8), (16, 16), (8, 8), (8, 16), (32, 8)];
+const TJSAMP_GRAY: usize = 3;
 
 /// TurboJPEG's `tjBufSize(width, height, subsamp)`: the worst-case size of a
 /// compressed image, which libhl allocates for `jpg_encode`'s result.
 pub fn buf_size(width: i32, height: i32, subsamp: i32) -> Option<usize> {
-    let (mw, mh) = match subsamp {
-        0 | 3 => (8, 8),
-        1 => (16, 8),
-        2 => (16, 16),
-        4 => (8, 16),
-        5 => (32, 8),
-        _ => return None,
-    };
+    let &(mw, mh) = MCU.get(usize::try_from(subsamp).ok()?)?;
     if width < 1 || height < 1 {
         return None;
     }
-    let chroma = if subsamp == 3 { 0 } else { 4 * 64 / (mw * mh) };
-    let pad = |v: usize, m: usize| v.div_ceil(m) * m;
-    Some(pad(width as usize, mw) * pad(height as usize, mh) * (2 + chroma) + 2048)
+    let chroma = if subsamp as usize == TJSAMP_GRAY { 0 } else { 4 * 64 / (mw * mh) as usize };
+    let pad = |v: i32, m: i32| (v as usize).div_ceil(m as usize) * m as usize;
+    Some(pad(width, mw) * pad(height, mh) * (2 + chroma) + 2048)
 }
 
-/// Encodes as `tjCompress2(data, width, stride, height, format, subsamp,
-/// quality, flags & 1 ? TJFLAG_BOTTOMUP : 0)`; `None` where TurboJPEG fails
-/// (bad sizes, format, subsampling or quality).
+/// libjpeg's `error_exit` must not return: unwind out of the C code (built
+/// with `-fexceptions`) to [`encode`]'s `catch_unwind`.
+unsafe extern "C-unwind" fn error_exit(_: &mut jpeg_common_struct) {
+    std::panic::resume_unwind(Box::new("libjpeg error"))
+}
+
+/// TurboJPEG fails a compression that raised a warning; count them.
+unsafe extern "C-unwind" fn emit_message(cinfo: &mut jpeg_common_struct, level: c_int) {
+    if level < 0 {
+        // SAFETY: `err` is the error manager `encode` installed.
+        unsafe { (*cinfo.err).num_warnings += 1 };
+    }
+}
+
+/// Encodes as `tjCompress2(data, width, stride, height, format, &buf, &size,
+/// subsamp, quality, flags & 1 ? TJFLAG_BOTTOMUP : 0)` with libjpeg-turbo
+/// 2.1: `None` where it fails (bad sizes, format, subsampling or quality, a
+/// conversion libjpeg lacks such as grey pixels to a colour JPEG).
 ///
 /// # Safety
 /// `data` must be readable for every row the height and stride reach.
@@ -171,48 +127,72 @@ pub unsafe fn encode(
     quality: i32,
     flags: i32,
 ) -> Option<Vec<u8>> {
-    use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
-    if !(0..12).contains(&format) || !(0..=100).contains(&quality) || stride < 0 || data.is_null() {
+    let format = usize::try_from(format).ok().filter(|&f| f < FORMATS.len())?;
+    let subsamp = usize::try_from(subsamp).ok().filter(|&s| s < MCU.len())?;
+    if data.is_null() || width <= 0 || height <= 0 || stride < 0 || !(0..=100).contains(&quality) {
         return None;
     }
-    // TurboJPEG accepts 0, which libjpeg's quality scaling treats as 1.
-    let quality = quality.max(1);
-    buf_size(width, height, subsamp)?;
-    if width > 65535 || height > 65535 {
-        return None;
-    }
-    let (w, h) = (width as usize, height as usize);
-    let (size, offsets) = FORMATS[format as usize];
-    let pitch = if stride == 0 { w * size } else { stride as usize };
-    let (channels, color) = match (format, subsamp) {
-        (CMYK, _) => (4, ColorType::Cmyk),
-        (GRAY, _) | (_, 3) => (1, ColorType::Luma),
-        _ => (3, ColorType::Rgb),
-    };
-    let mut packed = Vec::with_capacity(w * h * channels);
-    for y in 0..h {
-        let row_index = if flags & 1 != 0 { h - 1 - y } else { y };
-        // SAFETY: the caller guarantees every row up to the height is readable.
-        let row = unsafe { std::slice::from_raw_parts(data.add(row_index * pitch), w * size) };
-        for px in row.chunks_exact(size) {
-            match (format, channels) {
-                (CMYK, _) | (GRAY, _) => packed.extend_from_slice(px),
-                (_, 1) => packed.push(luma(px[offsets[0] as usize], px[offsets[1] as usize], px[offsets[2] as usize])),
-                _ => packed.extend(offsets[..3].iter().map(|&o| px[o as usize])),
+    let (color_space, pixel_size) = FORMATS[format];
+    let pitch = if stride == 0 { width as usize * pixel_size } else { stride as usize };
+    let rows: Vec<*const u8> = (0..height as usize)
+        .map(|i| {
+            let row = if flags & 1 != 0 { height as usize - 1 - i } else { i };
+            // SAFETY: inside the caller's rows (the caller vouches for them).
+            unsafe { data.add(row * pitch) }
+        })
+        .collect();
+    // SAFETY: the libjpeg API used as its manual says, on zeroed structs it
+    // initialises; every error unwinds to the `catch_unwind` below, after
+    // which the compressor is destroyed and the output buffer freed.
+    unsafe {
+        let mut err: jpeg_error_mgr = std::mem::zeroed();
+        let mut cinfo: jpeg_compress_struct = std::mem::zeroed();
+        let e = jpeg_std_error(&mut err);
+        e.error_exit = Some(error_exit);
+        e.emit_message = Some(emit_message);
+        cinfo.common.err = e;
+        let mut buf: *mut u8 = std::ptr::null_mut();
+        let mut size: c_ulong = 0;
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            jpeg_create_compress(&mut cinfo);
+            // libjpeg-turbo's behaviour: baseline, standard tables, no trellis.
+            jpeg_c_set_int_param(&mut cinfo, J_INT_PARAM::JINT_COMPRESS_PROFILE, JCP_FASTEST as c_int);
+            jpeg_mem_dest(&mut cinfo, &mut buf, &mut size);
+            cinfo.image_width = width as u32;
+            cinfo.image_height = height as u32;
+            cinfo.in_color_space = color_space;
+            cinfo.input_components = pixel_size as c_int;
+            jpeg_set_defaults(&mut cinfo);
+            jpeg_set_quality(&mut cinfo, quality, 1);
+            cinfo.dct_method = if quality >= 96 { J_DCT_METHOD::JDCT_ISLOW } else { J_DCT_METHOD::JDCT_IFAST };
+            let jpeg_space = match (subsamp, format) {
+                (TJSAMP_GRAY, _) => J_COLOR_SPACE::JCS_GRAYSCALE,
+                (_, TJPF_CMYK) => J_COLOR_SPACE::JCS_YCCK,
+                _ => J_COLOR_SPACE::JCS_YCbCr,
+            };
+            jpeg_set_colorspace(&mut cinfo, jpeg_space);
+            let (mw, mh) = MCU[subsamp];
+            let comps = std::slice::from_raw_parts_mut(cinfo.comp_info, cinfo.num_components as usize);
+            for (i, c) in comps.iter_mut().enumerate() {
+                // Luma (and K) carry the subsampling; chroma is one sample per MCU.
+                let full = i == 0 || i == 3;
+                c.h_samp_factor = if full { mw / 8 } else { 1 };
+                c.v_samp_factor = if full { mh / 8 } else { 1 };
             }
+            jpeg_start_compress(&mut cinfo, 1);
+            while cinfo.next_scanline < cinfo.image_height {
+                let (next, left) = (cinfo.next_scanline, cinfo.image_height - cinfo.next_scanline);
+                jpeg_write_scanlines(&mut cinfo, rows[next as usize..].as_ptr(), left);
+            }
+            jpeg_finish_compress(&mut cinfo);
+        }))
+        .is_ok();
+        let warned = err.num_warnings > 0;
+        jpeg_destroy_compress(&mut cinfo);
+        let out = (ok && !warned && !buf.is_null()).then(|| std::slice::from_raw_parts(buf, size as usize).to_vec());
+        if !buf.is_null() {
+            libc::free(buf.cast());
         }
+        out
     }
-    let mut result = Vec::new();
-    let mut enc = Encoder::new(&mut result, quality as u8);
-    enc.set_sampling_factor(match subsamp {
-        1 => SamplingFactor::F_2_1,
-        2 => SamplingFactor::F_2_2,
-        4 => SamplingFactor::F_1_2,
-        5 => SamplingFactor::F_4_1,
-        _ => SamplingFactor::F_1_1,
-    });
-    // libjpeg averages each block of chroma samples (`h2v2_downsample`).
-    enc.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
-    enc.encode(&packed, width as u16, height as u16, color).ok()?;
-    Some(result)
 }

@@ -487,7 +487,7 @@ pub unsafe extern "C" fn fmt_ogg_open(bytes: *mut vbyte, size: i32) -> *mut FmtO
         return null_mut();
     }
     // SAFETY: the caller passes `size` readable bytes.
-    let Some(ogg) = guarded(None, || ogg::Ogg::open(unsafe { std::slice::from_raw_parts(bytes, size as usize) })) else {
+    let Some(ogg) = ogg::Ogg::open(unsafe { std::slice::from_raw_parts(bytes, size as usize) }) else {
         return null_mut();
     };
     let h = hl_gc_alloc_gen(hlt_abstract.get(), std::mem::size_of::<FmtOgg>() as i32, mem::KIND_FINALIZER) as *mut FmtOgg;
@@ -500,27 +500,27 @@ pub unsafe extern "C" fn fmt_ogg_open(bytes: *mut vbyte, size: i32) -> *mut FmtO
 #[no_mangle]
 pub unsafe extern "C" fn fmt_ogg_info(h: *mut FmtOgg, bitrate: *mut i32, freq: *mut i32, samples: *mut i32, channels: *mut i32) {
     // SAFETY: see `ogg_of`.
-    let o = unsafe { ogg_of(h) };
-    crate::std::set_out(bitrate, o.bitrate);
-    crate::std::set_out(freq, o.rate as i32);
-    crate::std::set_out(samples, o.total as i32);
-    crate::std::set_out(channels, o.channels as i32);
+    let i = unsafe { ogg_of(h) }.info();
+    crate::std::set_out(bitrate, i.bitrate);
+    crate::std::set_out(freq, i.rate);
+    crate::std::set_out(samples, i.samples);
+    crate::std::set_out(channels, i.channels);
 }
 
 /// `ogg_tell(o)`: the next sample `ogg_read` returns.
 #[no_mangle]
 pub unsafe extern "C" fn fmt_ogg_tell(h: *mut FmtOgg) -> i32 {
     // SAFETY: see `ogg_of`.
-    unsafe { ogg_of(h) }.tell() as i32
+    unsafe { ogg_of(h) }.tell()
 }
 
-/// `ogg_seek(o, sample)`: exact; false outside the stream.
+/// `ogg_seek(o, sample)`: `ov_pcm_seek`; false outside the stream.
 #[no_mangle]
 pub unsafe extern "C" fn fmt_ogg_seek(h: *mut FmtOgg, sample: i32) -> bool {
     // SAFETY: see `ogg_of`.
     let o = unsafe { ogg_of(h) };
     hl_blocking(true);
-    let ok = guarded(false, || o.seek(i64::from(sample)));
+    let ok = o.seek(sample);
     hl_blocking(false);
     ok
 }
@@ -535,7 +535,7 @@ pub unsafe extern "C" fn fmt_ogg_read(h: *mut FmtOgg, output: *mut vbyte, size: 
     }
     hl_blocking(true);
     // SAFETY: the caller passes `size` writable bytes.
-    let n = guarded(-1, || o.read(unsafe { std::slice::from_raw_parts_mut(output, size as usize) }, format));
+    let n = o.read(unsafe { std::slice::from_raw_parts_mut(output, size as usize) }, format);
     hl_blocking(false);
     n
 }
