@@ -2,7 +2,8 @@
 //! HashLink's UTF-16 strings (as libhl does), from the PCRE2 source that the
 //! `pcre2-sys` crate ships, and libvorbisfile with the Vorbis MDCT for the
 //! `fmt@ogg_*` natives (see `src/libs/fmt/vorbis.c` for why these two, and
-//! with these flags). `pcre2-sys` itself builds only the 8-bit library;
+//! with these flags), and computes libpng's sRGB tables for `fmt@png_decode`
+//! (`srgb_tables.rs`). `pcre2-sys` itself builds only the 8-bit library;
 //! its Rust bindings declare every width, so the runtime uses them for the
 //! `_16` functions this script provides.
 //!
@@ -14,9 +15,11 @@
 //! internal symbols (`_8`, `_16`), and the one it does not (`_pcre2_ckd_smul`)
 //! is the same code in both.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    write_srgb_tables();
     build_pcre2_16();
     build_vorbis();
 }
@@ -145,4 +148,137 @@ fn build_vorbis() {
         .define("_REENTRANT", None)
         .warnings(false)
         .compile("hlrt_vorbis");
+}
+
+/// Writes `SRGB_TABLE`, `SRGB_BASE` and `SRGB_DELTA` into `$OUT_DIR/srgb_tables.rs`.
+fn write_srgb_tables() {
+    let (table, base, delta) = srgb_tables();
+    let mut out = String::new();
+    let list = |v: &mut dyn Iterator<Item = u32>| v.map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+    writeln!(out, "/// 8-bit sRGB to 16-bit linear (libpng's `png_sRGB_table`).").unwrap();
+    writeln!(out, "pub const SRGB_TABLE: [u16; 256] = [{}];", list(&mut table.iter().map(|&x| u32::from(x)))).unwrap();
+    writeln!(out, "/// libpng's `png_sRGB_base`: see [`srgb_from_linear`].").unwrap();
+    writeln!(out, "pub const SRGB_BASE: [u16; 512] = [{}];", list(&mut base.iter().map(|&x| u32::from(x)))).unwrap();
+    writeln!(out, "/// libpng's `png_sRGB_delta`: see [`srgb_from_linear`].").unwrap();
+    writeln!(out, "pub const SRGB_DELTA: [u8; 512] = [{}];", list(&mut delta.iter().map(|&x| u32::from(x)))).unwrap();
+    let path = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("srgb_tables.rs");
+    std::fs::write(path, out).unwrap();
+}
+
+/// libpng's sRGB tables (`png_sRGB_table`, `png_sRGB_base`, `png_sRGB_delta`),
+/// computed the way libpng's generator (contrib/tools/makesRGB.c) computes
+/// them: the first exactly; the other two, the segments of a piecewise-linear
+/// linear-to-sRGB encoding, by its search for the rounding offset with the
+/// fewest wrong results over the 16-bit inputs, then its per-entry
+/// adjustment (quirks included: an entry whose trial reaches zero errors keeps
+/// its previous best). The runtime's PNG tests fail if any value differs.
+fn srgb_tables() -> ([u16; 256], [u16; 512], [u8; 512]) {
+    fn from_linear(l: f64) -> f64 {
+        if l <= 0.0031308 { l * 12.92 } else { 1.055 * l.powf(1.0 / 2.4) - 0.055 }
+    }
+    fn to_linear(s: f64) -> f64 {
+        if s <= 0.04045 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+    }
+    const MAX_INPUT: u32 = 255 * 65535;
+    let srgb = |i: u32| from_linear(f64::from(i) / f64::from(MAX_INPUT));
+    let table: [u16; 256] = std::array::from_fn(|i| (65535.0 * to_linear(i as f64 / 255.0)).round_ties_even() as u16);
+    let (mut base, mut delta) = ([0u16; 512], [0u8; 512]);
+    let lookup = |base: &[u16; 512], delta: &[u8; 512], x: u32| -> u32 {
+        let e = (x >> 15) as usize;
+        ((u32::from(base[e]) + (((x & 0x7fff) * u32::from(delta[e])) >> 12)) >> 8) & 0xff
+    };
+    // The value each 16-bit linear input should encode to.
+    let exact: Vec<u32> = (0..=65535u32).map(|i16| (255.0 * srgb(255 * i16)).round_ties_even() as u32).collect();
+    let errors = |base: &[u16; 512], delta: &[u8; 512], range: std::ops::Range<u32>| {
+        range.filter(|&i16| lookup(base, delta, 255 * i16) != exact[i16 as usize]).count()
+    };
+    // A search for the rounding offset with the fewest errors.
+    let (mut adjust_lo, mut adjust_hi, mut adjust_mid) = (0.4f64, 0.6f64, 0.5f64);
+    let (mut ec_lo, mut ec_hi, mut ec_mid) = (0usize, 0usize, 0usize);
+    loop {
+        let adjust = if ec_lo == 0 {
+            adjust_lo
+        } else if ec_hi == 0 {
+            adjust_hi
+        } else if ec_mid == 0 {
+            adjust_mid
+        } else if ec_mid < ec_hi {
+            (adjust_mid + adjust_hi) / 2.0
+        } else if ec_mid < ec_lo {
+            (adjust_mid + adjust_lo) / 2.0
+        } else {
+            break;
+        };
+        for i in 0..512u32 {
+            let lo = 255.0 * srgb(i << 15);
+            let hi = 255.0 * srgb((i + 1) << 15);
+            base[i as usize] = ((lo + adjust) * 256.0).round_ties_even() as u16;
+            delta[i as usize] = ((hi - lo) * 32.0).round_ties_even() as u8;
+        }
+        let n = errors(&base, &delta, 0..65536);
+        if ec_lo == 0 {
+            ec_lo = n;
+        } else if ec_hi == 0 {
+            ec_hi = n;
+        } else if ec_mid == 0 {
+            ec_mid = n;
+        } else if n < ec_mid {
+            ec_mid = n;
+            adjust_mid = adjust;
+        } else if adjust < adjust_mid && n < ec_lo {
+            ec_lo = n;
+            adjust_lo = adjust;
+        } else if adjust > adjust_mid && n < ec_hi {
+            ec_hi = n;
+            adjust_hi = adjust;
+        } else {
+            break;
+        }
+    }
+    // Then each entry is nudged to the fewest errors over its 128 inputs.
+    for ibase in (0..65536u32).step_by(128) {
+        let e = (ibase >> 7) as usize;
+        let (mut b, mut d) = (base[e], delta[e]);
+        let (mut try_b, mut try_d) = (b, d);
+        let mut best = 0;
+        loop {
+            base[e] = try_b;
+            delta[e] = try_d;
+            let n = errors(&base, &delta, ibase..ibase + 128);
+            if n == 0 {
+                break;
+            }
+            if best == 0 {
+                best = n;
+                try_b = try_b.wrapping_add(1);
+            } else if n < best {
+                if try_b > b {
+                    b = try_b;
+                    try_b = try_b.wrapping_add(1);
+                } else if try_b < b {
+                    b = try_b;
+                    try_b = try_b.wrapping_sub(1);
+                } else if try_d > d {
+                    d = try_d;
+                    try_d = try_d.wrapping_add(1);
+                } else if try_d < d {
+                    d = try_d;
+                    try_d = try_d.wrapping_sub(1);
+                }
+                best = n;
+            } else if try_b > b {
+                try_b = b.wrapping_sub(1);
+            } else if try_b < b {
+                try_b = b;
+                try_d = try_d.wrapping_add(1);
+            } else if try_d > d {
+                try_d = d.wrapping_sub(1);
+            } else if try_d < d {
+                break;
+            }
+        }
+        base[e] = b;
+        delta[e] = d;
+    }
+    (table, base, delta)
 }

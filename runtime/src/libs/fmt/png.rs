@@ -8,23 +8,22 @@
 //!   defaults); a file whose gamma differs significantly from the output's is
 //!   gamma-corrected with libpng's tables: 8-bit files through an 8-bit table
 //!   (`png_build_8bit_table`, then widened by 257 for 16-bit formats), 16-bit
-//!   files read as 8-bit through the `png_build_16to8_table` boundaries.
+//!   files read as 8-bit through the `png_build_16to8_table` boundaries, whose
+//!   precision (11 bits, fewer with an `sBIT` chunk) libpng's `gamma_shift` sets.
 //! - 16-bit ("linear") formats are linear, native-endian, with the colour
 //!   channels premultiplied by alpha when the file has alpha (in 8 bits with
 //!   `(c * a + 127) / 255` for 8-bit files, `png_composite_16` for 16-bit).
 //! - Colour to grey uses libpng's default coefficients (6968, 23434, 2366 /
 //!   32768) on linear values.
 //! - A format without alpha read from a file with alpha is composited onto
-//!   the bytes already in the output buffer in linear light (8-bit) or onto
-//!   black (16-bit).
+//!   the bytes already in the output buffer in linear light (8-bit: libpng's
+//!   `png_image_read_composite`, with its sRGB tables, which `build.rs`
+//!   computes as libpng's generator does) or onto black (16-bit).
 //! - A negative row stride (flags bit 0) writes the rows bottom-up; a stride
 //!   of 0 means packed rows; a stride shorter than a row fails.
 //!
-//! Exact (checked against libpng) except in two rare paths, which compute in
-//! floating point: composition of a non-palette file when alpha is dropped
-//! (libpng encodes it with a piecewise-linear sRGB table: 1 level apart for
-//! 8-bit files, up to 3 for 16-bit ones), and gamma correction of a
-//! non-linear 16-bit file read as linear.
+//! Byte-identical with libpng 1.6.39 as Debian ships it (the library the
+//! reference `fmt.hdll` loads) on every case of the runtime's PNG tests.
 
 use std::io::Cursor;
 
@@ -66,6 +65,9 @@ pub struct Decoded {
     /// 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA.
     channels: usize,
     sixteen: bool,
+    /// The `sBIT` chunk's significant bits (the largest colour or grey
+    /// entry; 0 without one): libpng's 16-bit gamma tables keep that many.
+    sig_bits: u8,
     /// A palette file (libpng composes its palette, not its pixels).
     palette: bool,
     /// The file's gamma (libpng's fixed point), after libpng's defaults.
@@ -112,6 +114,9 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
     } else {
         GAMMA_SRGB_FILE
     };
+    // libpng's `sig_bit`: the grey entry, or the largest of red, green, blue.
+    let colour = matches!(info.color_type, png::ColorType::Rgb | png::ColorType::Rgba | png::ColorType::Indexed);
+    let sig_bits = info.sbit.as_deref().map_or(0, |b| if colour { b.iter().take(3).copied().max().unwrap_or(0) } else { b.first().copied().unwrap_or(0) });
     let mut buf = vec![0u8; reader.output_buffer_size()?];
     let frame = reader.next_frame(&mut buf).ok()?;
     let line = frame.line_size;
@@ -126,7 +131,7 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
     if raw.len() < packed * rows {
         return None;
     }
-    Some(Decoded { width, height, channels, sixteen, palette, file_gamma, raw })
+    Some(Decoded { width, height, channels, sixteen, sig_bits, palette, file_gamma, raw })
 }
 
 /// libpng's `png_gamma_significant`: further than 5% from 1.
@@ -165,26 +170,44 @@ fn gamma16(v: u32, gamma: i64) -> u32 {
     (65535.0 * (f64::from(v) / 65535.0).powf(gamma as f64 * 1e-5) + 0.5).floor() as u32
 }
 
+/// How many low bits libpng's 16-bit gamma tables drop when the output is
+/// 8-bit (`gamma_shift`): at least 5 (11 significant bits), more for an
+/// `sBIT` chunk with fewer bits.
+fn gamma_shift(sig_bits: u8) -> u32 {
+    let shift = if (1..16).contains(&sig_bits) { 16 - u32::from(sig_bits) } else { 0 };
+    shift.clamp(5, 8)
+}
+
 /// The 8-bit results of libpng's 16-to-8-bit gamma table
-/// (`png_build_16to8_table` with 11 significant bits): entry `i` is the
-/// first 11-bit input value that maps above `i`.
-fn bounds_16to8(gamma: i64) -> [u32; 255] {
-    const SHIFT: u32 = 5;
-    let max = (1u32 << (16 - SHIFT)) - 1;
+/// (`png_build_16to8_table`, `16 - shift` significant bits): entry `i` is
+/// the first `v >> shift` that maps above `i`.
+fn bounds_16to8(gamma: i64, shift: u32) -> [u32; 255] {
+    let max = (1u32 << (16 - shift)) - 1;
     std::array::from_fn(|i| {
         let bound = gamma16(i as u32 * 257 + 128, gamma);
         (bound * max + 32768) / 65535 + 1
     })
 }
 
-/// The sRGB curve (what libpng's `png_sRGB_table` tabulates, and the inverse
-/// its piecewise-linear `PNG_sRGB_FROM_LINEAR` approximates).
-fn srgb_to_linear(v: f64) -> f64 {
-    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+include!(concat!(env!("OUT_DIR"), "/srgb_tables.rs"));
+
+/// libpng's `PNG_sRGB_FROM_LINEAR`: a linear value scaled by 255 * 65535 to
+/// 8-bit sRGB, along the piecewise-linear segments of its tables.
+fn srgb_from_linear(l: u32) -> u8 {
+    let e = (l >> 15) as usize;
+    ((u32::from(SRGB_BASE[e]) + (((l & 0x7fff) * u32::from(SRGB_DELTA[e])) >> 12)) >> 8) as u8
 }
 
-fn linear_to_srgb(v: f64) -> f64 {
-    if v <= 0.0031308 { v * 12.92 } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
+/// libpng's 16-bit to-linear table (`gamma_16_to_1`) as built when 16-bit
+/// data is scaled to 8 bits: indexed by the sample's top `16 - shift` bits.
+fn to_linear16(v: u16, gamma: i64, shift: u32) -> u32 {
+    let top = u32::from(v) >> shift;
+    let max = (1u32 << (16 - shift)) - 1;
+    if significant(gamma as f64 * 1e-5) {
+        (65535.0 * (f64::from(top) / f64::from(max)).powf(gamma as f64 * 1e-5) + 0.5).floor() as u32
+    } else {
+        (top * 65535 + (1 << (15 - shift))) / max
+    }
 }
 
 /// libpng's `png_set_scale_16`: 16-bit to 8-bit with rounding.
@@ -237,7 +260,7 @@ impl Converter<'_> {
             // libpng 1.6's 16-to-8 table takes the product of the two
             // gammas (newer releases use the reciprocal of the correction,
             // which rounds differently).
-            bounds: correction.filter(|_| img.sixteen && !linear).map(|_| bounds_16to8(product2(img.file_gamma, screen))),
+            bounds: correction.filter(|_| img.sixteen && !linear).map(|_| bounds_16to8(product2(img.file_gamma, screen), gamma_shift(img.sig_bits))),
             to_linear: reciprocal(img.file_gamma),
         }
     }
@@ -257,7 +280,7 @@ impl Converter<'_> {
         match &self.bounds {
             None => u16::from(scale16(v)),
             Some(b) => {
-                let last = u32::from(v) >> 5;
+                let last = u32::from(v) >> gamma_shift(self.img.sig_bits);
                 b.iter().position(|&bound| last < bound).unwrap_or(255) as u16
             }
         }
@@ -277,10 +300,11 @@ impl Converter<'_> {
             let a8 = if img.sixteen { scale16(a) } else { (a >> 8) as u8 };
             if self.has_alpha() && !self.alpha_out {
                 // 16-bit files reach the composition already premultiplied in
-                // linear light, except fully opaque pixels.
+                // linear light (through libpng's 11-bit table), except fully
+                // opaque pixels.
                 let c8 = match img.sixteen {
                     true if a == 65535 => c.map(|v| v as u8),
-                    true => rgb.map(|v| scale16(premultiply16(v, a))),
+                    true => rgb.map(|v| scale16(premultiply16(to_linear16(v, self.to_linear, gamma_shift(img.sig_bits)) as u16, a))),
                     false => rgb.map(|v| (v >> 8) as u8),
                 };
                 return Err((c8, a8));
@@ -343,6 +367,9 @@ impl Converter<'_> {
     fn compose(&self, c: u8, a: u8, bg: u8) -> u8 {
         match a {
             0 => bg,
+            // Opaque pixels of an 8-bit file went through the gamma table
+            // (16-bit files' arrive converted).
+            255 if !self.img.sixteen && !self.img.palette => self.g8(u16::from(c) << 8) as u8,
             255 => c,
             _ if self.img.palette => {
                 // The palette entry was composed onto black in linear light
@@ -354,16 +381,14 @@ impl Converter<'_> {
             }
             _ => {
                 // Linear premultiplied colour plus the linear buffer byte,
-                // encoded back to sRGB (libpng uses a piecewise-linear
-                // approximation of the curve here: may differ by one).
+                // encoded back to sRGB with libpng's tables.
                 let fg = if self.img.sixteen {
                     u32::from(c)
                 } else {
                     (u32::from(gamma8(c, self.to_linear)) * u32::from(a) + 127) / 255
                 };
-                let back = (65535.0 * srgb_to_linear(f64::from(bg) / 255.0)).round_ties_even() as u32;
-                let l = (fg * 65535 + u32::from(255 - a) * back).min(255 * 65535);
-                (255.0 * linear_to_srgb(f64::from(l) / (255.0 * 65535.0))).round_ties_even() as u8
+                let l = fg * 65535 + u32::from(255 - a) * u32::from(SRGB_TABLE[usize::from(bg)]);
+                srgb_from_linear(l.min(255 * 65535))
             }
         }
     }

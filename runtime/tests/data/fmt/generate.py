@@ -40,6 +40,29 @@ def alpha(w, h):
     return a.astype(np.uint8)
 
 
+def write_png(name, pixels, color_type, depth, interlace=False, extra=b""):
+    """A PNG written by hand: Pillow writes neither 16-bit colour, Adam7
+    nor gAMA chunks. `pixels` is (h, w, channels) of uint8 or uint16."""
+    h, w = pixels.shape[:2]
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    def rows(p):
+        return b"".join(b"\0" + p[y].astype(">u2" if depth == 16 else "u1").tobytes() for y in range(p.shape[0]))
+    if interlace:
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        raw = b"".join(rows(pixels[y0::dy, x0::dx]) for x0, y0, dx, dy in passes if pixels[y0::dy, x0::dx].size)
+    else:
+        raw = rows(pixels)
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 1 if interlace else 0)
+    with open(name, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def original():
     global rgb, a
     W, H = 21, 13
@@ -57,24 +80,6 @@ def original():
     g16 = (rgb[:, :, 0].astype(np.uint16) * 257) ^ (np.arange(W, dtype=np.uint16) * 3)
     Image.fromarray(g16).save("gray16.png")
 
-
-
-    def write_png(name, pixels, color_type, depth, interlace=False, extra=b""):
-        """A PNG written by hand: Pillow writes neither 16-bit colour, Adam7
-        nor gAMA chunks. `pixels` is (h, w, channels) of uint8 or uint16."""
-        h, w = pixels.shape[:2]
-        def chunk(kind, data):
-            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        def rows(p):
-            return b"".join(b"\0" + p[y].astype(">u2" if depth == 16 else "u1").tobytes() for y in range(p.shape[0]))
-        if interlace:
-            passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
-            raw = b"".join(rows(pixels[y0::dy, x0::dx]) for x0, y0, dx, dy in passes if pixels[y0::dy, x0::dx].size)
-        else:
-            raw = rows(pixels)
-        ihdr = struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 1 if interlace else 0)
-        with open(name, "wb") as f:
-            f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
     rgba = np.dstack([rgb, a])
@@ -178,6 +183,21 @@ def more():
     turbo("ycck.jpg", cmyk, 11, 2, 85)  # TJPF_CMYK: a YCCK file
     Image.fromarray(cmyk, "CMYK").save("cmyk_adobe.jpg", quality=85)  # plain CMYK with an Adobe marker
     Image.fromarray(picture(67, 41), "RGB").save("odd_420.jpg", quality=60)
+
+    # PNG: 16-bit with sBIT, grey+alpha and gAMA; 8-bit with a significant
+    # gAMA or an sRGB chunk; 4-bit grey; grey with tRNS; an opaque palette.
+    W, H = 21, 13
+    rgb = picture(W, H)
+    a = alpha(W, H)
+    rgba16 = np.dstack([rgb, a]).astype(np.uint16) * 257 + rng.integers(0, 257, (H, W, 4), dtype=np.uint16)
+    write_png("rgba16_sbit.png", rgba16, 6, 16, extra=chunk(b"sBIT", bytes([10, 10, 10, 8])))
+    write_png("ga16.png", rgba16[:, :, [1, 3]], 4, 16)
+    write_png("rgb16_gamma.png", rgba16[:, :, :3], 2, 16, extra=chunk(b"gAMA", struct.pack(">I", 45455)))
+    write_png("rgba8_gamma.png", np.dstack([rgb, a]), 6, 8, extra=chunk(b"gAMA", struct.pack(">I", 80000)))
+    write_png("ga8_srgb.png", np.dstack([rgb[:, :, 2], a]), 4, 8, extra=chunk(b"sRGB", bytes([0])))
+    Image.fromarray(rgb[:, :, 0] >> 4 << 4, "L").save("gray4.png", bits=4)
+    Image.fromarray(rgb[:, :, 1], "L").save("gray_trns.png", transparency=int(rgb[3, 3, 1]))
+    Image.fromarray(rgb, "RGB").quantize(colors=7, dither=Image.Dither.NONE).save("pal_opaque.png")
 
     # Ogg: a chained stream (two logical streams, different channel counts),
     # a stream starting after sample 0, and 44.1 kHz stereo.

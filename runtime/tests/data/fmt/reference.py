@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Writes expected/jpeg_decode.txt, expected/jpeg_encode.txt and expected/ogg.txt:
-what the libraries HashLink's fmt.hdll links return for the inputs here,
-called with the arguments libs/fmt/fmt.c passes (TurboJPEG's tjDecompress2 and
-tjCompress2, libvorbisfile's ov_open_callbacks / ov_info / ov_pcm_total /
-ov_pcm_tell / ov_pcm_seek / ov_read over libhl's memory callbacks).
+"""Writes expected/png.txt, expected/jpeg_decode.txt, expected/jpeg_encode.txt
+and expected/ogg.txt: what the libraries HashLink's fmt.hdll links return for
+the inputs here, called with the arguments libs/fmt/fmt.c passes (libpng's
+simplified API, TurboJPEG's tjDecompress2 and tjCompress2, libvorbisfile's
+ov_open_callbacks / ov_info / ov_pcm_total / ov_pcm_tell / ov_pcm_seek /
+ov_read over libhl's memory callbacks).
 
-Run from this directory on Debian 12 (libturbojpeg0 2.1.5, libvorbisfile3
-1.3.7, the libraries the reference hl's fmt.hdll loads):
+Run from this directory on Debian 12 (libpng16-16 1.6.39 with Debian's
+security fixes, libturbojpeg0 2.1.5, libvorbisfile3 1.3.7: the libraries the
+reference hl's fmt.hdll loads):
     python3 reference.py
 Outputs are compared by MD5; each line says what was called and what came back.
 """
@@ -123,6 +125,74 @@ def jpeg_encode_table():
         out = jpg_encode(encode_source(row * h), w, h, stride, fmt, subsamp, quality, flags)
         res = f"ok {len(out)} {md5(out)}" if out is not None else "fail 0 -"
         lines.append(f"{w} {h} {stride} {fmt} {subsamp} {quality} {flags} {res}")
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# PNG: png_image_begin_read_from_memory, the format fmt.c maps, a size check,
+# png_image_finish_read(stride * (flags & 1 ? -1 : 1)).
+
+png = C.CDLL("libpng16.so.16")
+
+
+class PngImage(C.Structure):
+    _fields_ = [("opaque", C.c_void_p), ("version", C.c_uint32), ("width", C.c_uint32), ("height", C.c_uint32),
+                ("format", C.c_uint32), ("flags", C.c_uint32), ("colormap_entries", C.c_uint32),
+                ("warning_or_error", C.c_uint32), ("message", C.c_char * 64)]
+
+
+png.png_image_begin_read_from_memory.argtypes = [C.c_void_p, C.c_char_p, C.c_size_t]
+png.png_image_finish_read.argtypes = [C.c_void_p, C.c_void_p, C.c_void_p, C.c_int32, C.c_void_p]
+png.png_image_free.argtypes = [C.c_void_p]
+
+# fmt.c's format numbers -> PNG_FORMAT_* and components per pixel.
+PNG_FORMATS = {0: (2, 3), 1: (2 | 16, 3), 7: (3, 4), 8: (3 | 16, 4), 9: (3 | 16 | 32, 4), 10: (3 | 32, 4),
+               12: (4, 1), 13: (6, 3), 14: (7, 4), 15: (5, 2)}
+PNG_W, PNG_H = 21, 13
+
+
+def png_buffer_size(fmt, stride):
+    comps = PNG_FORMATS[fmt][1]
+    unit = 2 if fmt >= 12 else 1
+    return (abs(stride) or PNG_W * comps) * PNG_H * unit + 64
+
+
+def png_decode(data, fmt, flags, stride, fill):
+    size = png_buffer_size(fmt, stride)
+    out = C.create_string_buffer(bytes([fill]) * size, size)
+    img = PngImage()
+    img.version = 1
+    if png.png_image_begin_read_from_memory(C.byref(img), data, len(data)) == 0:
+        png.png_image_free(C.byref(img))
+        return False, out.raw
+    img.format = PNG_FORMATS[fmt][0]
+    if img.width != PNG_W or img.height != PNG_H:
+        png.png_image_free(C.byref(img))
+        return False, out.raw
+    ok = png.png_image_finish_read(C.byref(img), None, out, stride * (-1 if flags & 1 else 1), None) != 0
+    png.png_image_free(C.byref(img))
+    return ok, out.raw
+
+
+PNG_FILES = ["rgba8", "rgb8", "gray8", "graya8", "pal", "gray16", "rgba8_interlaced", "rgba16", "rgb8_gamma10",
+             "rgba16_sbit", "ga16", "rgb16_gamma", "rgba8_gamma", "ga8_srgb", "gray4", "gray_trns", "pal_opaque"]
+
+
+def png_table():
+    lines = ["# file format flags stride fill result md5 (png_decode into a buffer of |stride| (or the row's"
+             " components) x 13 rows (x2 bytes for formats 12-15) + 64 bytes, filled with `fill`)"]
+    for name in PNG_FILES:
+        data = open(name + ".png", "rb").read()
+        for fmt in PNG_FORMATS:
+            comps = PNG_FORMATS[fmt][1]
+            for flags, stride in ((0, 0), (1, 0), (0, PNG_W * comps + 3), (1, PNG_W * comps + 3)):
+                for fill in ((0, 128, 255) if fmt < 12 else (0,)):
+                    ok, out = png_decode(data, fmt, flags, stride, fill)
+                    lines.append(f"{name}.png {fmt} {flags} {stride} {fill} {'ok' if ok else 'fail'} {md5(out)}")
+    # A short stride, a wrong size, a truncated file.
+    data = open("rgba8.png", "rb").read()
+    ok, out = png_decode(data, 7, 0, PNG_W * 4 - 1, 0)
+    lines.append(f"rgba8.png 7 0 {PNG_W * 4 - 1} 0 {'ok' if ok else 'fail'} {md5(out)}")
     return lines
 
 
@@ -245,7 +315,7 @@ def ogg_table():
 
 
 if __name__ == "__main__":
-    for path, lines in (("expected/jpeg_decode.txt", jpeg_decode_table()), ("expected/jpeg_encode.txt", jpeg_encode_table()),
+    for path, lines in (("expected/png.txt", png_table()), ("expected/jpeg_decode.txt", jpeg_decode_table()), ("expected/jpeg_encode.txt", jpeg_encode_table()),
                         ("expected/ogg.txt", ogg_table())):
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
