@@ -1,9 +1,6 @@
 // Every image and sound native of HashLink's fmt library, through hl.Format
-// and the natives Heaps declares, on the files of runtime/tests/data/fmt.
-// Exact codecs print digests of their output; JPEG and Ogg Vorbis, which the
-// runtime decodes with other decoders than libjpeg-turbo / libvorbis, print
-// what must agree exactly (sizes, results, stream information) plus coarse
-// averages.
+// and the natives Heaps declares, on the files of runtime/tests/data/fmt:
+// digests of every output, which must equal fmt.hdll's byte for byte.
 import hl.Format;
 
 private typedef OggFile = hl.Abstract<"fmt_ogg">;
@@ -19,18 +16,21 @@ class Main {
 		return sys.io.File.getBytes(DATA + name);
 
 	static function png() {
-		// (format, bytes per pixel, components per pixel); RGB/BGR only for
-		// files whose composition onto the (zeroed) buffer is exact.
-		var formats = [[7, 4, 4], [8, 4, 4], [10, 4, 4], [12, 2, 1], [13, 6, 3], [14, 8, 4], [15, 4, 2]];
-		var rgb = [[0, 3, 3], [1, 3, 3]];
-		for (file in ["rgba8", "pal", "graya8", "rgba16", "rgba8_interlaced", "gray16", "rgb8", "rgb8_gamma10"]) {
+		// (format, bytes per pixel, components per pixel).
+		var formats = [[0, 3, 3], [1, 3, 3], [7, 4, 4], [8, 4, 4], [9, 4, 4], [10, 4, 4], [12, 2, 1], [13, 6, 3], [14, 8, 4], [15, 4, 2]];
+		for (file in ["rgba8", "pal", "graya8", "rgba16", "rgba8_interlaced", "gray16", "rgb8", "rgb8_gamma10", "rgba16_sbit", "ga16", "rgb16_gamma",
+			"rgba8_gamma", "ga8_srgb", "gray4", "gray_trns", "pal_opaque"]) {
 			var src = load(file + ".png");
-			var list = file == "rgba8" || file == "rgba16" || file == "rgba8_interlaced" ? formats : formats.concat(rgb);
-			for (f in list) {
+			var digest = "";
+			for (f in formats) {
+				// Formats without alpha compose onto the buffer's bytes: start from a pattern.
 				var dst = haxe.io.Bytes.alloc(21 * 13 * f[1]);
+				for (i in 0...dst.length)
+					dst.set(i, i * 7);
 				var ok = Format.decodePNG(src, src.length, dst, 21, 13, 21 * f[2], cast f[0], 0);
-				Sys.println('png $file ${f[0]}: $ok ${md5(dst, dst.length)}');
+				digest += '$ok ${md5(dst, dst.length)} ';
 			}
+			Sys.println('png $file: ${haxe.crypto.Md5.encode(digest)}');
 		}
 		// Bottom-up rows with padding.
 		var src = load("pal.png");
@@ -46,33 +46,39 @@ class Main {
 		}
 	}
 
-	static function means(b:haxe.io.Bytes, n:Int) {
-		var s = [0, 0, 0, 0];
-		for (i in 0...n)
-			for (c in 0...4)
-				s[c] += b.get(i * 4 + c);
-		return [for (c in 0...4) Std.int(s[c] / n / 8)].join(",");
-	}
-
 	static function jpg() {
-		for (file in ["q85_420", "q90_444", "gray", "progressive"]) {
+		// Every file in two layouts, bottom-up with padding.
+		for (file in ["q85_420", "q90_444", "q75_422", "gray", "progressive", "s440", "s411", "arith", "restart", "odd_420"]) {
 			var src = load(file + ".jpg");
-			var dst = haxe.io.Bytes.alloc(37 * 29 * 4);
-			var ok = Format.decodeJPG(src, src.length, dst, 37, 29, 37 * 4, BGRA, 1);
-			Sys.println('jpg $file: $ok means/8 ${means(dst, 37 * 29)}');
+			var dst = haxe.io.Bytes.alloc(67 * 41 * 4 + 64);
+			var w = file == "odd_420" ? 67 : file.charAt(0) == "q" || file == "gray" || file == "progressive" ? 37 : 45;
+			var h = file == "odd_420" ? 41 : w == 37 ? 29 : 35;
+			var ok = Format.decodeJPG(src, src.length, dst, w, h, w * 4 + 3, BGRA, 1);
+			var ok2 = Format.decodeJPG(src, src.length, dst, w, h, 0, RGBA, 0);
+			Sys.println('jpg $file: $ok $ok2 ${md5(dst, dst.length)}');
 		}
+		// Every scaling factor TurboJPEG offers (n/8 of the size), and sizes between.
 		var src = load("q85_420.jpg");
+		var digest = "";
+		for (n in 1...17) {
+			var dst = haxe.io.Bytes.alloc(80 * 64 * 4);
+			var ok = Format.decodeJPG(src, src.length, dst, Std.int((37 * n + 7) / 8), Std.int((29 * n + 7) / 8), 0, RGBA, 0);
+			digest += '$ok ${md5(dst, dst.length)} ';
+		}
+		Sys.println('jpg scaled: ${haxe.crypto.Md5.encode(digest)}');
 		var dst = haxe.io.Bytes.alloc(37 * 29 * 4);
-		Sys.println('jpg half: ${Format.decodeJPG(src, src.length, dst, 19, 15, 0, RGBA, 0)} means/8 ${means(dst, 19 * 15)}');
+		Sys.println('jpg 36x29: ${Format.decodeJPG(src, src.length, dst, 36, 29, 0, RGBA, 0)} ${md5(dst, dst.length)}');
 		Sys.println('jpg truncated: ${Format.decodeJPG(src, 300, dst, 37, 29, 0, RGBA, 0)}');
 		var raw = load("encode_src.rgba");
+		for (ss in 0...6)
+			for (q in [0, 75, 96]) {
+				var len = 0;
+				var out:hl.Bytes = jpg_encode(raw, 37, 29, 37 * 4, 7, ss, q, ss & 1, len);
+				Sys.println('jpg encode $ss q$q: $len ${md5(out.toBytes(len), len)}');
+			}
 		var len = 0;
-		var out:hl.Bytes = jpg_encode(raw, 37, 29, 37 * 4, 7, 2, 90, 0, len);
-		var back = haxe.io.Bytes.alloc(37 * 29 * 4);
-		var ok = Format.decodeJPG(out, len, back, 37, 29, 0, RGBA, 0);
-		Sys.println('jpg encode: ${out != null} ${len > 500 && len < 3000} $ok means/8 ${means(back, 37 * 29)} (source ${means(raw, 37 * 29)})');
-		var bad = jpg_encode(raw, 37, 29, 0, 7, 2, 0, 0, len);
-		Sys.println('jpg encode quality 0: ${bad == null} ${len > 0}');
+		var bad = jpg_encode(raw, 37, 29, 0, 7, 2, 101, 0, len);
+		Sys.println('jpg encode quality 101: ${bad == null} $len');
 	}
 
 	@:hlNative("fmt", "jpg_encode") static function jpg_encode(data:hl.Bytes, width:Int, height:Int, stride:Int, format:Int, subsamp:Int, quality:Int,
@@ -106,30 +112,31 @@ class Main {
 	}
 
 	static function ogg() {
-		for (file in ["stereo", "mono"]) {
+		for (file in ["stereo", "mono", "long", "chained", "offset", "stereo44"]) {
 			var src = load(file + ".ogg");
 			var o = ogg_open(src, src.length);
 			var b = 0, f = 0, s = 0, c = 0;
 			ogg_info(o, b, f, s, c);
 			Sys.println('ogg $file: bitrate $b freq $f samples $s channels $c tell ${ogg_tell(o)}');
+			var all = new haxe.io.BytesBuffer();
 			var buf = haxe.io.Bytes.alloc(4096);
-			var calls = 0, total = 0, sum = 0.;
+			var calls = 0;
 			while (true) {
 				var n = ogg_read(o, buf, 4096, 2);
 				if (n <= 0)
 					break;
 				calls++;
-				total += n;
-				for (i in 0...n >> 1) {
-					var v = buf.getUInt16(i * 2);
-					if (v >= 32768) v -= 65536;
-					sum += Math.abs(v);
-				}
+				all.addBytes(buf, 0, n);
 			}
-			Sys.println('  read: $calls calls, $total bytes, tell ${ogg_tell(o)}, mean |sample| / 64 ${Std.int(sum / (total >> 1) / 64)}');
-			Sys.println('  seek 1000: ${ogg_seek(o, 1000)} tell ${ogg_tell(o)}; seek past end: ${ogg_seek(o, s + 1)}');
-			var n = ogg_read(o, buf, 4096, 1 | 256);
-			Sys.println('  8-bit unsigned read after seek: $n bytes, tell ${ogg_tell(o)}');
+			var pcm = all.getBytes();
+			Sys.println('  read: $calls calls, ${pcm.length} bytes, tell ${ogg_tell(o)}, ${md5(pcm, pcm.length)}');
+			var seeks = "";
+			for (target in [1000, s >> 1, 3, s - 10, s + 1]) {
+				var ok = ogg_seek(o, target);
+				var n = ogg_read(o, buf, 4096, target & 1 == 0 ? 1 | 256 : 2 | 128);
+				seeks += '$target: $ok ${ogg_tell(o)} $n ${md5(buf, n < 0 ? 0 : n)}; ';
+			}
+			Sys.println('  seeks: ${haxe.crypto.Md5.encode(seeks)}');
 		}
 		var junk = haxe.io.Bytes.alloc(100);
 		Sys.println('ogg junk: ${ogg_open(junk, 100) == null}');
@@ -268,6 +275,9 @@ class Main {
 						differ++;
 			Sys.println('mikkt grid $threshold: $digest, $differ floats differ from 180');
 		}
+		// Heaps' own library has the same native (libs/heaps/mikkt.c).
+		heaps_compute_mikkt_tangents(m, 30.);
+		Sys.println('heaps mikkt grid 30: ${haxe.crypto.Md5.make(gt.toBytes(gi.length * 16)).toHex()}');
 		m.indices = 2;
 		try {
 			m.compute();
@@ -275,6 +285,9 @@ class Main {
 			Sys.println('mikkt no triangle: $e');
 		}
 	}
+
+	@:hlNative("heaps", "compute_mikkt_tangents") static function heaps_compute_mikkt_tangents(m:hl.Format.Mikktspace, threshold:Float):Bool
+		return false;
 
 	static function ui() {
 		ui_init();

@@ -2,6 +2,7 @@
 //! library as in HashLink's `libs/` (symbols `<lib>_<name>` for `lib@name`).
 
 pub mod fmt;
+pub mod heaps;
 pub mod sqlite;
 pub mod ssl;
 pub mod ui;
