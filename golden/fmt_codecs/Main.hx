@@ -286,7 +286,7 @@ class Main {
 		}
 	}
 
-	@:hlNative("heaps", "compute_mikkt_tangents") static function heaps_compute_mikkt_tangents(m:hl.Format.Mikktspace, threshold:Float):Bool
+	@:hlNative("heaps", "compute_mikkt_tangents") static function heaps_compute_mikkt_tangents(m:Dynamic, threshold:Float):Bool
 		return false;
 
 	static function ui() {
