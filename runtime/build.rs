@@ -22,6 +22,7 @@ fn main() {
     write_srgb_tables();
     build_pcre2_16();
     build_vorbis();
+    build_turbojpeg_image_io();
 }
 
 /// PCRE2's 16-bit library.
@@ -281,4 +282,28 @@ fn srgb_tables() -> ([u16; 256], [u16; 512], [u8; 512]) {
         delta[e] = d;
     }
     (table, base, delta)
+}
+
+/// The image file readers and writers of libjpeg-turbo (`rdppm.c`,
+/// `rdbmp.c`, `wrppm.c`, `wrbmp.c`), which `turbojpeg.c`'s
+/// `tjLoadImage`/`tjSaveImage` call: libturbojpeg is built with them
+/// (`PPM_SUPPORTED`, `BMP_SUPPORTED`), mozjpeg-sys leaves them out. The
+/// natives never load or save image files, but `hlc` exports every symbol
+/// (`--export-dynamic`), which keeps those two functions and so needs these.
+fn build_turbojpeg_image_io() {
+    let include = std::env::var_os("DEP_JPEG_INCLUDE").expect("mozjpeg-sys gives its include directories");
+    let dirs: Vec<std::path::PathBuf> = std::env::split_paths(&include).collect();
+    let vendor = dirs
+        .iter()
+        .find(|d| d.join("rdppm.c").is_file())
+        .expect("mozjpeg-sys's include directories hold libjpeg-turbo's source")
+        .clone();
+    let mut b = cc::Build::new();
+    for d in &dirs {
+        b.include(d);
+    }
+    for f in ["rdppm.c", "rdbmp.c", "wrppm.c", "wrbmp.c"] {
+        b.file(vendor.join(f));
+    }
+    b.define("PPM_SUPPORTED", None).define("BMP_SUPPORTED", None).warnings(false).compile("hlrt_turbojpeg_image_io");
 }
