@@ -165,6 +165,11 @@ impl Program {
         let layouts = Layouts::compute(&module, Target::HOST).map_err(|e| LoadError(e.to_string()))?;
         let functions = std::slice::from_raw_parts(desc.functions, desc.nfunctions).to_vec();
         let type_size = hlbc::layout::Abi::HOST.type_size() as usize;
+        // The storage is the executable's (or library's) static data: a second
+        // start in the same process (embedding) must find it as a fresh
+        // process does, zeroed.
+        std::ptr::write_bytes(desc.types.cast::<u8>(), 0, module.types.len() * type_size);
+        std::ptr::write_bytes(desc.globals, 0, layouts.globals_size as usize);
         let types = (0..module.types.len()).map(|i| desc.types.byte_add(i * type_size)).collect();
         let globals = layouts.global_offsets.iter().map(|&o| desc.globals.add(o as usize)).collect();
         let hashes = Arc::new(hlbc::hash::FieldHashes::new(&module));
