@@ -15,9 +15,10 @@ pub extern "C" fn hl_global_init() {
 }
 
 /// `hl_global_free`: releases the field-name cache and, when no other thread
-/// is registered, the whole GC heap (every GC pointer becomes invalid and the
-/// calling thread is unregistered); `hl_global_init` may start again. With
-/// other threads still registered the heap stays, as libhl leaves it.
+/// is registered, the whole runtime context and GC heap (every GC pointer
+/// becomes invalid and the calling thread is unregistered; see
+/// `crate::context::shutdown`); `hl_global_init` may start again. With other
+/// threads still registered the heap stays, as libhl leaves it.
 #[no_mangle]
 pub extern "C" fn hl_global_free() {
     crate::std::bytes::hl_cache_free();
@@ -32,9 +33,15 @@ pub extern "C" fn hl_global_free() {
         state(&g).threads.iter().all(|&t| t == me)
     };
     if alone {
-        EXCLUSIVE.store(null_mut(), Relaxed);
-        shutdown();
+        crate::context::shutdown();
     }
+}
+
+/// Forgets the exclusive lock (its GC block goes with the heap) and frees the
+/// thread lists `hl_gc_threads_info` handed out: part of a runtime shutdown.
+pub(crate) fn release() {
+    EXCLUSIVE.store(null_mut(), Relaxed);
+    *THREADS_INFO.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// The recursive mutex of `hl_global_lock`, allocated on first use.
@@ -75,13 +82,13 @@ pub unsafe extern "C" fn hl_global_lock(lock: bool) {
     }
 }
 
-/// What `hl_gc_threads_info` returns, and the thread list it points to.
+/// What `hl_gc_threads_info` returns, and the thread lists it pointed to.
 struct ThreadsInfo {
     info: hl_threads_info,
     /// Capacity of `info.threads`. A buffer that grows is replaced and the old
-    /// one kept alive (a caller may still read it), so the leak is bounded by
-    /// twice the largest thread count.
+    /// one kept (a caller may still read it) until [`release`].
     cap: usize,
+    buffers: Vec<Box<[*mut hl_thread_info]>>,
 }
 // SAFETY: only accessed under the THREADS_INFO mutex; the pointers inside are
 // thread descriptors owned by the collector.
@@ -109,6 +116,7 @@ pub extern "C" fn hl_gc_threads_info() -> *mut hl_threads_info {
                 guid_map: null_mut(),
             },
             cap: 0,
+            buffers: Vec::new(),
         })
     });
     // SAFETY: lock_heap waits at a safe point if a collection holds the lock;
@@ -119,8 +127,9 @@ pub extern "C" fn hl_gc_threads_info() -> *mut hl_threads_info {
         let n = st.threads.len();
         if n > ti.cap {
             let cap = n.max(4).next_power_of_two();
-            let buf: Box<[*mut hl_thread_info]> = vec![null_mut(); cap].into_boxed_slice();
-            ti.info.threads = Box::leak(buf).as_mut_ptr();
+            let mut buf: Box<[*mut hl_thread_info]> = vec![null_mut(); cap].into_boxed_slice();
+            ti.info.threads = buf.as_mut_ptr();
+            ti.buffers.push(buf);
             ti.cap = cap;
         }
         for (i, &t) in st.threads.iter().enumerate() {

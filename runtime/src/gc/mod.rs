@@ -207,6 +207,68 @@ pub fn shutdown() {
     drop(g);
 }
 
+/// Runs the finalizer of every block that still has one (FINALIZER blocks,
+/// live or not), as a shutdown does not: the resources they own outside the
+/// heap (mutexes, compiled regexps, ...) are released before [`shutdown`]
+/// frees the heap. The caller is the only registered thread, or none is; the
+/// blocks stay allocated with their word 0 cleared.
+pub fn finalize_all() {
+    if !INITIALIZED.load(Acquire) {
+        return;
+    }
+    let list = unsafe {
+        let g = lock_heap(current());
+        let st = state(&g);
+        let finalizer = mem::KIND_FINALIZER as u8;
+        let mut list = std::mem::take(&mut st.pending_finalizers);
+        for &h in &st.heap.pages {
+            let pg = &*h;
+            if pg.kind != finalizer {
+                continue;
+            }
+            if pg.is_large() {
+                list.push(pg.start);
+                continue;
+            }
+            for b in 0..pg.nblocks as usize {
+                if pg.alloc[b >> 6] & (1u64 << (b & 63)) != 0 {
+                    list.push(pg.start + b * pg.block_size as usize);
+                }
+            }
+        }
+        HAS_PENDING_FINALIZERS.store(false, Relaxed);
+        list
+    };
+    for addr in list {
+        // SAFETY: every address is the start of a FINALIZER block of the
+        // heap, whose word 0 is its finalizer or 0 (free blocks of finalizer
+        // pages are zero there: a finalizer's slot is cleared before its
+        // block can be freed).
+        unsafe {
+            let slot = addr as *mut usize;
+            let f = *slot;
+            if f != 0 {
+                *slot = 0;
+                let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(f);
+                f(addr as *mut c_void);
+            }
+        }
+    }
+}
+
+/// The number of threads registered with the collector.
+pub fn registered_threads() -> usize {
+    if !INITIALIZED.load(Acquire) {
+        return 0;
+    }
+    // SAFETY: the thread list is read under the GC lock (taken at a safe
+    // point if a collection holds it).
+    unsafe {
+        let g = lock_heap(current());
+        state(&g).threads.len()
+    }
+}
+
 /// Whether [`init`] has run (and [`shutdown`] has not).
 pub fn is_initialized() -> bool {
     INITIALIZED.load(Acquire)
@@ -252,6 +314,20 @@ pub fn register_thread(stack_top: *mut c_void) {
         thread::set_current(ts);
         drop(g);
     }
+}
+
+/// Registers the calling thread with its whole stack (from pthread's
+/// attributes), as an allocation from an unregistered thread does.
+pub fn register_whole_stack() {
+    register_thread(thread::stack_top_of_current_thread());
+}
+
+/// Whether the calling thread was registered by an allocation it made
+/// without registering (not by `hl_register_thread`).
+pub fn current_is_implicit() -> bool {
+    let ts = current();
+    // SAFETY: the calling thread's own state, alive while it is registered.
+    !ts.is_null() && unsafe { (*ts).implicit }
 }
 
 /// A thread that allocates without registering is registered with its whole
