@@ -63,3 +63,50 @@ on_exception:
 	*exc = caught;
 	return 0;
 }
+
+/* The trap of the innermost embedding call on this thread (hlc_call_embedded):
+   where Sys.exit unwinds to inside an embedded VM. */
+static __thread hl_trap_ctx *exit_target;
+
+/* Calls `c` with `args` (or, with `c` NULL, `entry`) under a trap that is
+   also the target of hlc_exit_unwind. Returns 1 with the result in *out if
+   it returned, 0 with the exception in *out if it threw. */
+int hlc_call_embedded(vclosure *c, void (*entry)(void), vdynamic **args, int nargs, vdynamic **out) {
+	hl_trap_ctx trap;
+	vdynamic *caught;
+	hl_trap_ctx *saved = exit_target;
+	vdynamic *volatile result = NULL;
+	hl_trap(trap, caught, on_exception);
+	exit_target = &trap;
+	if (c) result = hl_dyn_call(c, args, nargs);
+	else entry();
+	hl_endtrap(trap);
+	exit_target = saved;
+	*out = result;
+	return 1;
+on_exception:
+	exit_target = saved;
+	*out = caught;
+	return 0;
+}
+
+/* Unwinds the calling thread to the trap of its innermost embedding call, or
+   else to its outermost trap (a program thread's), with `marker` as the
+   exception: what Sys.exit does in an embedded VM. Returns only if the thread
+   has no trap at all. */
+void hlc_exit_unwind(vdynamic *marker) {
+	hl_thread_info *t = hl_get_thread();
+	hl_trap_ctx *trap = exit_target;
+	if (!t) return;
+	if (!trap) {
+		trap = t->trap_current;
+		if (!trap) return;
+		while (trap->prev) trap = trap->prev;
+	}
+	t->trap_current = trap->prev;
+	t->trap_uncaught = NULL;
+	t->exc_value = marker;
+	t->exc_stack_count = 0;
+	t->flags &= ~HL_EXC_RETHROW;
+	longjmp(trap->buf, 1);
+}

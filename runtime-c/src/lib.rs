@@ -9,8 +9,29 @@ use std::ffi::c_void;
 extern "C" {
     /// Installs the SIGSEGV/SIGBUS handlers; `overflow` is thrown on stack overflow.
     pub fn hlc_signals_init(overflow: *mut c_void);
-    /// Gives the calling thread the alternate signal stack the handlers run on.
-    pub fn hlc_signals_thread_init();
+    /// Puts back the signal actions `hlc_signals_init` replaced and frees the
+    /// calling thread's alternate stack if the runtime gave it one.
+    pub fn hlc_signals_free();
+    /// Gives the calling thread the alternate signal stack the handlers run
+    /// on, unless it has one; 1 if it installed one.
+    pub fn hlc_signals_thread_init() -> i32;
+    /// Removes and frees the alternate stack `hlc_signals_thread_init` gave
+    /// the calling thread (a host's own stays).
+    pub fn hlc_signals_thread_free();
+    /// Calls closure `c` with `args` (or, if `c` is null, `entry`) under a
+    /// trap that `hlc_exit_unwind` also unwinds to: 1 if it returned (`*out`
+    /// = the result), 0 if it threw (`*out` = the exception).
+    pub fn hlc_call_embedded(
+        c: *mut c_void,
+        entry: Option<unsafe extern "C" fn()>,
+        args: *mut *mut c_void,
+        nargs: i32,
+        out: *mut *mut c_void,
+    ) -> i32;
+    /// Unwinds the calling thread to its innermost `hlc_call_embedded` (or
+    /// its outermost trap) with `marker` as the exception; returns only if
+    /// the thread has no trap.
+    pub fn hlc_exit_unwind(marker: *mut c_void);
     /// Runs `entry` inside a trap context: 1 if it returned, 0 if it threw (`*exc` = the value).
     pub fn hlc_run_protected(entry: unsafe extern "C" fn(), exc: *mut *mut c_void) -> i32;
 }

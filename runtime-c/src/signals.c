@@ -18,6 +18,9 @@
 void hlc_dump_stack_from(void *fp);
 
 static vdynamic *stack_overflow_error;
+/* What the handlers replaced, put back by hlc_signals_free. */
+static struct sigaction old_segv, old_bus, old_pipe;
+static int installed;
 
 static uintptr_t context_sp(ucontext_t *uc) {
 #if defined(__x86_64__)
@@ -54,33 +57,76 @@ static void on_fault(int sig, siginfo_t *info, void *ctx) {
 		if (trap == t->trap_uncaught) t->trap_uncaught = NULL;
 		longjmp(trap->buf, 1);
 	}
-	signal(sig, SIG_DFL);
+	/* Not ours to handle: the action in place before the runtime started. */
+	sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
 	printf("SIGNAL %d[%s]\n", sig, strsignal(sig));
 	if (t) hlc_dump_stack_from(context_fp(uc));
 	fflush(stdout);
 	raise(sig);
 }
 
-/* Gives the calling thread an alternate signal stack. */
-void hlc_signals_thread_init(void) {
-	stack_t ss;
-	size_t size = 64 * 1024;
-	ss.ss_sp = malloc(size);
-	ss.ss_size = size;
+#define ALT_STACK_SIZE (64 * 1024)
+/* The alternate stack this thread got from hlc_signals_thread_init, if any. */
+static __thread void *own_alt_stack;
+
+/* Gives the calling thread an alternate signal stack, unless it has one
+   (a host's, or ours). Returns 1 if it installed one. */
+int hlc_signals_thread_init(void) {
+	stack_t ss, old;
+	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE) && old.ss_sp) return 0;
+	ss.ss_sp = malloc(ALT_STACK_SIZE);
+	ss.ss_size = ALT_STACK_SIZE;
 	ss.ss_flags = 0;
-	if (ss.ss_sp) sigaltstack(&ss, NULL);
+	if (!ss.ss_sp) return 0;
+	if (sigaltstack(&ss, NULL) != 0) {
+		free(ss.ss_sp);
+		return 0;
+	}
+	own_alt_stack = ss.ss_sp;
+	return 1;
+}
+
+/* Removes and frees the alternate stack hlc_signals_thread_init gave the
+   calling thread (a host's own stays). */
+void hlc_signals_thread_free(void) {
+	stack_t off, cur;
+	if (!own_alt_stack) return;
+	if (sigaltstack(NULL, &cur) != 0 || (cur.ss_flags & SS_ONSTACK) || cur.ss_sp != own_alt_stack) return;
+	memset(&off, 0, sizeof(off));
+	off.ss_flags = SS_DISABLE;
+	if (sigaltstack(&off, NULL) == 0) {
+		free(own_alt_stack);
+		own_alt_stack = NULL;
+	}
 }
 
 /* Installs the handlers; `overflow` is the (rooted) value thrown on stack overflow. */
 void hlc_signals_init(vdynamic *overflow) {
-	struct sigaction act;
+	struct sigaction act, ign;
 	stack_overflow_error = overflow;
 	hlc_signals_thread_init();
 	memset(&act, 0, sizeof(act));
 	act.sa_sigaction = on_fault;
 	act.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&act.sa_mask);
-	signal(SIGPIPE, SIG_IGN);
-	sigaction(SIGSEGV, &act, NULL);
-	sigaction(SIGBUS, &act, NULL);
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	sigaction(SIGSEGV, &act, &old_segv);
+	sigaction(SIGBUS, &act, &old_bus);
+	installed = 1;
+}
+
+/* Puts back the actions hlc_signals_init replaced, forgets the overflow value
+   and frees the calling thread's alternate stack if the runtime gave it one. */
+void hlc_signals_free(void) {
+	if (installed) {
+		sigaction(SIGSEGV, &old_segv, NULL);
+		sigaction(SIGBUS, &old_bus, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
+		installed = 0;
+	}
+	stack_overflow_error = NULL;
+	hlc_signals_thread_free();
 }

@@ -667,10 +667,12 @@ struct ThreadRec {
     name: Option<Vec<u8>>,
 }
 
-static THREADS: Mutex<Vec<ThreadRec>> = Mutex::new(Vec::new());
+/// The thread records of a runtime context.
+#[derive(Default)]
+pub struct Threads(Mutex<Vec<ThreadRec>>);
 
 fn threads() -> ::std::sync::MutexGuard<'static, Vec<ThreadRec>> {
-    THREADS.lock().unwrap_or_else(|e| e.into_inner())
+    crate::context::rt().threads.0.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn self_handle() -> usize {
@@ -733,7 +735,7 @@ extern "C" fn gc_thread_entry(rec: *mut c_void) -> *mut c_void {
         threads().retain(|r| r.handle != me);
     }
     gc::unregister_thread();
-    unsafe { free_signal_stack() };
+    unsafe { hlrt_c::hlc_signals_thread_free() };
     ::std::hint::black_box(&top);
     null_mut()
 }
@@ -756,18 +758,6 @@ unsafe fn run_registered(rec: *mut StartRec) {
         signal.cond.notify_all();
     }
     callb(::std::hint::black_box(param));
-}
-
-/// Frees the alternate signal stack `hlc_signals_thread_init` installed.
-unsafe fn free_signal_stack() {
-    let mut old: libc::stack_t = ::std::mem::zeroed();
-    if libc::sigaltstack(null_mut(), &mut old) != 0 || old.ss_sp.is_null() || old.ss_flags & libc::SS_ONSTACK != 0 {
-        return;
-    }
-    let off = libc::stack_t { ss_sp: null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
-    if libc::sigaltstack(&off, null_mut()) == 0 {
-        libc::free(old.ss_sp);
-    }
 }
 
 /// `hl_thread_start`: runs `callback(param)` in a new detached thread. With
@@ -830,7 +820,8 @@ unsafe fn print_uncaught(exc: *mut vdynamic) {
 unsafe extern "C" fn run_thread_closure(c: *mut c_void) {
     let mut is_exc = false;
     let exc = hl_dyn_call_safe(c as *mut vclosure, null_mut(), 0, &mut is_exc);
-    if is_exc {
+    // Sys.exit in an embedded VM ends the thread that calls it.
+    if is_exc && !crate::embed::is_exit_marker(exc) {
         print_uncaught(exc);
     }
 }
