@@ -459,8 +459,16 @@ pub unsafe fn hash_ucs2(name: *const u16) -> i32 {
 
 /// The names hashed with `cache_name = true` (sorted by hash), for
 /// `field_name` and to resolve collisions. Each name is kept NUL-terminated
-/// for the life of the program, as libhl's cache is.
-static NAME_CACHE: Mutex<Vec<(i32, &'static [u16])>> = Mutex::new(Vec::new());
+/// for the life of the runtime context that owns the cache (as libhl keeps
+/// its cache until `hl_global_free`).
+#[derive(Default)]
+pub struct NameCache(Mutex<Vec<(i32, Box<[u16]>)>>);
+
+impl NameCache {
+    fn lock(&self) -> ::std::sync::MutexGuard<'_, Vec<(i32, Box<[u16]>)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// `hl_hash_gen(name, cache)`. With `cache`, the name is recorded so that
 /// `field_name` can give it back, and a hash already taken by a different name
@@ -470,7 +478,7 @@ pub unsafe extern "C" fn hl_hash_gen(name: *const uchar, cache_name: bool) -> i3
     let mut h = hash_ucs2(name);
     if cache_name {
         let units = ucs2::ucs2_slice(name);
-        let mut cache = NAME_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = crate::context::rt().names.lock();
         loop {
             match cache.binary_search_by_key(&h, |e| e.0) {
                 Ok(i) if &cache[i].1[..cache[i].1.len() - 1] == units => break,
@@ -478,7 +486,7 @@ pub unsafe extern "C" fn hl_hash_gen(name: *const uchar, cache_name: bool) -> i3
                 Err(i) => {
                     let mut v = units.to_vec();
                     v.push(0);
-                    cache.insert(i, (h, Box::leak(v.into_boxed_slice())));
+                    cache.insert(i, (h, v.into_boxed_slice()));
                     break;
                 }
             }
@@ -505,19 +513,17 @@ pub unsafe extern "C" fn hl_hash_utf8(name: *const c_char) -> i32 {
 /// it from `hl_global_free`); names `field_name` returned before dangle.
 #[no_mangle]
 pub extern "C" fn hl_cache_free() {
-    let names = ::std::mem::take(&mut *NAME_CACHE.lock().unwrap_or_else(|e| e.into_inner()));
-    for (_, name) in names {
-        // SAFETY: every entry was made by `Box::leak` in `hl_hash_gen` and is
-        // no longer reachable from the cache.
-        drop(unsafe { Box::from_raw(name as *const [u16] as *mut [u16]) });
+    if let Some(rt) = crate::context::try_rt() {
+        drop(::std::mem::take(&mut *rt.names.lock()));
     }
 }
 
-/// `field_name`: the name recorded for a hash, or `???`.
+/// `field_name`: the name recorded for a hash, or `???`. The text lives as
+/// long as the runtime context (or until `hl_cache_free`).
 #[no_mangle]
 pub unsafe extern "C" fn hl_field_name(hash: i32) -> *mut vbyte {
     static UNKNOWN: [u16; 4] = [b'?' as u16, b'?' as u16, b'?' as u16, 0];
-    let cache = NAME_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = crate::context::rt().names.lock();
     match cache.binary_search_by_key(&hash, |e| e.0) {
         Ok(i) => cache[i].1.as_ptr() as *mut vbyte,
         Err(_) => UNKNOWN.as_ptr() as *mut vbyte,

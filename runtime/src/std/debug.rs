@@ -63,13 +63,20 @@ pub unsafe extern "C" fn hl_is_prim_loaded(f: *mut vdynamic) -> bool {
     !f.is_null() && (*(*f).t).kind == kind::HFUN
 }
 
-static GUID_NAMES: Mutex<Option<HashMap<i64, String>>> = Mutex::new(None);
+/// GUID names given by `register_guid_name`, owned by the runtime context.
+#[derive(Default)]
+pub struct GuidNames(Mutex<HashMap<i64, String>>);
+
+impl GuidNames {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// `register_guid_name(guid, name)`: remembers (or with null, forgets) a GUID's name.
 #[no_mangle]
 pub unsafe extern "C" fn hl_register_guid_name(guid: i64, name: *mut vbyte) {
-    let Ok(mut map) = GUID_NAMES.lock() else { return };
-    let map = map.get_or_insert_with(HashMap::new);
+    let mut map = crate::context::rt().guid_names.lock();
     if name.is_null() {
         map.remove(&guid);
     } else {
@@ -79,7 +86,7 @@ pub unsafe extern "C" fn hl_register_guid_name(guid: i64, name: *mut vbyte) {
 
 /// The name registered for a GUID, if any.
 pub fn guid_name(guid: i64) -> Option<String> {
-    GUID_NAMES.lock().ok()?.as_ref()?.get(&guid).cloned()
+    crate::context::rt().guid_names.lock().get(&guid).cloned()
 }
 
 /// `hl_guid_str(guid, buf)`: the name registered for a GUID (a GC copy), or

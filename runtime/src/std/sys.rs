@@ -48,43 +48,86 @@ pub struct hl_setup_t {
 }
 
 /// `hl_setup`: filled in by the entry point before any HL code runs
-/// (`sys_args`/`sys_nargs`: the program arguments after the executable name).
+/// (`sys_args`/`sys_nargs`: the program arguments after the executable name,
+/// owned by the runtime context). A fixed symbol of libhl's ABI that native
+/// libraries may read; the runtime context resets it when dropped.
 #[no_mangle]
-pub static mut hl_setup: hl_setup_t = hl_setup_t {
-    file_path: ::std::ptr::null_mut(),
-    sys_args: ::std::ptr::null_mut(),
-    sys_nargs: 0,
-    throw_jump: None,
-    resolve_symbol: None,
-    capture_stack: None,
-    reload_check: None,
-    static_call: None,
-    get_wrapper: None,
-    profile_event: None,
-    before_exit: None,
-    vtune_init: None,
-    load_plugin: None,
-    resolve_type: None,
-    static_call_ref: false,
-    closure_stack_capture: 0,
-    is_debugger_enabled: false,
-    is_debugger_attached: false,
-};
+pub static mut hl_setup: hl_setup_t = hl_setup_t::EMPTY;
+
+impl hl_setup_t {
+    /// No hooks, no arguments: what a fresh process has.
+    pub const EMPTY: hl_setup_t = hl_setup_t {
+        file_path: ::std::ptr::null_mut(),
+        sys_args: ::std::ptr::null_mut(),
+        sys_nargs: 0,
+        throw_jump: None,
+        resolve_symbol: None,
+        capture_stack: None,
+        reload_check: None,
+        static_call: None,
+        get_wrapper: None,
+        profile_event: None,
+        before_exit: None,
+        vtune_init: None,
+        load_plugin: None,
+        resolve_type: None,
+        static_call_ref: false,
+        closure_stack_capture: 0,
+        is_debugger_enabled: false,
+        is_debugger_attached: false,
+    };
+}
 
 fn setup() -> *mut hl_setup_t {
     ::std::ptr::addr_of_mut!(hl_setup)
+}
+
+/// Resets `hl_setup` to [`hl_setup_t::EMPTY`] (when the runtime context that
+/// filled it is dropped).
+///
+/// # Safety
+/// No HL code or native may be reading it.
+pub(crate) unsafe fn reset_setup() {
+    *setup() = hl_setup_t::EMPTY;
+}
+
+/// The `sys` state of a runtime context: the program's arguments (copied;
+/// `hl_setup.sys_args` points into them) and the print flags.
+pub struct SysState {
+    args: ::std::sync::Mutex<(Vec<::std::ffi::CString>, Vec<usize>)>,
+    print_flags: AtomicI32,
+}
+
+impl Default for SysState {
+    fn default() -> SysState {
+        SysState { args: Default::default(), print_flags: AtomicI32::new(PR_AUTO_FLUSH) }
+    }
+}
+
+impl SysState {
+    /// Copies the program arguments and points `hl_setup` at them.
+    ///
+    /// # Safety
+    /// Before any HL code runs.
+    pub(crate) unsafe fn set_args(&self, args: &[&CStr]) {
+        let mut a = self.args.lock().unwrap_or_else(|e| e.into_inner());
+        a.0 = args.iter().map(|s| (*s).to_owned()).collect();
+        a.1 = a.0.iter().map(|s| s.as_ptr() as usize).collect();
+        let s = setup();
+        (*s).sys_nargs = a.1.len() as i32;
+        (*s).sys_args = if a.1.is_empty() { ::std::ptr::null_mut() } else { a.1.as_mut_ptr() as *mut *mut c_char };
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Printing.
 
 const PR_AUTO_FLUSH: i32 = 2;
-static PRINT_FLAGS: AtomicI32 = AtomicI32::new(PR_AUTO_FLUSH);
 
 /// Prints UTF-8 bytes on C's stdout, flushing as `sys_print` does.
 pub fn print_utf8(bytes: &[u8]) {
     ucs2::write_stdout(bytes);
-    if PRINT_FLAGS.load(Ordering::Relaxed) & PR_AUTO_FLUSH != 0 {
+    if crate::context::rt().sys.print_flags.load(Ordering::Relaxed) & PR_AUTO_FLUSH != 0 {
         ucs2::flush_stdout();
     }
 }
@@ -106,7 +149,7 @@ pub unsafe extern "C" fn hl_sys_print(msg: *mut vbyte) {
 /// `sys_set_flags`: 2 = flush after each print (default), 1 = Windows UTF-8 console.
 #[no_mangle]
 pub extern "C" fn hl_sys_set_flags(flags: i32) -> i32 {
-    PRINT_FLAGS.store(flags, Ordering::Relaxed);
+    crate::context::rt().sys.print_flags.store(flags, Ordering::Relaxed);
     flags
 }
 
@@ -145,11 +188,18 @@ pub extern "C" fn hl_sys_getpid() -> i32 {
     unsafe { libc::getpid() }
 }
 
-/// `sys_exit`: runs `hl_setup.before_exit`, then C's `exit` (flushing stdio).
+/// `sys_exit`: runs `hl_setup.before_exit`, then C's `exit` (flushing
+/// stdio). In an embedded VM it never exits the host: it unwinds to the API
+/// call running on this thread, or ends the program thread calling it.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_exit(code: i32) {
     if let Some(f) = (*setup()).before_exit {
         f();
+    }
+    crate::embed::exit_unwind(code);
+    if crate::context::try_rt().is_some_and(|r| r.embed.is_some()) {
+        // A thread without any trap (started by a native): it goes on.
+        return;
     }
     libc::exit(code);
 }
