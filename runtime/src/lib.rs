@@ -5,6 +5,8 @@
 //!
 //! - [`abi`]: `#[repr(C)]` mirrors of `hl.h`'s structures and built-in types.
 //! - [`arena`]: memory outside the GC (`hl_alloc` arenas, executable memory).
+//! - [`context`]: the runtime context, all state of one run, and its shutdown.
+//! - [`embed`]: the embedding API of `hlc_embed.h` (`hlc_vm_*`).
 //! - [`gc`]: the garbage collector and thread registry.
 //! - [`libs`]: natives of HashLink's `fmt`, `ssl` and `sqlite` libraries.
 //! - [`module`]: loading a compiled program (types, layouts, method tables).
@@ -18,6 +20,8 @@
 
 pub mod abi;
 pub mod arena;
+pub mod context;
+pub mod embed;
 pub mod gc;
 pub mod libs;
 pub mod module;

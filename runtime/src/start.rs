@@ -5,21 +5,18 @@
 use crate::abi::*;
 use crate::module::{hlc_program, Program};
 use std::ffi::{c_char, c_void, CStr};
-use std::sync::atomic::{AtomicPtr, Ordering};
 
-static PROGRAM: AtomicPtr<Program> = AtomicPtr::new(std::ptr::null_mut());
-
-/// The running program. Panics if called before `hlc_main` loaded it.
+/// The running program. Panics if called before a program was loaded.
 pub fn program() -> &'static Program {
-    let p = PROGRAM.load(Ordering::Acquire);
-    assert!(!p.is_null(), "no HashLink program is loaded");
-    unsafe { &*p }
+    match try_program() {
+        Some(p) => p,
+        None => panic!("no HashLink program is loaded"),
+    }
 }
 
 /// The running program, if any.
 pub fn try_program() -> Option<&'static Program> {
-    let p = PROGRAM.load(Ordering::Acquire);
-    (!p.is_null()).then(|| unsafe { &*p })
+    crate::context::try_rt()?.program()
 }
 
 extern "C" {
@@ -52,6 +49,7 @@ pub unsafe extern "C" fn hlc_main(argc: i32, argv: *const *const c_char, desc: *
 /// Starts the runtime, loads the program `desc` describes (from `module`, or
 /// else by parsing its bytecode), runs its entry point and reports an
 /// uncaught exception; returns the exit code. The JIT calls this directly.
+/// The runtime is not shut down: the process exits after this.
 ///
 /// # Safety
 /// As for [`hlc_main`]; `module`, if given, is the one `desc` was compiled from.
@@ -59,37 +57,65 @@ pub unsafe fn run_main(argc: i32, argv: *const *const c_char, desc: &hlc_program
     let stack_top = 0usize;
     crate::gc::init();
     crate::gc::hl_register_thread(&stack_top as *const usize as *mut c_void);
-    crate::std::set_error_hook(throw_error_ucs2);
-    let setup = std::ptr::addr_of_mut!(crate::std::sys::hl_setup);
-    if argc > 1 {
-        (*setup).sys_args = argv.add(1) as *mut *mut c_char;
-        (*setup).sys_nargs = argc - 1;
+    let rt = crate::context::rt();
+    if let Err(e) = start(rt, argc, argv, desc, module) {
+        fatal(&format!("cannot load the program: {e}"));
     }
-    let loaded = match module {
-        Some(m) => Program::load_module(desc, m),
-        None => Program::load(desc),
-    };
-    let program = match loaded {
-        Ok(p) => Box::into_raw(Box::new(p)),
-        Err(e) => fatal(&format!("cannot load the program: {}", e.0)),
-    };
-    PROGRAM.store(program, Ordering::Release);
-    (*program).init_globals();
-    install_signal_handlers();
-
-    let mut exc: *mut c_void = std::ptr::null_mut();
-    let ok = hlrt_c::hlc_run_protected(desc.entry, &mut exc);
-    let code = if ok != 0 {
-        0
-    } else {
-        print_uncaught(exc.cast());
-        1
+    let code = match run_entry(desc) {
+        Ok(()) => 0,
+        Err(exc) => {
+            print_uncaught(exc);
+            1
+        }
     };
     flush_stdout();
     if std::env::var_os("HLC_GC_STATS").is_some() {
         report_gc_stats();
     }
+    std::hint::black_box(&stack_top);
     code
+}
+
+/// Fills context `rt` for the program `desc` describes: the arguments
+/// (`argv[1..]`, copied), the error hook, the program (types built, globals
+/// rooted, constants made), the stack-overflow value and the signal
+/// handlers. The collector runs and the calling thread is registered.
+///
+/// # Safety
+/// As for [`run_main`].
+pub(crate) unsafe fn start(
+    rt: &'static crate::context::Runtime,
+    argc: i32,
+    argv: *const *const c_char,
+    desc: &hlc_program,
+    module: Option<std::sync::Arc<hlbc::Module>>,
+) -> Result<&'static Program, String> {
+    crate::std::set_error_hook(throw_error_ucs2);
+    let args: Vec<&CStr> = (1..argc.max(0) as usize).map(|i| CStr::from_ptr(*argv.add(i))).collect();
+    rt.sys.set_args(&args);
+    let mut program = match module {
+        Some(m) => Program::load_module(desc, m),
+        None => Program::load(desc),
+    }
+    .map_err(|e| e.0)?;
+    program.init_globals();
+    let program = rt.set_program(program)?;
+    rt.install_signals();
+    Ok(program)
+}
+
+/// Runs the entry function `desc` names under a trap: the exception it
+/// let escape, if any.
+///
+/// # Safety
+/// The runtime was started for `desc`; the calling thread is registered.
+pub(crate) unsafe fn run_entry(desc: &hlc_program) -> Result<(), *mut vdynamic> {
+    let mut exc: *mut c_void = std::ptr::null_mut();
+    if hlrt_c::hlc_run_protected(desc.entry, &mut exc) != 0 {
+        Ok(())
+    } else {
+        Err(exc.cast())
+    }
 }
 
 /// `HLC_GC_STATS=1`: one line of collector figures on stderr at exit.
@@ -106,16 +132,6 @@ fn report_gc_stats() {
     );
 }
 
-/// The value thrown on stack overflow, made in advance (a full stack cannot allocate).
-static mut STACK_OVERFLOW: *mut vdynamic = std::ptr::null_mut();
-
-unsafe fn install_signal_handlers() {
-    let slot = std::ptr::addr_of_mut!(STACK_OVERFLOW);
-    *slot = error_value("Stack overflow");
-    crate::gc::hl_add_root(slot.cast());
-    hlrt_c::hlc_signals_init((*slot).cast());
-}
-
 /// `hl_print_uncaught_exception`: the value and the stack it was thrown
 /// from, on stdout, as HashLink prints them.
 #[no_mangle]
@@ -124,7 +140,7 @@ pub unsafe extern "C" fn hl_print_uncaught_exception(exc: *mut vdynamic) {
     flush_stdout();
 }
 
-unsafe fn print_uncaught(exc: *mut vdynamic) {
+pub(crate) unsafe fn print_uncaught(exc: *mut vdynamic) {
     let text = ucs2_to_string(hl_to_string(exc));
     let mut out = format!("Uncaught exception: {text}\n");
     for frame in crate::stack::exception_frames() {
@@ -157,7 +173,7 @@ pub unsafe fn throw_error(msg: &str) -> ! {
 }
 
 /// The value HashLink errors throw: a dynamic of type `bytes` holding UTF-16 text.
-unsafe fn error_value(msg: &str) -> *mut vdynamic {
+pub(crate) unsafe fn error_value(msg: &str) -> *mut vdynamic {
     let mut units: Vec<u16> = msg.encode_utf16().collect();
     units.push(0);
     let bytes = crate::gc::hl_gc_alloc_gen(hlt_bytes.get(), (units.len() * 2) as i32, mem::KIND_NOPTR) as *mut u16;
