@@ -31,8 +31,9 @@ enum Command {
         /// Target triple for cross compilation (default: the host).
         #[arg(long)]
         target: Option<String>,
-        /// Stop at the object file: write it to the output path.
-        #[arg(long, value_name = "KIND", value_parser = ["obj"])]
+        /// What to write instead of an executable: `obj` (the object file), `staticlib` or `cdylib`
+        /// (a library holding the program and the runtime for a host, API in hlc_embed.h).
+        #[arg(long, value_name = "KIND", value_parser = ["obj", "staticlib", "cdylib"])]
         emit: Option<String>,
         /// Keep the intermediate object file next to the output.
         #[arg(long)]
@@ -177,7 +178,15 @@ fn run(cli: Cli) -> Result<i32> {
             release,
             jobs,
         } => {
-            let output = output.unwrap_or_else(|| input.with_extension(""));
+            let output = output.unwrap_or_else(|| {
+                let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                match emit.as_deref() {
+                    Some("staticlib") => input.with_file_name(format!("lib{stem}.a")),
+                    Some("cdylib") => input.with_file_name(format!("lib{stem}.so")),
+                    Some("obj") => input.with_extension("o"),
+                    _ => input.with_extension(""),
+                }
+            });
             if output == input {
                 return Err(miette::miette!("the output `{}` would overwrite the input", output.display()));
             }
@@ -186,7 +195,12 @@ fn run(cli: Cli) -> Result<i32> {
                 output,
                 opt: opt_level(opt),
                 target,
-                emit_obj: emit.is_some(),
+                emit: match emit.as_deref() {
+                    Some("obj") => crate::driver::aot::Emit::Obj,
+                    Some("staticlib") => crate::driver::aot::Emit::StaticLib,
+                    Some("cdylib") => crate::driver::aot::Emit::CDylib,
+                    _ => crate::driver::aot::Emit::Exe,
+                },
                 keep_obj,
                 verbose,
                 libs,

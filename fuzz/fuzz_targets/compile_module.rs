@@ -80,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let stubs = HashSet::new();
     let reduced = std::sync::Arc::new(reduced);
-    let options = hlc::driver::aot::ObjectOptions { opt: hlc::driver::isa::OptLevel::None, target: None, jobs: 1, debug: None };
+    let options = hlc::driver::aot::ObjectOptions { opt: hlc::driver::isa::OptLevel::None, target: None, jobs: 1, debug: None, library: false };
     match hlc::driver::aot::compile_module(reduced, data, &options, &stubs) {
         Ok(_) => COMPILED.lock().unwrap().get_or_insert_with(HashSet::new).extend(fresh),
         Err(e) => {

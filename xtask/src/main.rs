@@ -709,5 +709,42 @@ fn bench(args: &[String]) -> Result<bool> {
         println!("hlc build {name}: {s:.2} s");
     }
     startup(&hlc, hl.as_deref(), &work)?;
+    if names.is_empty() || names.iter().any(|n| n == "embed") {
+        ok &= bench_embed(&hlc, &work)?;
+    }
     Ok(ok)
+}
+
+/// Embedding: golden/hello as a static library in the host
+/// `bench/embed/host.c`, which times create + run_main + destroy (goal: under
+/// 1 ms) and prints its figures; `hl` cannot restart, so there is no column
+/// to compare with.
+fn bench_embed(hlc: &Path, work: &Path) -> Result<bool> {
+    let lib = work.join("libhello_embed.a");
+    let host = work.join("embed_host");
+    let built = run_captured(
+        Command::new(hlc).arg("build").arg(root().join("golden/hello/main.hl")).args(["--emit", "staticlib", "-o"]).arg(&lib),
+        Duration::from_secs(600),
+    )?;
+    if built.code != 0 {
+        println!("embed: hlc build --emit staticlib failed:\n{}", String::from_utf8_lossy(&built.stderr));
+        return Ok(false);
+    }
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let linked = Command::new(&cc)
+        .args(["-O2", "-I"])
+        .arg(root().join("runtime-c/include"))
+        .arg(root().join("bench/embed/host.c"))
+        .arg(&lib)
+        .args(["-lm", "-lpthread", "-ldl", "-o"])
+        .arg(&host)
+        .status()
+        .map_err(|e| format!("cannot run {cc}: {e}"))?;
+    if !linked.success() {
+        println!("embed: linking the bench host failed");
+        return Ok(false);
+    }
+    let out = run_captured(Command::new(&host).arg("200"), Duration::from_secs(600))?;
+    print!("{}", String::from_utf8_lossy(&out.stderr));
+    Ok(out.code == 0)
 }

@@ -24,8 +24,9 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub opt: OptLevel,
     pub target: Option<String>,
-    /// Stop after writing the object file (to `output`).
-    pub emit_obj: bool,
+    /// What to write: an executable, the object file, or a library for
+    /// embedding (`--emit`).
+    pub emit: Emit,
     /// Keep the intermediate object file next to the output.
     pub keep_obj: bool,
     pub verbose: bool,
@@ -44,6 +45,27 @@ pub struct BuildOptions {
     pub release: bool,
     /// Threads compiling functions.
     pub jobs: usize,
+}
+
+/// What `hlc build` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emit {
+    /// An executable (with a C `main`).
+    Exe,
+    /// The program's object file alone (with a C `main`).
+    Obj,
+    /// A static archive: the program (with `hlc_vm_create` instead of
+    /// `main`) and the runtime, for a host embedding it (`hlc_embed.h`).
+    StaticLib,
+    /// A shared library of the same.
+    CDylib,
+}
+
+impl Emit {
+    /// Whether the program is a library for a host (no `main`).
+    pub fn is_library(self) -> bool {
+        matches!(self, Emit::StaticLib | Emit::CDylib)
+    }
 }
 
 /// Natives the program calls that no library defines.
@@ -149,6 +171,8 @@ pub struct ObjectOptions<'a> {
     /// Write DWARF (lines, functions, frames) for this source; `None` for
     /// none. Function symbols are named either way.
     pub debug: Option<debuginfo::Source>,
+    /// A library for a host (`hlc_vm_create`, no C `main`).
+    pub library: bool,
 }
 
 impl ObjectOptions<'_> {
@@ -183,7 +207,7 @@ pub fn compile_module(
     let compiled = lw.lower_all(&mut env, &*isa, options.jobs, options.debug.is_some())?;
     let maps: Vec<_> = compiled.iter().map(|c| c.map.clone()).collect();
     lw.define_native_stubs(&mut env)?;
-    super::main_shim::define_program(&mut env, &lw, bytecode, &maps)?;
+    super::main_shim::define_program(&mut env, &lw, bytecode, &maps, options.library)?;
     let mut product = env.module.finish();
     let names = lw.function_names();
     debuginfo::name_functions(&mut product, &module, names, &compiled);
@@ -209,6 +233,8 @@ pub struct LinkInputs<'a> {
     pub output: &'a Path,
     /// Strip and drop unused sections (`--release`).
     pub release: bool,
+    /// Write a shared library for embedding (`--emit cdylib`) instead of an executable.
+    pub shared_library: bool,
 }
 
 /// Links the program object with the native libraries and the runtime into
@@ -240,6 +266,16 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
         cmd.arg(format!("-l{l}"));
     }
     cmd.args(inputs.link_args);
+    if inputs.shared_library {
+        // The embedding API and every libhl function the host may call
+        // (hl.h) are pulled from the runtime archive and exported.
+        // `-Bsymbolic`: the program's code reaches the runtime PC-relatively
+        // (one image), so its references bind inside the library.
+        cmd.args(["-shared", "-Wl,-Bsymbolic"]);
+        for name in EMBED_API.iter().copied().chain(natives::libhl_exports()) {
+            cmd.arg(format!("-Wl,--undefined={name}"));
+        }
+    }
     cmd.args(inputs.runtime_replacements).arg(inputs.runtime);
     cmd.args(&line.tail);
     if !shared.is_empty() {
@@ -267,9 +303,10 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
         std::fs::write(inputs.export_list, list)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write `{}`", inputs.export_list.display()))?;
-        cmd.arg("-Wl,-rpath,$ORIGIN")
-            .arg(format!("-Wl,--dynamic-list={}", inputs.export_list.display()))
-            .arg("-Wl,-soname,libhl.so");
+        cmd.arg("-Wl,-rpath,$ORIGIN");
+        if !inputs.shared_library {
+            cmd.arg(format!("-Wl,--dynamic-list={}", inputs.export_list.display())).arg("-Wl,-soname,libhl.so");
+        }
     }
     if verbose {
         eprintln!("hlc: linking ({} from {}): {cmd:?}", target.triple, linker.source);
@@ -287,6 +324,27 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
         return Err(link_error(&out.status, &String::from_utf8_lossy(&out.stderr)));
     }
     Ok(())
+}
+
+/// The runtime's half of the embedding API (`hlc_embed.h`); the program
+/// object defines `hlc_vm_create`.
+const EMBED_API: [&str; 3] = ["hlc_vm_run_main", "hlc_vm_call", "hlc_vm_destroy"];
+
+/// `--emit staticlib`: the runtime archive's members and the program object
+/// in one archive with one symbol index (see [`super::archive`]).
+fn write_static_library(object: &[u8], runtime: &natives::Library, output: &Path) -> Result<()> {
+    use object::{Object as _, ObjectSymbol as _};
+    let data = std::fs::read(&runtime.path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read `{}`", runtime.path.display()))?;
+    let file = object::File::parse(object).map_err(|e| miette!("cannot read the program object: {e}"))?;
+    let defined: Vec<String> = file
+        .symbols()
+        .filter(|s| s.is_definition() && s.is_global())
+        .filter_map(|s| s.name().ok().map(String::from))
+        .collect();
+    let archive = super::archive::write(runtime, &data, ("hlc_program.o", object, &defined));
+    std::fs::write(output, archive).into_diagnostic().wrap_err_with(|| format!("cannot write `{}`", output.display()))
 }
 
 /// The linker's failure, without the warning every prebuilt `.hdll` causes
@@ -324,8 +382,16 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     crate::driver::verify(&module, &opts.input)?;
     timed("reading and verifying");
     // Natives come from the user's libraries, then the runtime; check before compiling.
+    let emit_obj = opts.emit == Emit::Obj;
+    if opts.emit == Emit::StaticLib && !opts.libs.is_empty() {
+        return Err(miette!(
+            code = "hlc::staticlib_libs",
+            help = "build the library without --lib and link the native libraries into the host with it, or use --emit cdylib",
+            "--emit staticlib does not take --lib libraries"
+        ));
+    }
     let target = toolchain::target(opts.target.as_deref())?;
-    let runtime = if opts.emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
+    let runtime = if emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
     let mut stubs = std::collections::HashSet::new();
     let mut bound = None;
     if let Some(rt) = &runtime {
@@ -339,6 +405,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         target: opts.target.as_deref(),
         jobs: opts.jobs,
         debug: (!opts.release).then(|| debuginfo::Source::of(&opts.input)),
+        library: opts.emit.is_library(),
     };
     let object = compile_module(Arc::new(module), &data, &options, &stubs)
         .wrap_err_with(|| format!("while compiling `{}`", opts.input.display()))?;
@@ -351,7 +418,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         );
     }
     step = std::time::Instant::now();
-    if opts.emit_obj {
+    if emit_obj {
         return super::commands::write_atomically(&opts.output, &object);
     }
     let runtime = runtime.expect("found above");
@@ -364,6 +431,9 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
     let scratch = |what: &str| dir.join(format!(".{stem}.hlc-{}.{what}", std::process::id()));
     let mut temporaries = vec![scratch("exports")];
     let linked = write_runtime_replacements(&runtime, &bound, &scratch, &mut temporaries).and_then(|replacements| {
+        if opts.emit == Emit::StaticLib {
+            return write_static_library(&object, &bound.runtime, &tmp_exe);
+        }
         link(
             &LinkInputs {
                 object: &obj_path,
@@ -376,6 +446,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
                 export_list: &temporaries[0],
                 output: &tmp_exe,
                 release: opts.release,
+                shared_library: opts.emit == Emit::CDylib,
             },
             target,
             opts.verbose,

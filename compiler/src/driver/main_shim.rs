@@ -2,7 +2,9 @@
 //! function addresses, the embedded bytecode (the runtime builds its types
 //! from it), the code maps for stack traces, the `hlc_program` descriptor
 //! pointing at all of them, and the C `main` that hands the descriptor to the
-//! runtime's `hlc_main`.
+//! runtime's `hlc_main` — or, for a library a host embeds (`--emit
+//! staticlib|cdylib`), `hlc_vm_create`, which hands it to the runtime's
+//! `hlc_embed_create`.
 
 use super::aot::ObjectEnv;
 use crate::lower::env::{Callee, Env as _};
@@ -13,8 +15,9 @@ use hlbc::layout::{ProgramField as F, PROGRAM_ABI_VERSION};
 use hlbc::FunIdx;
 use miette::{miette, Result};
 
-/// Defines `hlc_functions`, `hlc_bytecode`, `hlc_debug`, `hlc_program` and `main`.
-pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: &[FnCodeMap]) -> Result<()> {
+/// Defines `hlc_functions`, `hlc_bytecode`, `hlc_debug`, `hlc_program` and
+/// `main`, or with `library`, `hlc_vm_create` instead of `main`.
+pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: &[FnCodeMap], library: bool) -> Result<()> {
     let err = |e: cranelift_module::ModuleError| miette!("{e}");
     let ptr = lw.target.layout.ptr as usize;
     let abi = lw.abi;
@@ -62,8 +65,32 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     d.write_function_addr(abi.program_field(F::Entry), entry);
     module.define_data(prog, &d).map_err(err)?;
 
-    // int main(int argc, char **argv) { return hlc_main(argc, argv, &hlc_program); }
     let pt = clt::Type::int(ptr as u16 * 8).expect("pointer type");
+    if library {
+        // hlc_vm *hlc_vm_create(int argc, char **argv, char **error)
+        //     { return hlc_embed_create(&hlc_program, argc, argv, error); }
+        let mut sig = Signature::new(lw.target.call_conv);
+        sig.params.push(AbiParam::new(clt::I32));
+        sig.params.push(AbiParam::new(pt));
+        sig.params.push(AbiParam::new(pt));
+        sig.returns.push(AbiParam::new(pt));
+        let create = module.declare_function("hlc_vm_create", Linkage::Export, &sig).map_err(err)?;
+        let mut rt_sig = Signature::new(lw.target.call_conv);
+        rt_sig.params.push(AbiParam::new(pt));
+        rt_sig.params.extend(sig.params.iter().copied());
+        rt_sig.returns.push(AbiParam::new(pt));
+        let rt_create = module.declare_function("hlc_embed_create", Linkage::Import, &rt_sig).map_err(err)?;
+        return define_single_block(module, create, UserFuncName::user(1, 0), sig, |b, module, params| {
+            let gv = module.declare_data_in_func(prog, b.func);
+            let p = b.ins().symbol_value(pt, gv);
+            let f = module.declare_func_in_func(rt_create, b.func);
+            b.func.dfg.ext_funcs[f].colocated = true;
+            let call = b.ins().call(f, &[p, params[0], params[1], params[2]]);
+            let vm = b.inst_results(call)[0];
+            b.ins().return_(&[vm]);
+        });
+    }
+    // int main(int argc, char **argv) { return hlc_main(argc, argv, &hlc_program); }
     let mut sig = Signature::new(lw.target.call_conv);
     sig.params.push(AbiParam::new(clt::I32));
     sig.params.push(AbiParam::new(pt));

@@ -11,6 +11,7 @@
 //! - `commands`: reading modules, `hlc dump`, writing outputs atomically.
 
 pub mod aot;
+pub mod archive;
 pub mod commands;
 pub mod debuginfo;
 pub mod isa;
