@@ -128,8 +128,23 @@ fn misuse_gives_the_documented_errors() {
     assert!(stdout.ends_with("misuse ok\n"), "{stdout}");
 }
 
+/// `--emit staticlib` takes no `--lib` (its natives could not replace the
+/// runtime's inside one archive): a clear error, and no output file.
+#[test]
+fn staticlib_refuses_native_libraries() {
+    let dir = hlc_tests::scratch("embed-staticlib-lib");
+    let out_lib = dir.join("libx.a");
+    let fake = dir.join("libfoo.a");
+    std::fs::write(&fake, b"!<arch>\n").unwrap();
+    let out = hlc(&["build", p(&program("embed_a").join("main.hl")), "--emit", "staticlib", "-o", p(&out_lib), "--lib", p(&fake)]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--emit staticlib does not take --lib libraries"), "{stderr}");
+    assert!(!out_lib.exists());
+}
+
 /// Under valgrind's memcheck: no definite or indirect leak and no invalid
-/// access over cycles of both programs (20 by default, about 25 s;
+/// access over cycles of both programs and over the misuse run (20 by default, about 25 s;
 /// `HLC_EMBED_VALGRIND_CYCLES=100` for the full run). Skipped (with a note)
 /// where valgrind is not installed. Uninitialised-value reports are off: the
 /// collector scans stacks conservatively, reading words never written.
@@ -141,20 +156,25 @@ fn cycles_under_valgrind() {
     }
     let n = std::env::var("HLC_EMBED_VALGRIND_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(20usize);
     let b = built();
-    let out = Command::new("valgrind")
-        .args([
-            "--tool=memcheck",
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--show-leak-kinds=definite,indirect",
-            "--undef-value-errors=no",
-            "--error-exitcode=99",
-        ])
-        .arg(&b.host_dl)
-        .args(["alternate", &n.to_string(), p(&b.lib_a), p(&b.lib_b)])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "valgrind reported errors (status {:?}):\n{stdout}\n{stderr}", out.status);
-    assert!(stderr.contains("ERROR SUMMARY: 0 errors"), "{stderr}");
+    let memcheck = |host: &std::path::Path, args: &[&str]| {
+        let out = Command::new("valgrind")
+            .args([
+                "--tool=memcheck",
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--show-leak-kinds=definite,indirect",
+                "--undef-value-errors=no",
+                "--error-exitcode=99",
+            ])
+            .arg(host)
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "valgrind reported errors (status {:?}):\n{stdout}\n{stderr}", out.status);
+        assert!(stderr.contains("ERROR SUMMARY: 0 errors"), "{stderr}");
+    };
+    memcheck(&b.host_dl, &["alternate", &n.to_string(), p(&b.lib_a), p(&b.lib_b)]);
+    // Every misuse, refused destroys and calls on other threads included.
+    memcheck(&b.host_static, &["misuse"]);
 }
