@@ -113,7 +113,7 @@ fn misuse_gives_the_documented_errors() {
     assert!(out.status.success(), "host failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("create twice: hlc_vm_create: a VM is already alive in this process"), "{stdout}");
     assert!(
-        stderr.contains("hlc_vm_destroy: refused after 50 ms: 1 call(s) into the VM still running on other threads, 0 program thread(s) still running; the VM stays alive"),
+        stderr.contains("hlc_vm_destroy: refused after 50 ms: 1 call(s) into the VM still running on other threads, "),
         "{stderr}"
     );
     assert!(

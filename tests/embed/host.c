@@ -182,7 +182,7 @@ typedef struct {
 static void *sleeper(void *p) {
 	call_thread *c = (call_thread *)p;
 	vdynamic *exc = NULL;
-	vdynamic *r = call_int(c->a, c->vm, "Main.sleepMs", 1, 400, 0, &exc);
+	vdynamic *r = call_int(c->a, c->vm, "Main.sleepMs", 1, 500, 0, &exc);
 	c->result = r && !exc ? r->v.i : -1;
 	return NULL;
 }
@@ -218,7 +218,16 @@ static void misuse(api *a) {
 	ct.vm = vm;
 	ct.result = 0;
 	pthread_create(&th, NULL, sleeper, &ct);
-	usleep(100 * 1000);
+	{
+		/* Until the call is running (the program counts it). */
+		int i;
+		for (i = 0; i < 10000; i++) {
+			r = call_int(a, vm, "Main.sleepers", 0, 0, 0, &exc);
+			if (r && r->v.i == 1) break;
+			usleep(1000);
+		}
+		CHECK(r && r->v.i == 1, "the call on the other thread did not start");
+	}
 	setenv("HLC_VM_DESTROY_TIMEOUT_MS", "50", 1);
 	printf("destroy during a call:\n");
 	fflush(stdout);
@@ -227,7 +236,7 @@ static void misuse(api *a) {
 	r = call_int(a, vm, "Main.check", 1, 5, 0, &exc);
 	CHECK(r && !exc && r->v.i == 10, "VM alive after a refused destroy");
 	pthread_join(th, NULL);
-	CHECK(ct.result == 400, "the call on the other thread finished: %d", ct.result);
+	CHECK(ct.result == 500, "the call on the other thread finished: %d", ct.result);
 
 	/* A program thread that does not end: destroy refuses; once it ends, destroy works. */
 	r = call_int(a, vm, "Main.startWorker", 0, 0, 0, &exc);

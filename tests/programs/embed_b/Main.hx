@@ -82,9 +82,18 @@ class Main {
 		return x * 2;
 	}
 
+	static var sleeping = 0;
+
 	@:keep static function sleepMs(ms:Int):Int {
+		sleeping++;
 		Sys.sleep(ms / 1000);
+		sleeping--;
 		return ms;
+	}
+
+	/** How many calls of sleepMs are sleeping now. */
+	@:keep static function sleepers():Int {
+		return sleeping;
 	}
 
 	/** Starts a thread that runs until stopWorker is called. */
