@@ -13,10 +13,10 @@ extern "C" {
     /// calling thread's alternate stack if the runtime gave it one.
     pub fn hlc_signals_free();
     /// Gives the calling thread the alternate signal stack the handlers run
-    /// on, unless it has one; 1 if it installed one.
+    /// on, unless it has one of at least 64 KiB; 1 if it installed one.
     pub fn hlc_signals_thread_init() -> i32;
     /// Removes and frees the alternate stack `hlc_signals_thread_init` gave
-    /// the calling thread (a host's own stays).
+    /// the calling thread, putting back the one it replaced.
     pub fn hlc_signals_thread_free();
     /// Calls closure `c` with `args` (or, if `c` is null, `entry`) under a
     /// trap that `hlc_exit_unwind` also unwinds to: 1 if it returned (`*out`

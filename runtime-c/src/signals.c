@@ -66,14 +66,21 @@ static void on_fault(int sig, siginfo_t *info, void *ctx) {
 }
 
 #define ALT_STACK_SIZE (64 * 1024)
-/* The alternate stack this thread got from hlc_signals_thread_init, if any. */
+/* The alternate stack this thread got from hlc_signals_thread_init, if any,
+   and the one it replaced. */
 static __thread void *own_alt_stack;
+static __thread stack_t replaced_alt_stack;
 
-/* Gives the calling thread an alternate signal stack, unless it has one
-   (a host's, or ours). Returns 1 if it installed one. */
+/* Gives the calling thread an alternate signal stack, unless it has one of
+   at least ALT_STACK_SIZE bytes (a host's, or ours): the handler prints HL
+   stacks, more than a minimal signal stack holds. Returns 1 if it installed
+   one. */
 int hlc_signals_thread_init(void) {
 	stack_t ss, old;
-	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE) && old.ss_sp) return 0;
+	if (own_alt_stack) return 0;
+	if (sigaltstack(NULL, &old) != 0) return 0;
+	if (old.ss_flags & SS_ONSTACK) return 0;
+	if (!(old.ss_flags & SS_DISABLE) && old.ss_sp && old.ss_size >= ALT_STACK_SIZE) return 0;
 	ss.ss_sp = malloc(ALT_STACK_SIZE);
 	ss.ss_size = ALT_STACK_SIZE;
 	ss.ss_flags = 0;
@@ -83,18 +90,24 @@ int hlc_signals_thread_init(void) {
 		return 0;
 	}
 	own_alt_stack = ss.ss_sp;
+	replaced_alt_stack = old;
 	return 1;
 }
 
 /* Removes and frees the alternate stack hlc_signals_thread_init gave the
-   calling thread (a host's own stays). */
+   calling thread, putting back the one it replaced (a host's own stays). */
 void hlc_signals_thread_free(void) {
-	stack_t off, cur;
+	stack_t prev, cur;
 	if (!own_alt_stack) return;
 	if (sigaltstack(NULL, &cur) != 0 || (cur.ss_flags & SS_ONSTACK) || cur.ss_sp != own_alt_stack) return;
-	memset(&off, 0, sizeof(off));
-	off.ss_flags = SS_DISABLE;
-	if (sigaltstack(&off, NULL) == 0) {
+	prev = replaced_alt_stack;
+	if (prev.ss_flags & SS_DISABLE || !prev.ss_sp) {
+		memset(&prev, 0, sizeof(prev));
+		prev.ss_flags = SS_DISABLE;
+	} else {
+		prev.ss_flags = 0;
+	}
+	if (sigaltstack(&prev, NULL) == 0) {
 		free(own_alt_stack);
 		own_alt_stack = NULL;
 	}
