@@ -63,6 +63,9 @@ pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTar
         layout: Target { ptr: isa.pointer_bytes() as u32 },
         call_conv: isa.default_call_conv(),
         jmp_buf_size,
+        // Off only to measure what polls cost: a loop that neither allocates
+        // nor calls a native then holds up collections, as in HashLink.
+        loop_polls: std::env::var_os("HLC_LOOP_POLLS").is_none_or(|v| v != "0"),
     };
     Ok((isa, info, triple))
 }

@@ -40,8 +40,8 @@ struct FnLower<'a, 'f> {
     regs: Vec<Store>,
     /// The block starting at each op that is a jump target or follows a branch.
     blocks: Vec<Option<Block>>,
-    /// Ops that a backward jump targets: loop heads, which poll for the GC.
-    loop_heads: Vec<bool>,
+    /// Ops whose block starts with a GC poll (loop heads, see `polls`).
+    polls: Vec<bool>,
     func_refs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<Vec<u8>, SigRef>,
     /// Trap context slots, by nesting depth.
@@ -67,6 +67,7 @@ pub fn lower(
     let f = &m.functions[fi];
     let b = FunctionBuilder::new(func, fb);
     let pt = lw.ptr;
+    let polls = if lw.target.loop_polls { super::polls::poll_points(&f.ops) } else { vec![false; f.ops.len() + 1] };
     let mut fl = FnLower {
         lw,
         env,
@@ -75,7 +76,7 @@ pub fn lower(
         fi,
         regs: Vec::new(),
         blocks: vec![None; f.ops.len() + 1],
-        loop_heads: vec![false; f.ops.len() + 1],
+        polls,
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
         traps: Vec::new(),
@@ -141,9 +142,6 @@ impl<'a> FnLower<'a, '_> {
             if !targets.is_empty() {
                 for t in targets {
                     self.block_at(t);
-                    if t <= i {
-                        self.loop_heads[t] = true;
-                    }
                 }
                 self.block_at(i + 1);
             }
@@ -217,7 +215,7 @@ impl<'a> FnLower<'a, '_> {
                 }
                 self.b.switch_to_block(blk);
                 self.terminated = false;
-                if self.loop_heads[i] {
+                if self.polls[i] {
                     self.gc_poll();
                 }
             } else if self.terminated {
@@ -1899,7 +1897,7 @@ fn type_code(t: ClType) -> u8 {
 }
 
 /// Jump targets of an op at index `i`.
-fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
+pub(super) fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
     match op {
         Op::JTrue { offset, .. }
         | Op::JFalse { offset, .. }

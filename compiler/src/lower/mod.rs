@@ -15,6 +15,7 @@
 
 pub mod env;
 mod function;
+mod polls;
 pub mod runtime_fns;
 pub mod types;
 
@@ -44,13 +45,16 @@ impl LowerError {
     }
 }
 
-/// Target facts the lowering needs beyond pointer size.
+/// Target facts the lowering needs beyond pointer size, and its settings.
 #[derive(Copy, Clone, Debug)]
 pub struct TargetInfo {
     pub layout: Target,
     pub call_conv: CallConv,
     /// `sizeof(jmp_buf)` of the target's C library (offset of `hl_trap_ctx.prev`).
     pub jmp_buf_size: u32,
+    /// Loop heads poll for the GC (true unless `HLC_LOOP_POLLS=0`, a switch
+    /// for measuring what the polls cost).
+    pub loop_polls: bool,
 }
 
 pub use hlbc::codemap::FnCodeMap;
