@@ -11,6 +11,7 @@
 use super::runtime_fns::{self as rt, RtFn, K};
 use super::types::{cl_type, dyn_suffix, is_float, is_signed_int};
 use super::env::{Address, Callee, Env};
+use super::polls::Poll;
 use super::{Lowerer, LowerError};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -40,8 +41,8 @@ struct FnLower<'a, 'f> {
     regs: Vec<Store>,
     /// The block starting at each op that is a jump target or follows a branch.
     blocks: Vec<Option<Block>>,
-    /// Ops whose block starts with a GC poll (loop heads, see `polls`).
-    polls: Vec<bool>,
+    /// The GC poll at the start of each op's block (loop heads, see `polls`).
+    polls: Vec<Poll>,
     func_refs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<Vec<u8>, SigRef>,
     /// Trap context slots, by nesting depth.
@@ -67,7 +68,12 @@ pub fn lower(
     let f = &m.functions[fi];
     let b = FunctionBuilder::new(func, fb);
     let pt = lw.ptr;
-    let polls = if lw.target.loop_polls { super::polls::poll_points(&f.ops) } else { vec![false; f.ops.len() + 1] };
+    let polls = if lw.target.loop_polls {
+        let counter_ok = |r: Reg| f.regs.get(r.idx()).is_some_and(|&t| matches!(m.ty(t), Type::I32 | Type::I64));
+        super::polls::poll_points(&f.ops, &counter_ok)
+    } else {
+        vec![Poll::None; f.ops.len() + 1]
+    };
     let mut fl = FnLower {
         lw,
         env,
@@ -215,8 +221,10 @@ impl<'a> FnLower<'a, '_> {
                 }
                 self.b.switch_to_block(blk);
                 self.terminated = false;
-                if self.polls[i] {
-                    self.gc_poll();
+                match self.polls[i] {
+                    Poll::None => {}
+                    Poll::Flag => self.gc_poll(),
+                    Poll::Counter(r) => self.gc_poll_counter(r),
                 }
             } else if self.terminated {
                 // Unreachable code after a return or throw: give it a block of its own.
@@ -1661,6 +1669,23 @@ impl<'a> FnLower<'a, '_> {
         let slow = self.b.create_block();
         let cont = self.b.create_block();
         self.b.ins().brif(stopping, slow, &[], cont, &[]);
+        self.b.set_cold_block(slow);
+        self.b.switch_to_block(slow);
+        self.call_rt(rt::hl_gc_safepoint, &[]);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    /// The GC poll at the head of a loop that steps `counter` by one per
+    /// iteration (see `polls`): when its low 16 bits are zero, a call to
+    /// `hl_gc_safepoint` in a cold block, which reads the stop flag itself.
+    /// A test and a branch on a register; no memory access.
+    fn gc_poll_counter(&mut self, counter: Reg) {
+        let v = self.get(counter);
+        let low = self.b.ins().band_imm_u(v, 0xFFFF);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(low, cont, &[], slow, &[]);
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
         self.call_rt(rt::hl_gc_safepoint, &[]);

@@ -3,125 +3,463 @@
 //! allocates nor calls a native still reaches a safe point; beyond that, a
 //! poll is only a cost. Every cycle contains a backward jump (fallthrough
 //! only goes forward), so the targets of backward jumps — loop heads — are
-//! the candidates. A loop head's poll is dropped when every path from it back
-//! to itself passes another loop head that still polls: an outer loop whose
-//! every iteration enters an inner loop (`for (i ...) for (j ...)`) is left to
-//! the inner loop's poll. Outer heads are looked at first, so inner loops keep
-//! theirs (an inner loop's own back-edge passes no other head).
+//! the candidates, and each gets one of three polls:
+//!
+//! - [`Poll::Counter`]: every cycle through the head steps one integer
+//!   register by exactly one, in one direction (`for (i in a...b)`,
+//!   `for (x in array)`: the loop's `incr`), and nothing else in those
+//!   cycles writes it. The head tests the register's low 16 bits, one
+//!   register-only test and branch, and calls the safe point (which reads
+//!   the stop flag) when they are zero: at least once every 65,536 returns,
+//!   with no memory access and no register kept for the flag's address. An
+//!   inner loop's counter is reset by the outer loop, so its cycles through
+//!   an outer head that is itself a `Counter` (by this rule over all its
+//!   cycles) are left out: a run that keeps going round the outer loop polls
+//!   there.
+//! - [`Poll::Flag`]: a load of the collector's stop flag and a branch.
+//! - [`Poll::None`]: every path from the head back to itself passes another
+//!   head with a `Flag` poll. An outer loop whose every iteration enters an
+//!   inner loop (`while (...) { while (...) {} }`) leaves the poll to the inner
+//!   loop. Outer heads are looked at first, so inner loops keep theirs. (A
+//!   `Counter` head does not count here: an inner counter restarts with each
+//!   outer iteration and may never reach a multiple of 65,536.)
+//!
+//! Any run that loops forever visits some set of ops forever, and a cycle in
+//! it passes a `Flag` poll or a `Counter` head; returning to a `Counter` head
+//! steps its register by one each time, so it polls too.
 
 use super::function::jump_targets;
 use hlbc::opcodes::Op;
+use hlbc::Reg;
 
 /// Above this many (loop head × op) steps the analysis is skipped and every
-/// loop head polls: a pathological function still compiles in bounded time.
+/// loop head gets a `Flag` poll: a pathological function still compiles in
+/// bounded time.
 const BUDGET: usize = 50_000_000;
 
-/// For each op index (and the end, `ops.len()`), whether a poll goes at the
-/// start of its block.
-pub fn poll_points(ops: &[Op]) -> Vec<bool> {
+/// The poll at the start of an op's block.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Poll {
+    None,
+    Flag,
+    Counter(Reg),
+}
+
+/// For each op index (and the end, `ops.len()`), the poll at the start of
+/// its block. `counter_ok` says which registers may serve as a `Counter`
+/// (32- or 64-bit integers).
+pub fn poll_points(ops: &[Op], counter_ok: &dyn Fn(Reg) -> bool) -> Vec<Poll> {
     let n = ops.len();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-    let mut polls = vec![false; n + 1];
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let mut head = vec![false; n + 1];
     let mut targets = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         targets.clear();
         jump_targets(op, i, &mut targets);
-        for &t in &targets {
-            if t <= n {
-                succ[i].push(t);
-                if t <= i {
-                    polls[t] = true;
-                }
-            }
-        }
         // A trap's handler counts as reached from the `OTrap` itself: a path
         // that skips the protected ops is a superset of the real ones, so
         // this can only keep more polls, never drop one that is needed.
         if !matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. }) {
-            succ[i].push(i + 1);
+            targets.push(i + 1);
+        }
+        for &t in &targets {
+            if t <= n {
+                succ[i].push(t);
+                pred[t].push(i);
+                head[t] |= t <= i;
+            }
         }
     }
-    let heads: Vec<usize> = (0..=n).filter(|&h| polls[h]).collect();
-    if heads.len().saturating_mul(n + 1) > BUDGET {
+    let heads: Vec<usize> = (0..=n).filter(|&h| head[h]).collect();
+    let mut polls: Vec<Poll> = head.iter().map(|&h| if h { Poll::Flag } else { Poll::None }).collect();
+    if heads.len().saturating_mul(n + 1).saturating_mul(4) > BUDGET {
         return polls;
     }
-    let mut seen = vec![false; n + 1];
-    let mut stack = Vec::new();
-    for &h in &heads {
-        seen.iter_mut().for_each(|s| *s = false);
-        stack.clear();
-        stack.extend_from_slice(&succ[h]);
-        let mut cycles = false;
-        while let Some(i) = stack.pop() {
-            if i == h {
-                cycles = true;
-                break;
-            }
-            if seen[i] || polls[i] {
+    let address_taken: Vec<Reg> = ops.iter().filter_map(|op| if let Op::Ref { src, .. } = op { Some(*src) } else { None }).collect();
+    let mut walk = Walk { seen: vec![false; n + 1], stack: Vec::new() };
+    // First over all cycles; then, for the other heads, over the cycles that
+    // avoid the first ones (whose polls catch a run that goes through them).
+    let mut strict = vec![false; n + 1];
+    for pass in 0..2 {
+        for &h in &heads {
+            if polls[h] != Poll::Flag {
                 continue;
             }
-            seen[i] = true;
-            stack.extend_from_slice(&succ[i]);
+            let blocked = |i: usize| pass == 1 && strict[i];
+            let cycle = walk.cycle_through(h, &succ, &pred, &blocked);
+            if let Some(r) = counter(ops, h, &cycle, &succ, counter_ok, &address_taken) {
+                polls[h] = Poll::Counter(r);
+                strict[h] = pass == 0;
+            }
         }
-        if !cycles {
-            polls[h] = false;
+    }
+    for &h in &heads {
+        if polls[h] == Poll::Flag && !walk.returns_without_flag(h, &succ, &polls) {
+            polls[h] = Poll::None;
         }
     }
     polls
 }
 
+struct Walk {
+    seen: Vec<bool>,
+    stack: Vec<usize>,
+}
+
+impl Walk {
+    /// Ops reachable from `from`'s successors along `edges` without passing
+    /// `from` or a `blocked` op.
+    fn reach(&mut self, from: usize, edges: &[Vec<usize>], blocked: &dyn Fn(usize) -> bool) -> Vec<bool> {
+        self.seen.iter_mut().for_each(|s| *s = false);
+        self.stack.clear();
+        self.stack.extend_from_slice(&edges[from]);
+        while let Some(i) = self.stack.pop() {
+            if i == from || self.seen[i] || blocked(i) {
+                continue;
+            }
+            self.seen[i] = true;
+            self.stack.extend_from_slice(&edges[i]);
+        }
+        self.seen.clone()
+    }
+
+    /// The ops on some cycle through `h` (`h` included) that passes no
+    /// `blocked` op.
+    fn cycle_through(&mut self, h: usize, succ: &[Vec<usize>], pred: &[Vec<usize>], blocked: &dyn Fn(usize) -> bool) -> Vec<bool> {
+        let fwd = self.reach(h, succ, blocked);
+        let mut both = self.reach(h, pred, blocked);
+        for (b, f) in both.iter_mut().zip(fwd) {
+            *b &= f;
+        }
+        both[h] = true;
+        both
+    }
+
+    /// Whether some path from `h` returns to `h` without passing another
+    /// head with a `Flag` poll.
+    fn returns_without_flag(&mut self, h: usize, succ: &[Vec<usize>], polls: &[Poll]) -> bool {
+        self.seen.iter_mut().for_each(|s| *s = false);
+        self.stack.clear();
+        self.stack.extend_from_slice(&succ[h]);
+        while let Some(i) = self.stack.pop() {
+            if i == h {
+                return true;
+            }
+            if self.seen[i] || polls[i] == Poll::Flag {
+                continue;
+            }
+            self.seen[i] = true;
+            self.stack.extend_from_slice(&succ[i]);
+        }
+        false
+    }
+}
+
+/// A register that every cycle through `h` (the ops in `cycle`) steps by
+/// exactly one, in one direction, and that nothing else in those cycles
+/// writes, or whose address is never taken.
+fn counter(
+    ops: &[Op],
+    h: usize,
+    cycle: &[bool],
+    succ: &[Vec<usize>],
+    counter_ok: &dyn Fn(Reg) -> bool,
+    address_taken: &[Reg],
+) -> Option<Reg> {
+    let in_cycle = |i: usize| i < ops.len() && cycle[i];
+    // An exception can leave the protected ops at any point, which the
+    // single edge from `OTrap` to its handler does not model.
+    if (0..ops.len()).any(|i| in_cycle(i) && matches!(ops[i], Op::Trap { .. })) {
+        return None;
+    }
+    let mut candidates: Vec<Reg> = (0..ops.len())
+        .filter(|&i| in_cycle(i))
+        .filter_map(|i| match ops[i] {
+            Op::Incr { dst } | Op::Decr { dst } => Some(dst),
+            _ => None,
+        })
+        .collect();
+    candidates.sort_by_key(|r| r.0);
+    candidates.dedup();
+    'candidates: for r in candidates {
+        if !counter_ok(r) || address_taken.contains(&r) {
+            continue;
+        }
+        // Every write of `r` in the cycle is the same step.
+        let mut step = None;
+        for i in (0..ops.len()).filter(|&i| in_cycle(i)) {
+            if written(&ops[i]) == Some(r) {
+                let s = match ops[i] {
+                    Op::Incr { .. } => 1,
+                    Op::Decr { .. } => -1,
+                    _ => continue 'candidates,
+                };
+                if step.is_some_and(|t| t != s) {
+                    continue 'candidates;
+                }
+                step = Some(s);
+            }
+        }
+        // Steps taken since `h`, at the entry of each op: 0 or 1, the same
+        // along every path, and 1 when a path returns to `h`.
+        let mut level: Vec<Option<u8>> = vec![None; ops.len() + 1];
+        level[h] = Some(0);
+        let mut stack = vec![h];
+        while let Some(i) = stack.pop() {
+            let mut out = level[i].unwrap_or(0);
+            if i < ops.len() && written(&ops[i]) == Some(r) {
+                out += 1;
+                if out > 1 {
+                    continue 'candidates;
+                }
+            }
+            for &s in &succ[i] {
+                if s == h {
+                    if out != 1 {
+                        continue 'candidates;
+                    }
+                } else if s <= ops.len() && cycle[s] {
+                    match level[s] {
+                        None => {
+                            level[s] = Some(out);
+                            stack.push(s);
+                        }
+                        Some(l) if l != out => continue 'candidates,
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        return Some(r);
+    }
+    None
+}
+
+/// The register an op writes, if any. (`OSetref` and `OSetEnumField` write
+/// through their first register, not into it.) Exhaustive on purpose: a new
+/// op must say what it writes.
+fn written(op: &Op) -> Option<Reg> {
+    match op {
+        Op::Mov { dst, .. }
+        | Op::Int { dst, .. }
+        | Op::Float { dst, .. }
+        | Op::Bool { dst, .. }
+        | Op::Bytes { dst, .. }
+        | Op::String { dst, .. }
+        | Op::Null { dst }
+        | Op::Add { dst, .. }
+        | Op::Sub { dst, .. }
+        | Op::Mul { dst, .. }
+        | Op::SDiv { dst, .. }
+        | Op::UDiv { dst, .. }
+        | Op::SMod { dst, .. }
+        | Op::UMod { dst, .. }
+        | Op::Shl { dst, .. }
+        | Op::SShr { dst, .. }
+        | Op::UShr { dst, .. }
+        | Op::And { dst, .. }
+        | Op::Or { dst, .. }
+        | Op::Xor { dst, .. }
+        | Op::Neg { dst, .. }
+        | Op::Not { dst, .. }
+        | Op::Incr { dst }
+        | Op::Decr { dst }
+        | Op::Call0 { dst, .. }
+        | Op::Call1 { dst, .. }
+        | Op::Call2 { dst, .. }
+        | Op::Call3 { dst, .. }
+        | Op::Call4 { dst, .. }
+        | Op::CallN { dst, .. }
+        | Op::CallMethod { dst, .. }
+        | Op::CallThis { dst, .. }
+        | Op::CallClosure { dst, .. }
+        | Op::StaticClosure { dst, .. }
+        | Op::InstanceClosure { dst, .. }
+        | Op::VirtualClosure { dst, .. }
+        | Op::GetGlobal { dst, .. }
+        | Op::Field { dst, .. }
+        | Op::GetThis { dst, .. }
+        | Op::DynGet { dst, .. }
+        | Op::ToDyn { dst, .. }
+        | Op::ToSFloat { dst, .. }
+        | Op::ToUFloat { dst, .. }
+        | Op::ToInt { dst, .. }
+        | Op::SafeCast { dst, .. }
+        | Op::UnsafeCast { dst, .. }
+        | Op::ToVirtual { dst, .. }
+        | Op::GetI8 { dst, .. }
+        | Op::GetI16 { dst, .. }
+        | Op::GetMem { dst, .. }
+        | Op::GetArray { dst, .. }
+        | Op::New { dst }
+        | Op::ArraySize { dst, .. }
+        | Op::Type { dst, .. }
+        | Op::GetType { dst, .. }
+        | Op::GetTID { dst, .. }
+        | Op::Ref { dst, .. }
+        | Op::Unref { dst, .. }
+        | Op::MakeEnum { dst, .. }
+        | Op::EnumAlloc { dst, .. }
+        | Op::EnumIndex { dst, .. }
+        | Op::EnumField { dst, .. }
+        | Op::RefData { dst, .. }
+        | Op::RefOffset { dst, .. } => Some(*dst),
+        Op::Trap { exc, .. } => Some(*exc),
+        Op::SetGlobal { .. }
+        | Op::SetField { .. }
+        | Op::SetThis { .. }
+        | Op::DynSet { .. }
+        | Op::JTrue { .. }
+        | Op::JFalse { .. }
+        | Op::JNull { .. }
+        | Op::JNotNull { .. }
+        | Op::JSLt { .. }
+        | Op::JSGte { .. }
+        | Op::JSGt { .. }
+        | Op::JSLte { .. }
+        | Op::JULt { .. }
+        | Op::JUGte { .. }
+        | Op::JNotLt { .. }
+        | Op::JNotGte { .. }
+        | Op::JEq { .. }
+        | Op::JNotEq { .. }
+        | Op::JAlways { .. }
+        | Op::Label {}
+        | Op::Ret { .. }
+        | Op::Throw { .. }
+        | Op::Rethrow { .. }
+        | Op::Switch { .. }
+        | Op::NullCheck { .. }
+        | Op::EndTrap { .. }
+        | Op::SetI8 { .. }
+        | Op::SetI16 { .. }
+        | Op::SetMem { .. }
+        | Op::SetArray { .. }
+        | Op::Setref { .. }
+        | Op::SetEnumField { .. }
+        | Op::Assert {}
+        | Op::Nop {}
+        | Op::Prefetch { .. }
+        | Op::Catch { .. } => None,
+        // hlc refuses to compile inline assembly.
+        Op::Asm { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::poll_points;
+    use super::{poll_points, Poll};
     use hlbc::opcodes::{Jump, Op};
     use hlbc::Reg;
 
-    fn heads(ops: &[Op]) -> Vec<usize> {
-        poll_points(ops).iter().enumerate().filter(|(_, &p)| p).map(|(i, _)| i).collect()
+    fn polls(ops: &[Op]) -> Vec<(usize, Poll)> {
+        poll_points(ops, &|r| r.0 != 9).into_iter().enumerate().filter(|(_, p)| *p != Poll::None).collect()
     }
 
-    /// `label; jsgte a,b -> exit; ...; jalways label`, `body` ops in between.
-    fn counted(body: Vec<Op>) -> Vec<Op> {
+    /// `label; jsgte a,b -> exit; body; jalways label`.
+    fn looped(a: u32, body: Vec<Op>) -> Vec<Op> {
         let n = body.len() as i32;
-        let mut ops = vec![Op::Label {}, Op::JSGte { a: Reg(1), b: Reg(2), offset: Jump(n + 1) }];
+        let mut ops = vec![Op::Label {}, Op::JSGte { a: Reg(a), b: Reg(2), offset: Jump(n + 1) }];
         ops.extend(body);
         ops.push(Op::JAlways { offset: Jump(-(n + 3)) });
         ops
     }
 
+    fn ret() -> Op {
+        Op::Ret { src: Reg(0) }
+    }
+
     #[test]
-    fn a_single_loop_polls_at_its_head() {
-        let mut ops = counted(vec![Op::Incr { dst: Reg(1) }]);
-        ops.push(Op::Ret { src: Reg(0) });
-        assert_eq!(heads(&ops), [0]);
+    fn a_loop_that_steps_a_register_once_per_iteration_tests_its_low_bits() {
+        let mut ops = looped(1, vec![Op::Incr { dst: Reg(1) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Counter(Reg(1)))]);
+        // Stepping down works as well.
+        let mut ops = looped(1, vec![Op::Decr { dst: Reg(1) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Counter(Reg(1)))]);
+    }
+
+    #[test]
+    fn loops_that_do_not_step_a_register_exactly_once_load_the_flag() {
+        // No step at all: a spin loop.
+        let mut ops = looped(1, vec![Op::Nop {}]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // A step on one path only (op 2 may jump over it).
+        let mut ops = looped(1, vec![Op::JTrue { cond: Reg(4), offset: Jump(1) }, Op::Incr { dst: Reg(1) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // Two steps per iteration: the low bits may skip zero.
+        let mut ops = looped(1, vec![Op::Incr { dst: Reg(1) }, Op::Incr { dst: Reg(1) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // Up on one path and down on another.
+        let body = vec![
+            Op::JTrue { cond: Reg(4), offset: Jump(2) },
+            Op::Incr { dst: Reg(1) },
+            Op::JAlways { offset: Jump(1) },
+            Op::Decr { dst: Reg(1) },
+        ];
+        let mut ops = looped(1, body);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // Another write of the register in the loop.
+        let mut ops = looped(1, vec![Op::Incr { dst: Reg(1) }, Op::Mov { dst: Reg(1), src: Reg(3) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // A register whose address is taken, or of another type.
+        let mut ops = looped(1, vec![Op::Incr { dst: Reg(1) }]);
+        ops.push(Op::Ref { dst: Reg(5), src: Reg(1) });
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        let mut ops = looped(9, vec![Op::Incr { dst: Reg(9) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
     }
 
     #[test]
     fn an_outer_loop_that_always_enters_an_inner_loop_leaves_the_poll_to_it() {
-        let mut ops = vec![Op::Label {}, Op::JSGte { a: Reg(1), b: Reg(2), offset: Jump(6) }];
-        ops.extend(counted(vec![Op::Incr { dst: Reg(3) }])); // ops 2..=5
-        ops.push(Op::Incr { dst: Reg(1) }); // 6
-        ops.push(Op::JAlways { offset: Jump(-8) }); // 7 -> 0
-        ops.push(Op::Ret { src: Reg(0) }); // 8
-        assert_eq!(heads(&ops), [2]);
+        let mut ops = vec![Op::Label {}, Op::JFalse { cond: Reg(4), offset: Jump(5) }];
+        ops.extend(looped(3, vec![Op::Nop {}])); // ops 2..=5: a spin loop
+        ops.push(Op::JAlways { offset: Jump(-7) }); // 6 -> 0
+        ops.push(ret()); // 7
+        assert_eq!(polls(&ops), [(2, Poll::Flag)]);
     }
 
     #[test]
-    fn an_outer_loop_that_can_skip_its_inner_loop_keeps_its_poll() {
-        let mut ops = vec![Op::Label {}, Op::JSGte { a: Reg(1), b: Reg(2), offset: Jump(7) }];
+    fn an_outer_loop_keeps_its_poll_if_it_can_skip_its_inner_loop() {
+        let mut ops = vec![Op::Label {}, Op::JFalse { cond: Reg(4), offset: Jump(6) }];
         ops.push(Op::JTrue { cond: Reg(4), offset: Jump(4) }); // 2 -> 7, past the inner loop
-        ops.extend(counted(vec![Op::Incr { dst: Reg(3) }])); // ops 3..=6
+        ops.extend(looped(3, vec![Op::Nop {}])); // ops 3..=6
+        ops.push(Op::JAlways { offset: Jump(-8) }); // 7 -> 0
+        ops.push(ret()); // 8
+        assert_eq!(polls(&ops), [(0, Poll::Flag), (3, Poll::Flag)]);
+        // An inner counter that a non-counting outer loop resets cannot count
+        // (the outer loop may keep it below 65,536); the outer loop, which
+        // always enters it, leaves the poll to it.
+        let mut ops = vec![Op::Label {}, Op::JFalse { cond: Reg(4), offset: Jump(6) }];
+        ops.push(Op::Int { dst: Reg(3), value: hlbc::IntIdx(0) }); // 2
+        ops.extend(looped(3, vec![Op::Incr { dst: Reg(3) }])); // ops 3..=6
+        ops.push(Op::JAlways { offset: Jump(-8) }); // 7 -> 0
+        ops.push(ret()); // 8
+        assert_eq!(polls(&ops), [(3, Poll::Flag)]);
+    }
+
+    #[test]
+    fn an_inner_counter_reset_by_a_counting_outer_loop_still_counts() {
+        // for (i ...) { j = i; for (j ...) {} i++ }: the outer path resets j.
+        let mut ops = vec![Op::Label {}, Op::JSGte { a: Reg(1), b: Reg(2), offset: Jump(7) }];
+        ops.push(Op::Mov { dst: Reg(3), src: Reg(1) }); // 2
+        ops.extend(looped(3, vec![Op::Incr { dst: Reg(3) }])); // ops 3..=6
         ops.push(Op::Incr { dst: Reg(1) }); // 7
         ops.push(Op::JAlways { offset: Jump(-9) }); // 8 -> 0
-        ops.push(Op::Ret { src: Reg(0) }); // 9
-        assert_eq!(heads(&ops), [0, 3]);
-    }
-
-    #[test]
-    fn two_loops_in_sequence_each_poll() {
-        let mut ops = counted(vec![Op::Incr { dst: Reg(1) }]);
-        ops.extend(counted(vec![Op::Incr { dst: Reg(1) }]));
-        ops.push(Op::Ret { src: Reg(0) });
-        assert_eq!(heads(&ops), [0, 4]);
+        ops.push(ret()); // 9
+        assert_eq!(polls(&ops), [(0, Poll::Counter(Reg(1))), (3, Poll::Counter(Reg(3)))]);
+        // ... but not when the outer loop does not count; then the inner loop
+        // loads the flag, and the outer loop, which always enters it, does not poll.
+        ops[7] = Op::Nop {};
+        assert_eq!(polls(&ops), [(3, Poll::Flag)]);
     }
 }
