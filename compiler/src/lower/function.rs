@@ -70,7 +70,18 @@ pub fn lower(
     let pt = lw.ptr;
     let polls = if lw.target.loop_polls {
         let counter_ok = |r: Reg| f.regs.get(r.idx()).is_some_and(|&t| matches!(m.ty(t), Type::I32 | Type::I64));
-        super::polls::poll_points(&f.ops, &counter_ok)
+        let native = |fun: FunIdx| matches!(lw.fun_ref(fun), Some(hlbc::FunRef::Native(_)));
+        let runs_code = |op: &Op| match op {
+            Op::Call0 { fun, .. }
+            | Op::Call1 { fun, .. }
+            | Op::Call2 { fun, .. }
+            | Op::Call3 { fun, .. }
+            | Op::Call4 { fun, .. }
+            | Op::CallN { fun, .. } => !native(*fun),
+            Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. } => true,
+            _ => false,
+        };
+        super::polls::poll_points(&f.ops, &super::polls::Facts { counter_ok: &counter_ok, runs_code: &runs_code })
     } else {
         vec![Poll::None; f.ops.len() + 1]
     };

@@ -556,6 +556,11 @@ impl Lowerer {
         Ok(())
     }
 
+    /// What function index `f` is: a function or a native.
+    fn fun_ref(&self, f: FunIdx) -> Option<FunRef> {
+        self.fun_table.get(f.idx()).copied().flatten()
+    }
+
     /// The type index whose `hl_type` is `t`'s, for names in errors.
     fn type_name(&self, t: TypeIdx) -> String {
         hlbc::dump::type_str(&self.m, t)

@@ -11,7 +11,10 @@
 //!   cycles writes it. The head tests the register's low 16 bits, one
 //!   register-only test and branch, and calls the safe point (which reads
 //!   the stop flag) when they are zero: at least once every 65,536 returns,
-//!   with no memory access and no register kept for the flag's address. An
+//!   with no memory access and no register kept for the flag's address.
+//!   Only for loops that call no HL code (natives and the runtime's own
+//!   helpers are allowed): a call may take long without polling (recursion
+//!   does not poll), and 65,536 of them would hold up a collection. An
 //!   inner loop's counter is reset by the outer loop, so its cycles through
 //!   an outer head that is itself a `Counter` (by this rule over all its
 //!   cycles) are left out: a run that keeps going round the outer loop polls
@@ -45,10 +48,18 @@ pub enum Poll {
     Counter(Reg),
 }
 
+/// What the analysis needs to know of the function's module.
+pub struct Facts<'a> {
+    /// Registers that may serve as a `Counter` (32- or 64-bit integers).
+    pub counter_ok: &'a dyn Fn(Reg) -> bool,
+    /// Ops that may run HL code (calls of functions, methods and closures;
+    /// not of natives).
+    pub runs_code: &'a dyn Fn(&Op) -> bool,
+}
+
 /// For each op index (and the end, `ops.len()`), the poll at the start of
-/// its block. `counter_ok` says which registers may serve as a `Counter`
-/// (32- or 64-bit integers).
-pub fn poll_points(ops: &[Op], counter_ok: &dyn Fn(Reg) -> bool) -> Vec<Poll> {
+/// its block.
+pub fn poll_points(ops: &[Op], facts: &Facts) -> Vec<Poll> {
     let n = ops.len();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
     let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
@@ -88,7 +99,7 @@ pub fn poll_points(ops: &[Op], counter_ok: &dyn Fn(Reg) -> bool) -> Vec<Poll> {
             }
             let blocked = |i: usize| pass == 1 && strict[i];
             let cycle = walk.cycle_through(h, &succ, &pred, &blocked);
-            if let Some(r) = counter(ops, h, &cycle, &succ, counter_ok, &address_taken) {
+            if let Some(r) = counter(ops, h, &cycle, &succ, facts, &address_taken) {
                 polls[h] = Poll::Counter(r);
                 strict[h] = pass == 0;
             }
@@ -157,20 +168,20 @@ impl Walk {
 }
 
 /// A register that every cycle through `h` (the ops in `cycle`) steps by
-/// exactly one, in one direction, and that nothing else in those cycles
-/// writes, or whose address is never taken.
+/// exactly one, in one direction, that nothing else in those cycles writes
+/// and whose address is never taken; none if those cycles call HL code.
 fn counter(
     ops: &[Op],
     h: usize,
     cycle: &[bool],
     succ: &[Vec<usize>],
-    counter_ok: &dyn Fn(Reg) -> bool,
+    facts: &Facts,
     address_taken: &[Reg],
 ) -> Option<Reg> {
     let in_cycle = |i: usize| i < ops.len() && cycle[i];
     // An exception can leave the protected ops at any point, which the
     // single edge from `OTrap` to its handler does not model.
-    if (0..ops.len()).any(|i| in_cycle(i) && matches!(ops[i], Op::Trap { .. })) {
+    if (0..ops.len()).any(|i| in_cycle(i) && (matches!(ops[i], Op::Trap { .. }) || (facts.runs_code)(&ops[i]))) {
         return None;
     }
     let mut candidates: Vec<Reg> = (0..ops.len())
@@ -183,7 +194,7 @@ fn counter(
     candidates.sort_by_key(|r| r.0);
     candidates.dedup();
     'candidates: for r in candidates {
-        if !counter_ok(r) || address_taken.contains(&r) {
+        if !(facts.counter_ok)(r) || address_taken.contains(&r) {
             continue;
         }
         // Every write of `r` in the cycle is the same step.
@@ -349,12 +360,13 @@ fn written(op: &Op) -> Option<Reg> {
 
 #[cfg(test)]
 mod tests {
-    use super::{poll_points, Poll};
+    use super::{poll_points, Facts, Poll};
     use hlbc::opcodes::{Jump, Op};
     use hlbc::Reg;
 
     fn polls(ops: &[Op]) -> Vec<(usize, Poll)> {
-        poll_points(ops, &|r| r.0 != 9).into_iter().enumerate().filter(|(_, p)| *p != Poll::None).collect()
+        let facts = Facts { counter_ok: &|r| r.0 != 9, runs_code: &|op| matches!(op, Op::CallClosure { .. }) };
+        poll_points(ops, &facts).into_iter().enumerate().filter(|(_, p)| *p != Poll::None).collect()
     }
 
     /// `label; jsgte a,b -> exit; body; jalways label`.
@@ -415,6 +427,11 @@ mod tests {
         ops.push(ret());
         assert_eq!(polls(&ops), [(0, Poll::Flag)]);
         let mut ops = looped(9, vec![Op::Incr { dst: Reg(9) }]);
+        ops.push(ret());
+        assert_eq!(polls(&ops), [(0, Poll::Flag)]);
+        // A loop that calls HL code (which may take long without polling).
+        let call = Op::CallClosure { dst: Reg(5), fun: Reg(6), args: Default::default() };
+        let mut ops = looped(1, vec![call, Op::Incr { dst: Reg(1) }]);
         ops.push(ret());
         assert_eq!(polls(&ops), [(0, Poll::Flag)]);
     }
