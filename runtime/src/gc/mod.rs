@@ -244,15 +244,7 @@ pub fn finalize_all() {
         // heap, whose word 0 is its finalizer or 0 (free blocks of finalizer
         // pages are zero there: a finalizer's slot is cleared before its
         // block can be freed).
-        unsafe {
-            let slot = addr as *mut usize;
-            let f = *slot;
-            if f != 0 {
-                *slot = 0;
-                let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(f);
-                f(addr as *mut c_void);
-            }
-        }
+        unsafe { call_finalizer(addr) };
     }
 }
 
@@ -971,15 +963,27 @@ pub fn run_pending_finalizers() {
         std::mem::take(&mut state(&g).pending_finalizers)
     };
     for addr in list {
-        unsafe {
-            let slot = addr as *mut usize;
-            let f = *slot;
-            if f != 0 {
-                // Cleared first so the block is freed by the next collection.
-                *slot = 0;
-                let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(f);
-                f(addr as *mut c_void);
-            }
-        }
+        // SAFETY: the pending list holds starts of FINALIZER blocks that the
+        // last collection found unreachable; word 0 is the finalizer or 0.
+        unsafe { call_finalizer(addr) };
+    }
+}
+
+/// Runs the finalizer in word 0 of the FINALIZER block at `addr`, if it
+/// still has one, clearing the word first (so the block is freed by the
+/// next collection and a finalizer never runs twice).
+///
+/// # Safety
+/// `addr` is the start of a FINALIZER block whose word 0 is 0 or a
+/// finalizer taking the block.
+unsafe fn call_finalizer(addr: usize) {
+    let slot = addr as *mut usize;
+    let f = *slot;
+    if f != 0 {
+        *slot = 0;
+        // SAFETY: a nonzero word 0 of a FINALIZER block is the finalizer
+        // `hl_gc_alloc_finalizer`'s caller stored there.
+        let f: unsafe extern "C" fn(*mut c_void) = std::mem::transmute(f);
+        f(addr as *mut c_void);
     }
 }
