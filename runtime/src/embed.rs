@@ -62,7 +62,7 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// (non-canonical) and a generation, so a destroyed VM's handle never
 /// matches a later one.
 fn make_handle(generation: u64) -> usize {
-    (0x4c56usize << 48) | ((generation as usize & 0xffff_ffff_fff) << 4)
+    (0x4c56usize << 48) | ((generation as usize & 0x0fff_ffff_ffff) << 4)
 }
 
 /// The value `Sys.exit` unwinds with inside an embedded VM.

@@ -238,7 +238,7 @@ impl Compiler {
 
     /// Defines function `findex` (to be body `id`) from the code cache; false
     /// if it has no usable entry.
-    fn from_cache(&mut self, findex: u32, id: cranelift_module::FuncId) -> Option<FnCodeMap> {
+    fn load_cached(&mut self, findex: u32, id: cranelift_module::FuncId) -> Option<FnCodeMap> {
         let entry = self.cache.as_ref()?.load(findex)?;
         let resolve = |c: &mut Compiler, t: &cache::Target| -> Option<cranelift_module::ModuleRelocTarget> {
             Some(match t {
@@ -313,7 +313,7 @@ impl Generation {
         let fi = c.position[f].ok_or_else(|| miette!("function index {findex} is not an HL function"))?;
         let start = std::time::Instant::now();
         let id = c.lw.body(FunIdx(findex)).expect("HL functions have bodies");
-        let (map, cached) = match c.from_cache(findex, id) {
+        let (map, cached) = match c.load_cached(findex, id) {
             Some(map) => (map, true),
             None => (c.compile(fi, findex)?, false),
         };
