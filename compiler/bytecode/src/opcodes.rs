@@ -415,3 +415,28 @@ define_opcodes! {
     100 Asm "OAsm" { mode: Imm, value: Imm, reg: Imm } "asm {mode}, {value}, {reg}";
     101 Catch "OCatch" { offset: Jump } "catch {offset}";
 }
+
+impl Op {
+    /// The offset of a conditional jump (`OJTrue` ... `OJNotEq`); `None` for
+    /// every other op, `OJAlways`, `OTrap` and `OSwitch` included. The one list
+    /// of conditional jumps, for the verifier and the lowering.
+    pub fn conditional_jump(&self) -> Option<Jump> {
+        match self {
+            Op::JTrue { offset, .. }
+            | Op::JFalse { offset, .. }
+            | Op::JNull { offset, .. }
+            | Op::JNotNull { offset, .. }
+            | Op::JSLt { offset, .. }
+            | Op::JSGte { offset, .. }
+            | Op::JSGt { offset, .. }
+            | Op::JSLte { offset, .. }
+            | Op::JULt { offset, .. }
+            | Op::JUGte { offset, .. }
+            | Op::JNotLt { offset, .. }
+            | Op::JNotGte { offset, .. }
+            | Op::JEq { offset, .. }
+            | Op::JNotEq { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+}

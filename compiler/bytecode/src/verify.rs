@@ -1116,23 +1116,7 @@ impl<'m> FnCheck<'_, 'm> {
 
 /// Targets of conditional jumps (not `OTrap`, `OSwitch` or `OJAlways`).
 fn branch_target(op: &Op, i: usize, out: &mut Vec<usize>) {
-    match op {
-        Op::JTrue { offset, .. }
-        | Op::JFalse { offset, .. }
-        | Op::JNull { offset, .. }
-        | Op::JNotNull { offset, .. }
-        | Op::JSLt { offset, .. }
-        | Op::JSGte { offset, .. }
-        | Op::JSGt { offset, .. }
-        | Op::JSLte { offset, .. }
-        | Op::JULt { offset, .. }
-        | Op::JUGte { offset, .. }
-        | Op::JNotLt { offset, .. }
-        | Op::JNotGte { offset, .. }
-        | Op::JEq { offset, .. }
-        | Op::JNotEq { offset, .. } => out.push(offset.target(i)),
-        _ => {}
-    }
+    out.extend(op.conditional_jump().map(|j| j.target(i)));
 }
 
 /// Whether a register of this type may hold null.

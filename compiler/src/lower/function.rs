@@ -1934,23 +1934,12 @@ fn type_code(t: ClType) -> u8 {
 
 /// Jump targets of an op at index `i`.
 pub(super) fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
+    if let Some(j) = op.conditional_jump() {
+        out.push(j.target(i));
+        return;
+    }
     match op {
-        Op::JTrue { offset, .. }
-        | Op::JFalse { offset, .. }
-        | Op::JNull { offset, .. }
-        | Op::JNotNull { offset, .. }
-        | Op::JSLt { offset, .. }
-        | Op::JSGte { offset, .. }
-        | Op::JSGt { offset, .. }
-        | Op::JSLte { offset, .. }
-        | Op::JULt { offset, .. }
-        | Op::JUGte { offset, .. }
-        | Op::JNotLt { offset, .. }
-        | Op::JNotGte { offset, .. }
-        | Op::JEq { offset, .. }
-        | Op::JNotEq { offset, .. }
-        | Op::JAlways { offset }
-        | Op::Trap { offset, .. } => out.push(offset.target(i)),
+        Op::JAlways { offset } | Op::Trap { offset, .. } => out.push(offset.target(i)),
         Op::Switch { targets, .. } => {
             for &t in &targets.0 {
                 out.push(Jump(t as i32).target(i));
