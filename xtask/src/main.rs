@@ -464,6 +464,12 @@ fn golden(args: &[String]) -> Result<bool> {
         }
         if problems.is_empty() {
             passed += 1;
+            // A passing program's executable is not needed again: each one
+            // carries the runtime (25-50 MB), and all of them together fill a
+            // small CI disk. A failing one is kept to be looked at.
+            if !jit {
+                let _ = std::fs::remove_file(work.join(&name));
+            }
             if jit {
                 println!("ok     {name} (ran in {:.2}s)", start.elapsed().as_secs_f64());
             } else {
