@@ -182,7 +182,7 @@ typedef struct {
 static void *sleeper(void *p) {
 	call_thread *c = (call_thread *)p;
 	vdynamic *exc = NULL;
-	vdynamic *r = call_int(c->a, c->vm, "Main.sleepMs", 1, 500, 0, &exc);
+	vdynamic *r = call_int(c->a, c->vm, "Main.sleepMs", 1, 100, 0, &exc);
 	c->result = r && !exc ? r->v.i : -1;
 	return NULL;
 }
@@ -235,8 +235,10 @@ static void misuse(api *a) {
 	/* The VM is still alive: calls work. */
 	r = call_int(a, vm, "Main.check", 1, 5, 0, &exc);
 	CHECK(r && !exc && r->v.i == 10, "VM alive after a refused destroy");
+	call_int(a, vm, "Main.wake", 0, 0, 0, &exc);
+	CHECK(!exc, "wake");
 	pthread_join(th, NULL);
-	CHECK(ct.result == 500, "the call on the other thread finished: %d", ct.result);
+	CHECK(ct.result == 100, "the call on the other thread finished: %d", ct.result);
 
 	/* A program thread that does not end: destroy refuses; once it ends, destroy works. */
 	r = call_int(a, vm, "Main.startWorker", 0, 0, 0, &exc);

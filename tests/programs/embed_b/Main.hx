@@ -83,12 +83,22 @@ class Main {
 	}
 
 	static var sleeping = 0;
+	static var wakeUp:Deque<Bool>;
 
+	/** Sleeps at least `ms`, then until `wake` is called: the host decides
+		when the call ends, however slow the machine (or valgrind) is. */
 	@:keep static function sleepMs(ms:Int):Int {
+		if (wakeUp == null)
+			wakeUp = new Deque();
 		sleeping++;
 		Sys.sleep(ms / 1000);
+		wakeUp.pop(true);
 		sleeping--;
 		return ms;
+	}
+
+	@:keep static function wake():Void {
+		wakeUp.add(true);
 	}
 
 	/** How many calls of sleepMs are sleeping now. */
