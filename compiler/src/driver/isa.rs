@@ -20,9 +20,16 @@ pub enum OptLevel {
     Once,
 }
 
-/// Builds the ISA for `triple` (the host when `None`). `pic` is true for
-/// executables (PIE) and false for the JIT.
-pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTargetIsa, TargetInfo, Triple)> {
+/// Builds the ISA for `triple` (the host when `None`).
+///
+/// Cranelift's `is_pic` is off for both drivers. In position-independent mode
+/// it addresses *every* symbol through the GOT (a load for each type, global,
+/// constant and the loop poll's flag, with relocations the linker cannot relax);
+/// instead, an executable's code and data are linked into one image, so every
+/// symbol is declared near (`colocated`) and reached PC-relative (`lea`, `call`
+/// rel32 with a PLT32 relocation for shared-library natives), which is valid in
+/// a PIE. The JIT addresses the runtime absolutely.
+pub fn build(triple: Option<&str>, opt: OptLevel) -> Result<(OwnedTargetIsa, TargetInfo, Triple)> {
     let triple = match triple {
         Some(t) => Triple::from_str(t).map_err(|e| miette!("unknown target triple `{t}`: {e}"))?,
         None => Triple::host(),
@@ -42,7 +49,7 @@ pub fn build(triple: Option<&str>, opt: OptLevel, pic: bool) -> Result<(OwnedTar
     if opt == OptLevel::Once {
         set(&mut flags, "regalloc_algorithm", "single_pass")?;
     }
-    set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
+    set(&mut flags, "is_pic", "false")?;
     set(&mut flags, "preserve_frame_pointers", "true")?;
     // Probe large frames page by page, so deep recursion always hits the guard page.
     set(&mut flags, "enable_probestack", "true")?;

@@ -1669,20 +1669,26 @@ impl<'a> FnLower<'a, '_> {
 
     /// The GC safe-point poll at a loop head: one load of the runtime's
     /// `hlc_gc_stopping` byte and a branch; only when a collector is waiting
-    /// for this thread, a call to `hl_gc_safepoint` in a cold block. So a loop
+    /// for this thread, a call to `hlc_gc_poll` in a cold block. So a loop
     /// that neither allocates nor calls a blocking native still lets
-    /// collections run. Leaves the builder in the block that continues the loop.
+    /// collections run. `hlc_gc_poll` preserves every register, so the
+    /// register allocator saves nothing around it and the loop's values stay
+    /// in registers. Leaves the builder in the block that continues the loop.
     fn gc_poll(&mut self) {
         let id = self.lw.runtime_data("hlc_gc_stopping");
         let flag_addr = self.data_ptr(id);
         // Not `readonly`: the load is redone on every iteration.
         let stopping = self.b.ins().load(clt::I8, MemFlagsData::trusted(), flag_addr, 0);
+        // The byte (a Rust `AtomicBool`) is 0 or 1. Compared with 1 so the
+        // load can fold into the compare; a test against 0 is simplified
+        // into a branch on the loaded register.
+        let set = self.b.ins().icmp_imm_s(IntCC::Equal, stopping, 1);
         let slow = self.b.create_block();
         let cont = self.b.create_block();
-        self.b.ins().brif(stopping, slow, &[], cont, &[]);
+        self.b.ins().brif(set, slow, &[], cont, &[]);
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
-        self.call_rt(rt::hl_gc_safepoint, &[]);
+        self.call_rt(rt::hlc_gc_poll, &[]);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
     }

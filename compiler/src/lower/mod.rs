@@ -285,7 +285,8 @@ impl Lowerer {
     fn declare_runtime(&mut self, env: &mut dyn Env) -> miette::Result<()> {
         let fixed = runtime_fns::ALL.iter().map(|&(n, p, r)| (n.to_string(), p.to_vec(), r));
         for (name, params, ret) in fixed.chain(runtime_fns::all_dynamic()) {
-            let sig = runtime_fns::signature(&params, ret, self.ptr, self.target.call_conv);
+            let cc = runtime_fns::call_conv(&name, self.target.call_conv);
+            let sig = runtime_fns::signature(&params, ret, self.ptr, cc);
             let id = env
                 .module()
                 .declare_function(&name, Linkage::Import, &sig)

@@ -49,7 +49,7 @@ rt! {
     hl_null_access_field: (I32) -> void;
     hl_assert: () -> void;
     hl_get_thread: () -> Ptr;
-    hl_gc_safepoint: () -> void;
+    hlc_gc_poll: () -> void;
     _setjmp: (Ptr) -> I32;
     fmod: (F64, F64) -> F64;
     fmodf: (F32, F32) -> F32;
@@ -93,6 +93,20 @@ pub fn all_dynamic() -> Vec<(String, Vec<K>, Option<K>)> {
         out.extend([dyn_get(suffix), dyn_set(suffix), dyn_cast(suffix)]);
     }
     out
+}
+
+/// Entry points that preserve every register (Cranelift's `preserve_all`
+/// convention): the slow path of loop polls, so that a poll costs the loop
+/// no spills.
+pub const PRESERVE_ALL: &[&str] = &["hlc_gc_poll"];
+
+/// The calling convention of runtime entry point `name`.
+pub fn call_conv(name: &str, default: CallConv) -> CallConv {
+    if PRESERVE_ALL.contains(&name) {
+        CallConv::PreserveAll
+    } else {
+        default
+    }
 }
 
 /// Data the runtime defines that generated code addresses.

@@ -57,6 +57,148 @@ pub extern "C" fn hl_gc_safepoint() {
     safepoint();
 }
 
+/// `hlc_gc_poll`: the slow path of generated code's loop polls, reached only
+/// when `hlc_gc_stopping` is set. It preserves every register (generated code
+/// declares it with Cranelift's `preserve_all` convention), so a poll in a
+/// loop makes the register allocator save nothing around it: the call is
+/// invisible to the hot path. The caller-saved registers are pushed on this
+/// frame, above the stack pointer `hl_gc_safepoint` records, so pointers the
+/// loop keeps in them are scanned like the rest of its stack.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[no_mangle]
+pub unsafe extern "C" fn hlc_gc_poll() {
+    std::arch::naked_asm!(
+        "push rbp",
+        "mov rbp, rsp",
+        "push rax",
+        "push rcx",
+        "push rdx",
+        "push rsi",
+        "push rdi",
+        "push r8",
+        "push r9",
+        "push r10",
+        "push r11",
+        // 9 pushes after rbp: 8 more bytes keep the call 16-byte aligned.
+        "sub rsp, 264",
+        "movaps [rsp], xmm0",
+        "movaps [rsp + 16], xmm1",
+        "movaps [rsp + 32], xmm2",
+        "movaps [rsp + 48], xmm3",
+        "movaps [rsp + 64], xmm4",
+        "movaps [rsp + 80], xmm5",
+        "movaps [rsp + 96], xmm6",
+        "movaps [rsp + 112], xmm7",
+        "movaps [rsp + 128], xmm8",
+        "movaps [rsp + 144], xmm9",
+        "movaps [rsp + 160], xmm10",
+        "movaps [rsp + 176], xmm11",
+        "movaps [rsp + 192], xmm12",
+        "movaps [rsp + 208], xmm13",
+        "movaps [rsp + 224], xmm14",
+        "movaps [rsp + 240], xmm15",
+        "call {safepoint}",
+        "movaps xmm0, [rsp]",
+        "movaps xmm1, [rsp + 16]",
+        "movaps xmm2, [rsp + 32]",
+        "movaps xmm3, [rsp + 48]",
+        "movaps xmm4, [rsp + 64]",
+        "movaps xmm5, [rsp + 80]",
+        "movaps xmm6, [rsp + 96]",
+        "movaps xmm7, [rsp + 112]",
+        "movaps xmm8, [rsp + 128]",
+        "movaps xmm9, [rsp + 144]",
+        "movaps xmm10, [rsp + 160]",
+        "movaps xmm11, [rsp + 176]",
+        "movaps xmm12, [rsp + 192]",
+        "movaps xmm13, [rsp + 208]",
+        "movaps xmm14, [rsp + 224]",
+        "movaps xmm15, [rsp + 240]",
+        "add rsp, 264",
+        "pop r11",
+        "pop r10",
+        "pop r9",
+        "pop r8",
+        "pop rdi",
+        "pop rsi",
+        "pop rdx",
+        "pop rcx",
+        "pop rax",
+        "pop rbp",
+        "ret",
+        safepoint = sym hl_gc_safepoint,
+    )
+}
+
+/// `hlc_gc_poll` for aarch64: x0-x17 and all of q0-q31 (the callee-saved
+/// d8-d15 are only preserved in their low halves by the C convention).
+#[cfg(target_arch = "aarch64")]
+#[unsafe(naked)]
+#[no_mangle]
+pub unsafe extern "C" fn hlc_gc_poll() {
+    std::arch::naked_asm!(
+        "stp x29, x30, [sp, #-16]!",
+        "mov x29, sp",
+        "sub sp, sp, #656",
+        "stp x0, x1, [sp, #0]",
+        "stp x2, x3, [sp, #16]",
+        "stp x4, x5, [sp, #32]",
+        "stp x6, x7, [sp, #48]",
+        "stp x8, x9, [sp, #64]",
+        "stp x10, x11, [sp, #80]",
+        "stp x12, x13, [sp, #96]",
+        "stp x14, x15, [sp, #112]",
+        "stp x16, x17, [sp, #128]",
+        "stp q0, q1, [sp, #144]",
+        "stp q2, q3, [sp, #176]",
+        "stp q4, q5, [sp, #208]",
+        "stp q6, q7, [sp, #240]",
+        "stp q8, q9, [sp, #272]",
+        "stp q10, q11, [sp, #304]",
+        "stp q12, q13, [sp, #336]",
+        "stp q14, q15, [sp, #368]",
+        "stp q16, q17, [sp, #400]",
+        "stp q18, q19, [sp, #432]",
+        "stp q20, q21, [sp, #464]",
+        "stp q22, q23, [sp, #496]",
+        "stp q24, q25, [sp, #528]",
+        "stp q26, q27, [sp, #560]",
+        "stp q28, q29, [sp, #592]",
+        "stp q30, q31, [sp, #624]",
+        "bl {safepoint}",
+        "ldp x0, x1, [sp, #0]",
+        "ldp x2, x3, [sp, #16]",
+        "ldp x4, x5, [sp, #32]",
+        "ldp x6, x7, [sp, #48]",
+        "ldp x8, x9, [sp, #64]",
+        "ldp x10, x11, [sp, #80]",
+        "ldp x12, x13, [sp, #96]",
+        "ldp x14, x15, [sp, #112]",
+        "ldp x16, x17, [sp, #128]",
+        "ldp q0, q1, [sp, #144]",
+        "ldp q2, q3, [sp, #176]",
+        "ldp q4, q5, [sp, #208]",
+        "ldp q6, q7, [sp, #240]",
+        "ldp q8, q9, [sp, #272]",
+        "ldp q10, q11, [sp, #304]",
+        "ldp q12, q13, [sp, #336]",
+        "ldp q14, q15, [sp, #368]",
+        "ldp q16, q17, [sp, #400]",
+        "ldp q18, q19, [sp, #432]",
+        "ldp q20, q21, [sp, #464]",
+        "ldp q22, q23, [sp, #496]",
+        "ldp q24, q25, [sp, #528]",
+        "ldp q26, q27, [sp, #560]",
+        "ldp q28, q29, [sp, #592]",
+        "ldp q30, q31, [sp, #624]",
+        "add sp, sp, #656",
+        "ldp x29, x30, [sp], #16",
+        "ret",
+        safepoint = sym hl_gc_safepoint,
+    )
+}
+
 #[no_mangle]
 pub extern "C" fn hl_register_thread(stack_top: *mut c_void) {
     register_thread(stack_top);

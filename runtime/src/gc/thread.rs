@@ -24,7 +24,7 @@ use std::sync::{Mutex, MutexGuard};
 pub static LOCK: Mutex<()> = Mutex::new(());
 /// A collector is stopping (or has stopped) the world. Exported as
 /// `hlc_gc_stopping`: generated code loads this byte on every loop back-edge
-/// and calls `hl_gc_safepoint` when it is non-zero, so a thread spinning in a
+/// and calls `hlc_gc_poll` when it is set, so a thread spinning in a
 /// loop that neither allocates nor calls a blocking native still stops.
 #[export_name = "hlc_gc_stopping"]
 pub static STOPPING: AtomicBool = AtomicBool::new(false);

@@ -410,7 +410,7 @@ fn generation(
     cache: Option<cache::CodeCache>,
     verbose: bool,
 ) -> Result<&'static Generation> {
-    let (isa, info, _) = isa::build(None, opt, false)?;
+    let (isa, info, _) = isa::build(None, opt)?;
     let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
     builder.memory_provider(Box::new(
         memory::CodeMemory::new(CODE_RESERVE).map_err(|e| miette!("cannot reserve memory for code: {e}"))?,
@@ -451,8 +451,8 @@ fn generation(
             position,
             compiled: vec![false; nfun],
             entry: m.entrypoint.idx(),
-            once: isa::build(None, OptLevel::Once, false)?.0,
-            full: isa::build(None, opt, false)?.0,
+            once: isa::build(None, OptLevel::Once)?.0,
+            full: isa::build(None, opt)?.0,
             cache,
         }),
         debug_module: 0.into(),
@@ -514,7 +514,7 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("while reading `{}`", opts.input.display()))?,
     );
-    let (isa, info, triple) = isa::build(None, opts.opt, false)?;
+    let (isa, info, triple) = isa::build(None, opts.opt)?;
     let arch = triple.architecture;
     if !matches!(arch, Architecture::X86_64 | Architecture::Aarch64(_)) {
         return Err(miette!("hlc run supports x86-64 and aarch64 hosts, not {arch}"));
