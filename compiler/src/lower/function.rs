@@ -15,7 +15,7 @@ use super::polls::Poll;
 use super::{Lowerer, LowerError};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types as clt, Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, StackSlot, StackSlotData,
+    types as clt, AliasRegionData, Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, StackSlot, StackSlotData,
     StackSlotKind, TrapCode, Type as ClType, Value,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
@@ -30,6 +30,15 @@ enum Store {
     Void,
     Var(Variable, ClType),
     Slot(StackSlot, ClType),
+    /// An address-taken register (`ORef`) of a function without traps: the
+    /// value lives in the variable, and the slot is the memory the reference
+    /// points at. The slot is written from the variable before anything that
+    /// may read through a reference, and the variable reloaded after anything
+    /// that may write through one (calls, `OUnref`/`OSetref`, memory ops) —
+    /// only at ops a reference may be live at (`ref_reach`). So a loop
+    /// counter whose address is taken once, for `std@itos` after the loop,
+    /// stays in a machine register in the loop.
+    Mirror(Variable, StackSlot, ClType),
 }
 
 struct FnLower<'a, 'f> {
@@ -43,6 +52,11 @@ struct FnLower<'a, 'f> {
     blocks: Vec<Option<Block>>,
     /// The GC poll at the start of each op's block (loop heads, see `polls`).
     polls: Vec<Poll>,
+    /// Registers stored as [`Store::Mirror`].
+    mirrored: Vec<Reg>,
+    /// Ops reachable from an `ORef` of a mirrored register: where its slot
+    /// and variable are kept in step.
+    ref_reach: Vec<bool>,
     func_refs: HashMap<FuncId, FuncRef>,
     sigs: HashMap<Vec<u8>, SigRef>,
     /// Trap context slots, by nesting depth.
@@ -56,6 +70,10 @@ struct FnLower<'a, 'f> {
 }
 
 const MEM: MemFlagsData = MemFlagsData::new();
+
+/// User ids of the alias regions of object fields, one per value kind
+/// ([`type_code`]); unique across the compilation, as inlining requires.
+const FIELD_REGION_BASE: u32 = 0x484c_0000;
 
 pub fn lower(
     lw: &mut Lowerer,
@@ -94,6 +112,8 @@ pub fn lower(
         regs: Vec::new(),
         blocks: vec![None; f.ops.len() + 1],
         polls,
+        mirrored: Vec::new(),
+        ref_reach: vec![false; f.ops.len() + 1],
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
         traps: Vec::new(),
@@ -143,7 +163,12 @@ impl<'a> FnLower<'a, '_> {
                 Some(ty) if has_trap || address_taken[i] => {
                     let size = ty.bytes().max(8);
                     let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3));
-                    Store::Slot(slot, ty)
+                    if has_trap {
+                        Store::Slot(slot, ty)
+                    } else {
+                        self.mirrored.push(Reg(i as u32));
+                        Store::Mirror(self.b.declare_var(ty), slot, ty)
+                    }
                 }
                 Some(ty) => Store::Var(self.b.declare_var(ty), ty),
             };
@@ -165,6 +190,9 @@ impl<'a> FnLower<'a, '_> {
             if matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. }) {
                 self.block_at(i + 1);
             }
+        }
+        if !self.mirrored.is_empty() {
+            self.ref_reach = ref_reach(&f.ops);
         }
         // Trap nesting, tracked linearly like HL/C.
         let mut depth = 0usize;
@@ -202,7 +230,7 @@ impl<'a> FnLower<'a, '_> {
         for r in 0..f.regs.len() {
             match self.regs[r] {
                 Store::Void => {}
-                Store::Var(_, ty) | Store::Slot(_, ty) => {
+                Store::Var(_, ty) | Store::Slot(_, ty) | Store::Mirror(_, _, ty) => {
                     let v = if r < nargs && pi < params.len() {
                         pi += 1;
                         params[pi - 1]
@@ -285,14 +313,14 @@ impl<'a> FnLower<'a, '_> {
     fn cl(&self, r: Reg) -> Option<ClType> {
         match self.regs[r.idx()] {
             Store::Void => None,
-            Store::Var(_, t) | Store::Slot(_, t) => Some(t),
+            Store::Var(_, t) | Store::Slot(_, t) | Store::Mirror(_, _, t) => Some(t),
         }
     }
 
     fn get(&mut self, r: Reg) -> Value {
         match self.regs[r.idx()] {
             Store::Void => self.b.ins().iconst(clt::I32, 0),
-            Store::Var(v, _) => self.b.use_var(v),
+            Store::Var(v, _) | Store::Mirror(v, _, _) => self.b.use_var(v),
             Store::Slot(s, t) => self.b.ins().stack_load(self.pt, t, s, 0),
         }
     }
@@ -300,7 +328,7 @@ impl<'a> FnLower<'a, '_> {
     fn set(&mut self, r: Reg, v: Value) {
         match self.regs[r.idx()] {
             Store::Void => {}
-            Store::Var(var, t) => {
+            Store::Var(var, t) | Store::Mirror(var, _, t) => {
                 let v = self.coerce(v, t);
                 self.b.def_var(var, v);
             }
@@ -369,6 +397,36 @@ impl<'a> FnLower<'a, '_> {
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
         self.b.ins().stack_store(self.pt, v, slot, 0);
         self.b.ins().stack_addr(self.pt, slot, 0)
+    }
+
+    /// Before an op that may read through a reference: every mirrored
+    /// register's slot takes its current value.
+    fn flush_refs(&mut self) {
+        if !self.ref_reach[self.op_index] {
+            return;
+        }
+        for k in 0..self.mirrored.len() {
+            let r = self.mirrored[k];
+            if let Store::Mirror(var, s, _) = self.regs[r.idx()] {
+                let v = self.b.use_var(var);
+                self.b.ins().stack_store(self.pt, v, s, 0);
+            }
+        }
+    }
+
+    /// After an op that may write through a reference: every mirrored
+    /// register takes its slot's value.
+    fn reload_refs(&mut self) {
+        if !self.ref_reach[self.op_index] {
+            return;
+        }
+        for k in 0..self.mirrored.len() {
+            let r = self.mirrored[k];
+            if let Store::Mirror(var, s, t) = self.regs[r.idx()] {
+                let v = self.b.ins().stack_load(self.pt, t, s, 0);
+                self.b.def_var(var, v);
+            }
+        }
     }
 
     // ---- addresses and calls -------------------------------------------------
@@ -442,7 +500,9 @@ impl<'a> FnLower<'a, '_> {
                 let fptr = self.load(self.pt, base, off);
                 let sig = super::types::fun_signature(self.m, self.lw.fun_type(f), self.pt, self.lw.target.call_conv);
                 let sig = self.b.import_signature(sig);
+                self.flush_refs();
                 let call = self.b.ins().call_indirect(sig, fptr, args);
+                self.reload_refs();
                 self.b.inst_results(call).first().copied()
             }
         }
@@ -463,6 +523,14 @@ impl<'a> FnLower<'a, '_> {
     }
 
     fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
+        self.flush_refs();
+        let r = self.call_id_no_refs(id, args);
+        self.reload_refs();
+        r
+    }
+
+    /// A call to a function that never reads or writes through an HL reference.
+    fn call_id_no_refs(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
         let fr = self.func_ref(id);
         let call = self.b.ins().call(fr, args);
         self.b.inst_results(call).first().copied()
@@ -470,7 +538,11 @@ impl<'a> FnLower<'a, '_> {
 
     fn call_rt(&mut self, f: RtFn, args: &[Value]) -> Option<Value> {
         let id = self.lw.runtime_fn(f.0);
-        self.call_id(id, args)
+        if rt::NO_REFS.contains(&f.0) {
+            self.call_id_no_refs(id, args)
+        } else {
+            self.call_id(id, args)
+        }
     }
 
     fn call_rt_dyn(&mut self, (name, _, _): (String, Vec<K>, Option<K>), args: &[Value]) -> Option<Value> {
@@ -501,7 +573,9 @@ impl<'a> FnLower<'a, '_> {
                 s
             }
         };
+        self.flush_refs();
         let call = self.b.ins().call_indirect(sig, fptr, args);
+        self.reload_refs();
         self.b.inst_results(call).first().copied()
     }
 
@@ -533,6 +607,10 @@ impl<'a> FnLower<'a, '_> {
 
     fn call_fun(&mut self, dst: Reg, f: FunIdx, regs: &[Reg]) {
         let args = self.args(regs);
+        if let Some(v) = self.lw.intrinsic(f).and_then(|i| i.emit(&mut self.b, &args)) {
+            self.set_result(dst, Some(v));
+            return;
+        }
         let r = self.call_index(f, &args);
         self.set_result(dst, r);
     }
@@ -551,6 +629,41 @@ impl<'a> FnLower<'a, '_> {
         Ok((off as i32, fd.ty))
     }
 
+    /// Memory flags of an access to an object field, or to bytes, holding
+    /// `ty` values: type-based alias analysis, as C compilers apply it to
+    /// HL/C's code.
+    ///
+    /// Fields and bytes are told apart by the kind of value they hold (one
+    /// alias region each), so that Cranelift's alias analysis keeps, say, a
+    /// loaded `this.vel` pointer across stores to `vel.x` floats, or an
+    /// `Array<Int>`'s buffer pointer across stores of its ints (an `f64` or
+    /// `i32` store cannot change a pointer). This holds because every access
+    /// to that memory in generated code is tagged with the kind of its
+    /// value: `OField`/`OSetField` on objects and structs, the direct path of
+    /// virtual fields (whose slots point at fields of the same type), and
+    /// `OGetMem`/`OSetMem`/`OGetI8`/... on bytes. The runtime reaches them only
+    /// inside calls, which end every region; references (`ORef`, `ORefData`)
+    /// never point into objects or bytes, and their accesses stay untagged.
+    fn field_flags(&mut self, ty: ClType) -> MemFlagsData {
+        let user_id = FIELD_REGION_BASE + u32::from(type_code(ty));
+        let region = self.b.func.dfg.alias_regions.insert(AliasRegionData {
+            user_id,
+            description: std::borrow::Cow::Borrowed("object fields"),
+        });
+        MEM.with_alias_region(Some(region))
+    }
+
+    fn load_field(&mut self, ty: ClType, p: Value, off: i32) -> Value {
+        let flags = self.field_flags(ty);
+        self.b.ins().load(ty, flags, p, off)
+    }
+
+    fn store_field(&mut self, v: Value, p: Value, off: i32) {
+        let ty = self.b.func.dfg.value_type(v);
+        let flags = self.field_flags(ty);
+        self.b.ins().store(flags, v, p, off);
+    }
+
     fn get_field(&mut self, dst: Reg, obj: Reg, fid: FieldIdx) -> Result<(), LowerError> {
         let ot = self.rtype(obj);
         match self.rty(obj) {
@@ -558,7 +671,7 @@ impl<'a> FnLower<'a, '_> {
                 let (off, _) = self.obj_field(ot, fid)?;
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
-                let v = self.load(ty, o, off);
+                let v = self.load_field(ty, o, off);
                 self.set(dst, v);
             }
             Type::Virtual(v) => {
@@ -574,7 +687,7 @@ impl<'a> FnLower<'a, '_> {
                 self.b.append_block_param(join, ty);
                 self.b.ins().brif(slot, direct, &[], dynamic, &[]);
                 self.b.switch_to_block(direct);
-                let v1 = self.load(ty, slot, 0);
+                let v1 = self.load_field(ty, slot, 0);
                 self.b.ins().jump(join, &[v1.into()]);
                 self.b.switch_to_block(dynamic);
                 let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
@@ -632,7 +745,7 @@ impl<'a> FnLower<'a, '_> {
                 let o = self.get(obj);
                 let v = self.get(src);
                 let v = self.coerce(v, ty);
-                self.store(v, o, off);
+                self.store_field(v, o, off);
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
@@ -647,7 +760,7 @@ impl<'a> FnLower<'a, '_> {
                 let join = self.b.create_block();
                 self.b.ins().brif(slot, direct, &[], dynamic, &[]);
                 self.b.switch_to_block(direct);
-                self.store(v, slot, 0);
+                self.store_field(v, slot, 0);
                 self.b.ins().jump(join, &[]);
                 self.b.switch_to_block(dynamic);
                 let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
@@ -1202,6 +1315,7 @@ impl<'a> FnLower<'a, '_> {
         let fail = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(v, ok, &[], fail, &[]);
+        self.b.set_cold_block(fail);
         self.b.switch_to_block(fail);
         match hash {
             Some(h) => {
@@ -1488,11 +1602,20 @@ impl<'a> FnLower<'a, '_> {
             Op::EndTrap { .. } => self.end_trap(i),
             Op::GetI8 { dst, bytes, index } | Op::GetI16 { dst, bytes, index } | Op::GetMem { dst, bytes, index } => {
                 let Some(ty) = self.cl(*dst) else { return Ok(()) };
+                // Bytes made from a reference by a cast read the register's memory.
+                self.flush_refs();
                 let addr = self.byte_addr(*bytes, *index);
+                let wide = if ty == clt::I64 { clt::I64 } else { clt::I32 };
                 let v = match op {
-                    Op::GetI8 { .. } => self.b.ins().uload8(if ty == clt::I64 { clt::I64 } else { clt::I32 }, MEM, addr, 0),
-                    Op::GetI16 { .. } => self.b.ins().uload16(if ty == clt::I64 { clt::I64 } else { clt::I32 }, MEM, addr, 0),
-                    _ => self.load(ty, addr, 0),
+                    Op::GetI8 { .. } => {
+                        let flags = self.field_flags(clt::I8);
+                        self.b.ins().uload8(wide, flags, addr, 0)
+                    }
+                    Op::GetI16 { .. } => {
+                        let flags = self.field_flags(clt::I16);
+                        self.b.ins().uload16(wide, flags, addr, 0)
+                    }
+                    _ => self.load_field(ty, addr, 0),
                 };
                 self.set(*dst, v);
             }
@@ -1502,11 +1625,12 @@ impl<'a> FnLower<'a, '_> {
                 }
                 let addr = self.byte_addr(*bytes, *index);
                 let v = self.get(*src);
+                self.flush_refs();
                 let vt = self.b.func.dfg.value_type(v);
                 match op {
                     Op::SetI8 { .. } => {
                         let v = if vt.bits() > 8 { self.b.ins().ireduce(clt::I8, v) } else { v };
-                        self.store(v, addr, 0)
+                        self.store_field(v, addr, 0)
                     }
                     Op::SetI16 { .. } => {
                         let v = if vt.bits() > 16 {
@@ -1516,10 +1640,11 @@ impl<'a> FnLower<'a, '_> {
                         } else {
                             v
                         };
-                        self.store(v, addr, 0)
+                        self.store_field(v, addr, 0)
                     }
-                    _ => self.store(v, addr, 0),
+                    _ => self.store_field(v, addr, 0),
                 }
+                self.reload_refs();
             }
             Op::GetArray { dst, array, index } => {
                 let Some(ty) = self.cl(*dst) else { return Ok(()) };
@@ -1576,14 +1701,21 @@ impl<'a> FnLower<'a, '_> {
                 self.set(*dst, k);
             }
             Op::Ref { dst, src } => {
-                let Store::Slot(s, _) = self.regs[src.idx()] else {
-                    return Err(self.error("reference to a register without a stack slot"));
+                let s = match self.regs[src.idx()] {
+                    Store::Slot(s, _) => s,
+                    Store::Mirror(var, s, _) => {
+                        let v = self.b.use_var(var);
+                        self.b.ins().stack_store(self.pt, v, s, 0);
+                        s
+                    }
+                    _ => return Err(self.error("reference to a register without a stack slot")),
                 };
                 let a = self.b.ins().stack_addr(self.pt, s, 0);
                 self.set(*dst, a);
             }
             Op::Unref { dst, src } => {
                 if let Some(ty) = self.cl(*dst) {
+                    self.flush_refs();
                     let p = self.get(*src);
                     let v = self.load(ty, p, 0);
                     self.set(*dst, v);
@@ -1593,7 +1725,9 @@ impl<'a> FnLower<'a, '_> {
                 if self.cl(*src).is_some() {
                     let p = self.get(*dst);
                     let v = self.get(*src);
+                    self.flush_refs();
                     self.store(v, p, 0);
+                    self.reload_refs();
                 }
             }
             Op::MakeEnum { dst, construct, args } => {
@@ -1705,7 +1839,7 @@ impl<'a> FnLower<'a, '_> {
         self.b.ins().brif(low, cont, &[], slow, &[]);
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
-        self.call_rt(rt::hl_gc_safepoint, &[]);
+        self.call_rt(rt::hlc_gc_poll, &[]);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
     }
@@ -1936,6 +2070,27 @@ fn type_code(t: ClType) -> u8 {
         clt::F64 => 6,
         _ => 7,
     }
+}
+
+/// Which ops an `ORef` may have run before: everything reachable from one.
+fn ref_reach(ops: &[Op]) -> Vec<bool> {
+    let mut reach = vec![false; ops.len() + 1];
+    let mut work: Vec<usize> = ops.iter().enumerate().filter(|(_, o)| matches!(o, Op::Ref { .. })).map(|(i, _)| i + 1).collect();
+    let mut targets = Vec::new();
+    while let Some(i) = work.pop() {
+        if i >= ops.len() || reach[i] {
+            continue;
+        }
+        reach[i] = true;
+        let op = &ops[i];
+        if !matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. }) {
+            work.push(i + 1);
+        }
+        targets.clear();
+        jump_targets(op, i, &mut targets);
+        work.extend_from_slice(&targets);
+    }
+    reach
 }
 
 /// Jump targets of an op at index `i`.

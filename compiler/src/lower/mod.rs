@@ -15,6 +15,8 @@
 
 pub mod env;
 mod function;
+mod inline;
+mod intrinsics;
 mod polls;
 pub mod runtime_fns;
 pub mod types;
@@ -157,12 +159,21 @@ pub struct Lowerer {
     strings: HashMap<u32, DataId>,
     bytes: HashMap<u32, DataId>,
     static_closures: HashMap<u32, DataId>,
+    /// The inline form of each function index that is a native computed inline.
+    intrinsics: Vec<Option<intrinsics::Intrinsic>>,
     /// Natives no library defines, replaced by throwing stubs: (stub, native).
     stubs: Vec<(FuncId, usize)>,
     /// HashLink's owner of every function, computed on first use.
     names: Option<hlbc::names::FunctionNames>,
     /// What each constant and static closure was defined as.
     local_data: HashMap<DataId, LocalData>,
+    /// The position in `Module::functions` of each compiled function's body.
+    fi_of_body: HashMap<FuncId, usize>,
+    /// Whether each function (position in `Module::functions`) is a leaf
+    /// inlined into its callers (`inline.rs`), computed on first use.
+    leaves: Vec<Option<bool>>,
+    /// The IR of each leaf called so far, as inlined.
+    leaf_bodies: HashMap<FuncId, Function>,
 }
 
 pub use hlbc::native_sig::native_symbol;
@@ -189,9 +200,13 @@ impl Lowerer {
             strings: HashMap::new(),
             bytes: HashMap::new(),
             static_closures: HashMap::new(),
+            intrinsics: Vec::new(),
             stubs: Vec::new(),
             names: None,
             local_data: HashMap::new(),
+            fi_of_body: HashMap::new(),
+            leaves: Vec::new(),
+            leaf_bodies: HashMap::new(),
         };
         lw.declare_functions(env, missing_natives)?;
         lw.declare_runtime(env)?;
@@ -201,12 +216,14 @@ impl Lowerer {
     fn declare_functions(&mut self, env: &mut dyn Env, missing: &HashSet<usize>) -> miette::Result<()> {
         let m = self.m.clone();
         let err = |e: cranelift_module::ModuleError| miette::miette!("{e}");
+        self.intrinsics = vec![None; self.fun_table.len()];
         for findex in 0..self.fun_table.len() {
             let f = FunIdx(findex as u32);
             let sig = types::fun_signature(&m, self.fun_type(f), self.ptr, self.target.call_conv);
             let (callee, body) = match self.fun_table[findex] {
-                Some(FunRef::Function(_)) => {
+                Some(FunRef::Function(fi)) => {
                     let body = env.module().declare_function(&format!("hlc_f{findex}"), Linkage::Local, &sig).map_err(err)?;
+                    self.fi_of_body.insert(body, fi);
                     (env.callee(f, FunKind::Compiled { body }, &sig), Some(body))
                 }
                 Some(FunRef::Native(i)) if missing.contains(&i) => {
@@ -218,6 +235,7 @@ impl Lowerer {
                 Some(FunRef::Native(i)) => {
                     let n = &m.natives[i];
                     let (lib, name) = (m.str(n.lib), m.str(n.name));
+                    self.intrinsics[findex] = intrinsics::lookup(&lib, &name);
                     let callee = env
                         .callee(f, FunKind::Native { lib: &lib, name: &name }, &sig)
                         .map_err(|e| format!("native {lib}@{name}: {e}"));
@@ -234,6 +252,11 @@ impl Lowerer {
     /// How generated code reaches function index `f`.
     pub fn callee(&self, f: FunIdx) -> Callee {
         self.callees[f.idx()]
+    }
+
+    /// The inline form of function index `f`, if it is a native computed inline.
+    fn intrinsic(&self, f: FunIdx) -> Option<intrinsics::Intrinsic> {
+        self.intrinsics.get(f.idx()).copied().flatten()
     }
 
     /// The function compiled function index `f` (or its missing-native stub) is defined as.
@@ -386,7 +409,56 @@ impl Lowerer {
             types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
         );
         function::lower(self, env, &m, fi, &mut ctx.func, fb)?;
+        self.inline_leaves(env, fi, ctx, fb)?;
         Ok(id)
+    }
+
+    /// Whether function `fi` is inlined into its callers.
+    fn is_leaf(&mut self, fi: usize) -> bool {
+        if self.leaves.is_empty() {
+            self.leaves = vec![None; self.m.functions.len()];
+        }
+        if let Some(l) = self.leaves[fi] {
+            return l;
+        }
+        let l = inline::is_leaf(&self.m, fi, &|f| self.intrinsic(f).is_some());
+        self.leaves[fi] = Some(l);
+        l
+    }
+
+    /// Replaces the direct calls in `ctx.func` (function `fi`) to leaves by
+    /// their bodies.
+    fn inline_leaves(&mut self, env: &mut dyn Env, fi: usize, ctx: &mut Context, fb: &mut FunctionBuilderContext) -> Result<(), LowerError> {
+        let mut wanted = Vec::new();
+        for block in ctx.func.layout.blocks() {
+            for inst in ctx.func.layout.block_insts(block) {
+                if let Some(&callee) = inline::call_target(&ctx.func, inst).and_then(|id| self.fi_of_body.get(&id)) {
+                    if callee != fi && self.is_leaf(callee) {
+                        wanted.push(callee);
+                    }
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let m = self.m.clone();
+        for callee in wanted {
+            let f = &m.functions[callee];
+            let id = self.body(f.findex).expect("every function has a body");
+            if self.leaf_bodies.contains_key(&id) {
+                continue;
+            }
+            let mut body = Function::with_name_signature(
+                UserFuncName::user(0, f.findex.0),
+                types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
+            );
+            function::lower(self, env, &m, callee, &mut body, fb)?;
+            self.leaf_bodies.insert(id, body);
+        }
+        ctx.inline(inline::Leaves { bodies: &self.leaf_bodies })
+            .map_err(|e| LowerError { function: format!("fun@{}", m.functions[fi].findex.0), message: format!("inlining failed: {e}") })?;
+        Ok(())
     }
 
     /// The contents of data this lowering defined (constants, static

@@ -95,6 +95,27 @@ pub fn all_dynamic() -> Vec<(String, Vec<K>, Option<K>)> {
     out
 }
 
+/// Entry points that never run Haxe code nor read or write through an HL
+/// reference, so calls to them need no reference synchronisation (see
+/// `Store::Mirror` in `function.rs`).
+pub const NO_REFS: &[&str] = &[
+    "hl_alloc_obj",
+    "hl_alloc_dynobj",
+    "hl_alloc_virtual",
+    "hl_alloc_dynamic",
+    "hl_alloc_dynbool",
+    "hl_alloc_closure_ptr",
+    "hl_alloc_enum",
+    "hl_throw",
+    "hl_rethrow",
+    "hl_null_access",
+    "hl_null_access_field",
+    "hl_get_thread",
+    "hlc_gc_poll",
+    "fmod",
+    "fmodf",
+];
+
 /// Entry points that preserve every register (Cranelift's `preserve_all`
 /// convention): the slow path of loop polls, so that a poll costs the loop
 /// no spills.

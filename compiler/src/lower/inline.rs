@@ -1,0 +1,118 @@
+//! Inlining of small leaf functions into their callers.
+//!
+//! A direct call to a function whose bytecode is a *leaf* — a few ops of
+//! arithmetic, comparisons, forward branches, field reads and writes on
+//! objects, natives computed inline — is replaced by the callee's body
+//! (Cranelift's inliner, [`cranelift_codegen::Context::inline`]); the loop
+//! around the call then keeps its values in registers and the body is
+//! optimised with the caller's (constants, common subexpressions).
+//!
+//! A leaf cannot throw, call, allocate, loop or take a register's address,
+//! so nothing can observe that its frame is gone: no stack trace or
+//! exception passes through inlined code, and the GC never stops in it.
+
+use cranelift_codegen::inline::{Inline, InlineCommand};
+use cranelift_codegen::ir::{self, ExternalName, Function, InstructionData};
+use cranelift_module::FuncId;
+use hlbc::opcodes::Op;
+use hlbc::{Module, Reg, Type};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The most ops a leaf may have.
+pub const MAX_LEAF_OPS: usize = 40;
+
+/// Whether function `f` (a position in `m.functions`) is a leaf:
+/// `intrinsic(findex)` says which called natives are computed inline.
+pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool) -> bool {
+    let f = &m.functions[fi];
+    if f.ops.len() > MAX_LEAF_OPS {
+        return false;
+    }
+    let ty = |r: &Reg| f.regs.get(r.idx()).map(|&t| m.ty(t));
+    let scalar = |r: &Reg| matches!(ty(r), Some(Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::U8 | Type::U16 | Type::Bool));
+    let object = |r: &Reg| matches!(ty(r), Some(Type::Obj(_) | Type::Struct(_)));
+    f.ops.iter().all(|op| match op {
+        Op::Mov { .. }
+        | Op::Int { .. }
+        | Op::Float { .. }
+        | Op::Bool { .. }
+        | Op::Null { .. }
+        | Op::Add { .. }
+        | Op::Sub { .. }
+        | Op::Mul { .. }
+        | Op::SDiv { .. }
+        | Op::UDiv { .. }
+        | Op::SMod { .. }
+        | Op::UMod { .. }
+        | Op::Shl { .. }
+        | Op::SShr { .. }
+        | Op::UShr { .. }
+        | Op::And { .. }
+        | Op::Or { .. }
+        | Op::Xor { .. }
+        | Op::Neg { .. }
+        | Op::Not { .. }
+        | Op::Incr { .. }
+        | Op::Decr { .. }
+        | Op::ToSFloat { .. }
+        | Op::ToUFloat { .. }
+        | Op::ToInt { .. }
+        | Op::Label {}
+        | Op::Nop {}
+        | Op::Ret { .. } => true,
+        // Forward branches only (no loop, so no GC poll); comparisons of
+        // numbers only (objects may compare through a Haxe `__compare`).
+        Op::JTrue { offset, .. } | Op::JFalse { offset, .. } | Op::JAlways { offset } => offset.0 >= 0,
+        Op::JSLt { a, b, offset }
+        | Op::JSGte { a, b, offset }
+        | Op::JSGt { a, b, offset }
+        | Op::JSLte { a, b, offset }
+        | Op::JULt { a, b, offset }
+        | Op::JUGte { a, b, offset }
+        | Op::JNotLt { a, b, offset }
+        | Op::JNotGte { a, b, offset }
+        | Op::JEq { a, b, offset }
+        | Op::JNotEq { a, b, offset } => offset.0 >= 0 && scalar(a) && scalar(b),
+        // `this` is checked by the caller; other objects the compiler proved
+        // non-null (it would have emitted `ONullCheck`, which is not a leaf op).
+        Op::GetThis { .. } | Op::SetThis { .. } => object(&Reg(0)),
+        Op::Field { obj, .. } | Op::SetField { obj, .. } => object(obj),
+        Op::Call1 { fun, .. } | Op::Call2 { fun, .. } | Op::Call3 { fun, .. } | Op::Call4 { fun, .. } => intrinsic(*fun),
+        _ => false,
+    })
+}
+
+/// The `FuncId` a direct call in `func` targets, if it names a module function.
+pub fn call_target(func: &Function, inst: ir::Inst) -> Option<FuncId> {
+    let InstructionData::Call { func_ref, .. } = func.dfg.insts[inst] else { return None };
+    let ExternalName::User(r) = func.dfg.ext_funcs[func_ref].name else { return None };
+    let name = &func.params.user_named_funcs()[r];
+    // cranelift-module names functions in namespace 0 by their `FuncId`.
+    (name.namespace == 0).then(|| FuncId::from_u32(name.index))
+}
+
+/// Directs Cranelift's inliner: inline the calls to the bodies given.
+pub struct Leaves<'a> {
+    pub bodies: &'a HashMap<FuncId, Function>,
+}
+
+impl Inline for Leaves<'_> {
+    fn inline(
+        &mut self,
+        caller: &Function,
+        inst: ir::Inst,
+        _opcode: ir::Opcode,
+        callee: ir::FuncRef,
+        _args: &[ir::Value],
+    ) -> InlineCommand<'_> {
+        let Some(body) = call_target(caller, inst).and_then(|id| self.bodies.get(&id)) else {
+            return InlineCommand::KeepCall;
+        };
+        let sig = &caller.dfg.signatures[caller.dfg.ext_funcs[callee].signature];
+        if *sig != body.signature {
+            return InlineCommand::KeepCall;
+        }
+        InlineCommand::Inline { callee: Cow::Borrowed(body), visit_callee: false }
+    }
+}

@@ -1,0 +1,128 @@
+// What the lowering's optimisations must not change: registers whose
+// address is taken (hl.Ref) and written through it in loops, small leaf
+// functions inlined into loops (branches, int division and modulo by zero,
+// field reads and writes on `this`), natives computed inline (sqrt, abs,
+// isNaN, isFinite), and memory typed by kind (object fields, bytes, virtual
+// fields pointing at object fields) read back after writes of other kinds.
+import haxe.io.Bytes;
+
+typedef HasX = {x:Float, n:Int};
+
+class Point {
+	public var x:Float;
+	public var n:Int;
+	public var next:Point;
+
+	public function new(x, n) {
+		this.x = x;
+		this.n = n;
+	}
+
+	public function getX():Float return x;
+
+	public function setN(v:Int):Void n = v;
+
+	public function scaled(k:Float):Float return x * k + n;
+}
+
+class Main {
+	static function bump(r:hl.Ref<Int>, by:Int) {
+		r.set(r.get() + by);
+	}
+
+	static function read(r:hl.Ref<Int>):Int return r.get();
+
+	static function sign(v:Int):Int return v < 0 ? -1 : (v > 0 ? 1 : 0);
+
+	static function div(a:Int, b:Int):Int return Std.int(a / b);
+
+	static function idiv(a:Int, b:Int):Int return cast(a, Int) % b;
+
+	static function mix(h:Int, v:Int):Int return (h ^ v) * 16777619;
+
+	static function clamp(v:Float, lo:Float, hi:Float):Float return v < lo ? lo : (v > hi ? hi : v);
+
+	static function refs() {
+		// The loop counter's address is taken: writes through the reference
+		// (in a callee) must be seen by the loop, and the loop's own updates
+		// by readers of the reference.
+		var i = 0, total = 0, seen = 0;
+		while (i < 20) {
+			total += i;
+			if (i % 3 == 0) bump(i, 2);
+			seen += read(i);
+			i++;
+		}
+		Sys.println('refs $i $total $seen');
+		var s = "";
+		for (k in 0...5) s += Std.string(k * 7) + ",";
+		Sys.println('itos $s');
+	}
+
+	static function leaves() {
+		var h = 0x811C9DC5, signs = 0, q = 0, r = 0;
+		for (i in -50...50) {
+			h = mix(h, i);
+			signs += sign(i) * i;
+			q += idiv(i, i & 3);
+			r += div(100, i & 7);
+		}
+		Sys.println('leaves $h $signs $q $r');
+		var acc = 0.0;
+		for (i in 0...100) acc += clamp(i / 10 - 2.5, 0, 5);
+		Sys.println('clamp $acc');
+		var p = new Point(1.5, 2);
+		var sum = 0.0;
+		for (i in 0...10) {
+			p.setN(i);
+			sum += p.getX() + p.scaled(2);
+		}
+		Sys.println('methods $sum ${p.n}');
+		Sys.println('div0 ${idiv(7, 0)} ${idiv(-7, 0)} ${idiv(0x80000000, -1)}');
+	}
+
+	static function natives() {
+		var vals = [4.0, 2.0, -1.0, 0.0, -0.0, 1e308 * 10, -1e308 * 10, Math.NaN, 1e-320];
+		for (v in vals)
+			Sys.println('$v sqrt=${Math.sqrt(v)} abs=${Math.abs(v)} nan=${Math.isNaN(v)} finite=${Math.isFinite(v)} neg=${1 / Math.abs(v) > 0}');
+	}
+
+	static function memory() {
+		var a = new Point(1.0, 1), b = new Point(2.0, 2);
+		a.next = b;
+		var total = 0.0;
+		for (i in 0...4) {
+			var n = a.next;
+			n.x += 1; // a float store must not hide the pointer store below
+			a.next = i % 2 == 0 ? a : b;
+			total += a.next.x + n.x;
+			n.n = i; // an int store read back through another path
+			total += a.n + b.n;
+		}
+		Sys.println('fields $total ${a.x} ${b.x} ${a.n} ${b.n}');
+		var v:HasX = a;
+		for (i in 0...3) {
+			a.x = i * 10.0;
+			v.x += 1; // through the virtual's slot: the same field
+			a.n = i;
+			v.n += 100;
+			Sys.println('virtual ${a.x} ${v.x} ${a.n} ${v.n}');
+		}
+		var bytes = Bytes.alloc(16);
+		var arr = [1, 2, 3];
+		for (i in 0...4) {
+			bytes.setInt32(i * 4, arr.length + i);
+			arr.push(bytes.getInt32(i * 4));
+			bytes.setDouble(8, bytes.getInt32(0) * 0.5);
+			arr[0] = Std.int(bytes.getDouble(8));
+		}
+		Sys.println('bytes $arr ${bytes.toHex()}');
+	}
+
+	static function main() {
+		refs();
+		leaves();
+		natives();
+		memory();
+	}
+}
