@@ -52,6 +52,8 @@ struct FnLower<'a, 'f> {
     blocks: Vec<Option<Block>>,
     /// The GC poll at the start of each op's block (loop heads, see `polls`).
     polls: Vec<Poll>,
+    /// `ONullCheck`s the bytecode proves redundant (`nullcheck.rs`).
+    redundant_null: Vec<bool>,
     /// Registers stored as [`Store::Mirror`].
     mirrored: Vec<Reg>,
     /// Ops reachable from an `ORef` of a mirrored register: where its slot
@@ -113,6 +115,7 @@ pub fn lower(
         blocks: vec![None; f.ops.len() + 1],
         polls,
         mirrored: Vec::new(),
+        redundant_null: Vec::new(),
         ref_reach: vec![false; f.ops.len() + 1],
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
@@ -156,6 +159,7 @@ impl<'a> FnLower<'a, '_> {
                 address_taken[src.idx()] = true;
             }
         }
+        self.redundant_null = super::nullcheck::redundant(&f.ops, f.regs.len(), &address_taken);
         let ptr = self.pt;
         for (i, &t) in f.regs.iter().enumerate() {
             let store = match cl_type(m, t, ptr) {
@@ -1565,7 +1569,26 @@ impl<'a> FnLower<'a, '_> {
             Op::ToVirtual { dst, src } => {
                 let tp = self.type_ptr(self.rtype(*dst));
                 let v = self.get(*src);
+                // A virtual of the very type asked for is its own view (what
+                // `hl_to_virtual` returns for it): taken inline, as when an
+                // interface value comes back out of an `Array<Shape>`.
+                let same = self.b.create_block();
+                let check = self.b.create_block();
+                let slow = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.append_block_param(join, self.pt);
+                self.b.ins().brif(v, check, &[], slow, &[]);
+                self.b.switch_to_block(check);
+                let t = self.load(self.pt, v, 0);
+                let eq = self.b.ins().icmp(IntCC::Equal, t, tp);
+                self.b.ins().brif(eq, same, &[], slow, &[]);
+                self.b.switch_to_block(same);
+                self.b.ins().jump(join, &[v.into()]);
+                self.b.switch_to_block(slow);
                 let r = self.call_rt(rt::hl_to_virtual, &[tp, v]).unwrap();
+                self.b.ins().jump(join, &[r.into()]);
+                self.b.switch_to_block(join);
+                let r = self.b.block_params(join)[0];
                 self.set(*dst, r);
             }
             Op::Label {} | Op::Nop {} | Op::Prefetch { .. } | Op::Catch { .. } => {}
@@ -1597,7 +1620,11 @@ impl<'a> FnLower<'a, '_> {
                 sw.emit(&mut self.b, v, next);
                 self.terminated = true;
             }
-            Op::NullCheck { reg } => self.null_check(i, *reg),
+            Op::NullCheck { reg } => {
+                if !self.redundant_null.get(i).copied().unwrap_or(false) {
+                    self.null_check(i, *reg)
+                }
+            }
             Op::Trap { exc, offset } => self.trap(i, *exc, *offset),
             Op::EndTrap { .. } => self.end_trap(i),
             Op::GetI8 { dst, bytes, index } | Op::GetI16 { dst, bytes, index } | Op::GetMem { dst, bytes, index } => {

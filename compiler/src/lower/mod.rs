@@ -17,6 +17,7 @@ pub mod env;
 mod function;
 mod inline;
 mod intrinsics;
+mod nullcheck;
 mod polls;
 pub mod runtime_fns;
 pub mod types;
