@@ -20,12 +20,14 @@
 //!   `qemu-<arch> -L /usr/<arch>-linux-gnu` when the host cannot run it.
 //!   With `--jit`, builds `hlc` itself for the target and runs `hlc run`
 //!   with it the same way.
-//! - `bench [NAME...]`: builds the programs under `bench/` with a release
-//!   `hlc`, runs each built (AOT) and under `hlc run` (JIT), against the
-//!   reference `hl` (and HL/C builds found in `$HLC_BENCH_HLC_DIR/<name>`, if
-//!   given) side by side, and prints the best wall time and peak RSS of each
-//!   with the ratios; then build times and start-up (a hello world, and the
-//!   first output of `$HLC_BENCH_UNIT` if given).
+//! - `bench [--runs N] [NAME...]`: builds the programs under `bench/` with a
+//!   release `hlc`, runs each built (AOT) and under `hlc run` (JIT), against
+//!   the reference `hl` (and HL/C builds found in `$HLC_BENCH_HLC_DIR/<name>`,
+//!   if given) side by side, in turns (N rounds, default 3), and prints the
+//!   best wall time and peak RSS of each with the ratios and their geometric
+//!   means; then build times and start-up (a hello world — also
+//!   `$HLC_BENCH_HLC_DIR/hello` if present — and the first output of
+//!   `$HLC_BENCH_UNIT` if given).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -43,7 +45,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("runtime") => runtime_command(&args[1..]),
-        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [--target TRIPLE] [NAME...] | cargo xtask test | cargo xtask bench [NAME...] | cargo xtask runtime --target TRIPLE [--dest DIR]".into()),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [--target TRIPLE] [NAME...] | cargo xtask test | cargo xtask bench [--runs N] [NAME...] | cargo xtask runtime --target TRIPLE [--dest DIR]".into()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -496,7 +498,7 @@ fn golden(args: &[String]) -> Result<bool> {
 /// Start-up: the median time to run a hello world to its end, and, for a
 /// large program (`$HLC_BENCH_UNIT`, e.g. Haxe's unit suite compiled to
 /// `.hl`), the median time until its first byte of output.
-fn startup(hlc: &Path, hl: Option<&Path>, work: &Path) -> Result<()> {
+fn startup(hlc: &Path, hl: Option<&Path>, hlc_c_dir: Option<&Path>, work: &Path) -> Result<()> {
     let hello = root().join("golden").join("hello").join("main.hl");
     let exe = work.join("hello");
     run_captured(Command::new(hlc).arg("build").arg(&hello).arg("-o").arg(&exe), Duration::from_secs(600))?;
@@ -521,6 +523,10 @@ fn startup(hlc: &Path, hl: Option<&Path>, work: &Path) -> Result<()> {
                 c.arg(hello);
                 c
             })));
+        }
+        // An HL/C build of golden/hello, if `$HLC_BENCH_HLC_DIR` has one.
+        if let Some(c_hello) = hlc_c_dir.map(|d| d.join("hello")).filter(|p| p.is_file()) {
+            r.push(("HL/C", Box::new(move || Command::new(&c_hello))));
         }
         r
     };
@@ -601,25 +607,44 @@ fn measure(cmd: &mut Command) -> Result<Measure> {
     Ok(Measure { seconds, max_rss_kb: usage.ru_maxrss, stdout })
 }
 
-/// Best of `runs` runs (least time; the peak RSS is the largest seen).
-fn best_of(runs: usize, mut make: impl FnMut() -> Command) -> Result<Measure> {
-    let mut best: Option<Measure> = None;
-    let mut rss = 0;
+/// `runs` rounds in which each runner runs once, in turn: for each, the best
+/// run (least time; the peak RSS is the largest seen) or the first error.
+fn interleaved(runs: usize, runners: &[(&str, Box<dyn Fn() -> Command + '_>)]) -> Vec<Result<Measure>> {
+    let mut out: Vec<Result<Measure>> = runners.iter().map(|_| Err(String::new())).collect();
     for _ in 0..runs {
-        let m = measure(&mut make())?;
-        rss = rss.max(m.max_rss_kb);
-        if best.as_ref().is_none_or(|b| m.seconds < b.seconds) {
-            best = Some(m);
+        for (k, (_, make)) in runners.iter().enumerate() {
+            if matches!(&out[k], Err(e) if !e.is_empty()) {
+                continue;
+            }
+            match measure(&mut make()) {
+                Ok(m) => match &mut out[k] {
+                    Ok(best) => {
+                        let rss = best.max_rss_kb.max(m.max_rss_kb);
+                        if m.seconds < best.seconds {
+                            *best = m;
+                        }
+                        best.max_rss_kb = rss;
+                    }
+                    slot => *slot = Ok(m),
+                },
+                Err(e) => out[k] = Err(e),
+            }
         }
     }
-    let mut b = best.expect("at least one run");
-    b.max_rss_kb = rss;
-    Ok(b)
+    out
 }
 
 fn bench(args: &[String]) -> Result<bool> {
-    let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
-    let runs = 3;
+    let names: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(k, a)| !a.starts_with("--") && (*k == 0 || args[k - 1] != "--runs"))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let runs = match args.iter().position(|a| a == "--runs") {
+        Some(k) => args.get(k + 1).and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0).ok_or("--runs takes a positive number")?,
+        None => 3,
+    };
     if !run_status(Command::new(env!("CARGO")).args(["build", "--quiet", "--release", "-p", "hlc", "-p", "hlrt"]).current_dir(root()))? {
         return Err("building hlc failed".into());
     }
@@ -642,6 +667,8 @@ fn bench(args: &[String]) -> Result<bool> {
     );
     let mut ok = true;
     let mut builds = Vec::new();
+    // Ratios for the geometric means: hl/AOT, hl/JIT, C/AOT, and C/AOT peak RSS.
+    let mut geo: [Vec<f64>; 4] = Default::default();
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let exe = work.join(&name);
@@ -661,24 +688,38 @@ fn bench(args: &[String]) -> Result<bool> {
                 None
             }
         };
-        let aot = measured("hlc build", best_of(runs, || Command::new(&exe)));
-        let jit = measured("hlc run", best_of(runs, || {
-            let mut c = Command::new(&hlc);
-            c.arg("run").arg(dir.join("main.hl"));
-            c
-        }));
-        let reference = hl.as_ref().and_then(|hl| {
-            measured("hl", best_of(runs, || {
-                let mut c = Command::new(hl);
-                c.arg(dir.join("main.hl"));
+        // The runners take turns (AOT, JIT, hl, HL/C, AOT, ...), so that a
+        // machine whose speed drifts affects each the same; each keeps its
+        // best time and largest peak RSS.
+        let c_exe = hlc_c_dir.as_ref().map(|d| d.join(&name)).filter(|p| p.is_file());
+        let mut runners: Vec<(&str, Box<dyn Fn() -> Command>)> = vec![
+            ("hlc build", Box::new(|| Command::new(&exe))),
+            ("hlc run", Box::new(|| {
+                let mut c = Command::new(&hlc);
+                c.arg("run").arg(dir.join("main.hl"));
                 c
-            }))
-        });
-        let hlc_c = hlc_c_dir
-            .as_ref()
-            .map(|d| d.join(&name))
-            .filter(|p| p.is_file())
-            .and_then(|p| measured("HL/C", best_of(runs, || Command::new(&p))));
+            })),
+        ];
+        if let Some(hl) = &hl {
+            let main = dir.join("main.hl");
+            runners.push(("hl", Box::new(move || {
+                let mut c = Command::new(hl);
+                c.arg(&main);
+                c
+            })));
+        }
+        if let Some(c) = &c_exe {
+            runners.push(("HL/C", Box::new(move || Command::new(c))));
+        }
+        let mut results = interleaved(runs, &runners);
+        let mut take = |what: &str| -> Option<Measure> {
+            let k = runners.iter().position(|(w, _)| *w == what)?;
+            measured(what, std::mem::replace(&mut results[k], Err(String::new())))
+        };
+        let aot = take("hlc build");
+        let jit = take("hlc run");
+        let reference = take("hl");
+        let hlc_c = take("HL/C");
         if let Some(r) = &reference {
             for (what, m) in [("hlc build", &aot), ("hlc run", &jit)] {
                 if m.as_ref().is_some_and(|m| m.stdout != r.stdout) {
@@ -694,6 +735,14 @@ fn bench(args: &[String]) -> Result<bool> {
             _ => "-".to_string(),
         };
         let mb = |m: &Option<Measure>| m.as_ref().map_or("-".to_string(), |m| format!("{:.1}", m.max_rss_kb as f64 / 1024.0));
+        for (k, (a, b)) in [(&reference, &aot), (&reference, &jit), (&hlc_c, &aot)].into_iter().enumerate() {
+            if let (Some(a), Some(b)) = (a, b) {
+                geo[k].push(a.seconds / b.seconds);
+            }
+        }
+        if let (Some(c), Some(a)) = (&hlc_c, &aot) {
+            geo[3].push(c.max_rss_kb as f64 / a.max_rss_kb.max(1) as f64);
+        }
         println!(
             "{:<18} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
             name,
@@ -710,11 +759,23 @@ fn bench(args: &[String]) -> Result<bool> {
             mb(&hlc_c),
         );
     }
+    let gm = |v: &Vec<f64>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{:.2}", (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp())
+        }
+    };
+    println!(
+        "{:<18} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}   (geometric means; C/AOT peak RSS {})",
+        "geometric mean", "", "", "", "", gm(&geo[0]), gm(&geo[1]), gm(&geo[2]), gm(&geo[3])
+    );
+    println!("(best of {runs} interleaved runs; ratios above 1 mean hlc is faster)");
     println!();
     for (name, s) in &builds {
         println!("hlc build {name}: {s:.2} s");
     }
-    startup(&hlc, hl.as_deref(), &work)?;
+    startup(&hlc, hl.as_deref(), hlc_c_dir.as_deref(), &work)?;
     if names.is_empty() || names.iter().any(|n| n == "embed") {
         ok &= bench_embed(&hlc, &work)?;
     }
