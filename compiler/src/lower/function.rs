@@ -633,21 +633,21 @@ impl<'a> FnLower<'a, '_> {
         Ok((off as i32, fd.ty))
     }
 
-    /// Memory flags of an access to an object field, or to bytes, holding
-    /// `ty` values: type-based alias analysis, as C compilers apply it to
-    /// HL/C's code.
+    /// Memory flags of an access to program data holding `ty` values:
+    /// type-based alias analysis, as C compilers apply it to HL/C's code.
     ///
-    /// Fields and bytes are told apart by the kind of value they hold (one
-    /// alias region each), so that Cranelift's alias analysis keeps, say, a
-    /// loaded `this.vel` pointer across stores to `vel.x` floats, or an
+    /// Every access to memory the program's values live in — object and
+    /// struct fields, virtual fields' direct slots (which point at fields of
+    /// the same type), bytes (`OGetMem`, `OSetI8`, ...), array elements,
+    /// references (`OUnref`/`OSetref`) and enum fields — is tagged with one
+    /// alias region per value kind. So Cranelift's alias analysis keeps, say,
+    /// a loaded `this.vel` pointer across stores to `vel.x` floats, or an
     /// `Array<Int>`'s buffer pointer across stores of its ints (an `f64` or
-    /// `i32` store cannot change a pointer). This holds because every access
-    /// to that memory in generated code is tagged with the kind of its
-    /// value: `OField`/`OSetField` on objects and structs, the direct path of
-    /// virtual fields (whose slots point at fields of the same type), and
-    /// `OGetMem`/`OSetMem`/`OGetI8`/... on bytes. The runtime reaches them only
-    /// inside calls, which end every region; references (`ORef`, `ORefData`)
-    /// never point into objects or bytes, and their accesses stay untagged.
+    /// `i32` store cannot change a pointer). What stays untagged is the
+    /// runtime's metadata (type pointers, method tables, virtuals' slot
+    /// tables, closures, boxes), which the program never writes, and the
+    /// stack slots, which Cranelift never merges accesses to. The runtime
+    /// reaches program data only inside calls, which end every region.
     fn field_flags(&mut self, ty: ClType) -> MemFlagsData {
         let user_id = FIELD_REGION_BASE + u32::from(type_code(ty));
         let region = self.b.func.dfg.alias_regions.insert(AliasRegionData {
@@ -1677,7 +1677,7 @@ impl<'a> FnLower<'a, '_> {
                 let Some(ty) = self.cl(*dst) else { return Ok(()) };
                 let size = hlbc::layout::kind_size(self.rty(*dst), self.lw.target.layout);
                 let addr = self.array_addr(*array, *index, size);
-                let v = self.load(ty, addr, 0);
+                let v = self.load_field(ty, addr, 0);
                 self.set(*dst, v);
             }
             Op::SetArray { array, index, src } => {
@@ -1687,7 +1687,7 @@ impl<'a> FnLower<'a, '_> {
                 let size = hlbc::layout::kind_size(self.rty(*src), self.lw.target.layout);
                 let addr = self.array_addr(*array, *index, size);
                 let v = self.get(*src);
-                self.store(v, addr, 0);
+                self.store_field(v, addr, 0);
             }
             Op::New { dst } => {
                 let t = self.rtype(*dst);
@@ -1744,7 +1744,7 @@ impl<'a> FnLower<'a, '_> {
                 if let Some(ty) = self.cl(*dst) {
                     self.flush_refs();
                     let p = self.get(*src);
-                    let v = self.load(ty, p, 0);
+                    let v = self.load_field(ty, p, 0);
                     self.set(*dst, v);
                 }
             }
@@ -1753,7 +1753,7 @@ impl<'a> FnLower<'a, '_> {
                     let p = self.get(*dst);
                     let v = self.get(*src);
                     self.flush_refs();
-                    self.store(v, p, 0);
+                    self.store_field(v, p, 0);
                     self.reload_refs();
                 }
             }
@@ -1771,7 +1771,7 @@ impl<'a> FnLower<'a, '_> {
                     if self.cl(a).is_some() {
                         let v = self.get(a);
                         let off = *offsets.get(k).ok_or_else(|| self.error("too many enum parameters"))? as i32;
-                        self.store(v, e, off);
+                        self.store_field(v, e, off);
                     }
                 }
                 self.set(*dst, e);
@@ -1792,7 +1792,7 @@ impl<'a> FnLower<'a, '_> {
                 let t = self.rtype(*src);
                 let off = self.enum_offset(t, construct.idx(), field.idx())?;
                 let e = self.get(*src);
-                let v = self.load(ty, e, off);
+                let v = self.load_field(ty, e, off);
                 self.set(*dst, v);
             }
             Op::SetEnumField { dst, field, src } => {
@@ -1801,7 +1801,7 @@ impl<'a> FnLower<'a, '_> {
                     let off = self.enum_offset(t, 0, field.idx())?;
                     let e = self.get(*dst);
                     let v = self.get(*src);
-                    self.store(v, e, off);
+                    self.store_field(v, e, off);
                 }
             }
             Op::Assert {} => {
