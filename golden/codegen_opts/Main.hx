@@ -3,7 +3,8 @@
 // functions inlined into loops (branches, int division and modulo by zero,
 // field reads and writes on `this`), natives computed inline (sqrt, abs,
 // isNaN, isFinite), and memory typed by kind (object fields, bytes, virtual
-// fields pointing at object fields) read back after writes of other kinds.
+// fields pointing at object fields) read back after writes of other kinds,
+// and bytes written at one width or kind and read at another.
 import haxe.io.Bytes;
 
 typedef HasX = {x:Float, n:Int};
@@ -119,10 +120,36 @@ class Main {
 		Sys.println('bytes $arr ${bytes.toHex()}');
 	}
 
+	// Bytes are typed by the op, not the memory: writes of one width or kind
+	// must be seen by reads of another at the same place, in one function.
+	static function punning() {
+		var b = new hl.Bytes(16);
+		var out = [];
+		for (i in 0...3) {
+			b.setF64(0, 1.5 + i);
+			var before = b.getF64(0);
+			b.setI32(0, 7 * i + 1); // the low half of the double
+			var low = b.getI32(0);
+			var after = b.getF64(0);
+			b.setUI8(1, 0xAB);
+			var w = b.getI32(0);
+			var u = b.getUI8(0);
+			b.setF32(8, 2.5);
+			var f = b.getF32(8);
+			b.setI32(8, 0x3F800000 + i); // 1.0f and its neighbours
+			var g = b.getF32(8);
+			b.setUI16(10, 0x4000);
+			var h = b.getF32(8);
+			out.push('$before $low $after $w $u $f $g $h');
+		}
+		Sys.println('punning ${out.join(" | ")}');
+	}
+
 	static function main() {
 		refs();
 		leaves();
 		natives();
 		memory();
+		punning();
 	}
 }

@@ -73,9 +73,24 @@ struct FnLower<'a, 'f> {
 
 const MEM: MemFlagsData = MemFlagsData::new();
 
-/// User ids of the alias regions of object fields, one per value kind
-/// ([`type_code`]); unique across the compilation, as inlining requires.
+/// User ids of the alias regions (see `FnLower::mem_flags`): fields and array
+/// elements one per value kind ([`type_code`]); unique across the compilation, as inlining requires.
 const FIELD_REGION_BASE: u32 = 0x484c_0000;
+const ELEMENT_REGION_BASE: u32 = 0x484c_0100;
+const BYTES_REGION: u32 = 0x484c_0200;
+
+/// What an access to program data reaches (see `FnLower::mem_flags`).
+#[derive(Clone, Copy)]
+enum Data {
+    /// A field of an object, struct, virtual or enum value.
+    Field,
+    /// An element of a native array (`OGetArray`, `OSetArray`).
+    Element,
+    /// Bytes (`OGetI8` ... `OSetMem`).
+    Bytes,
+    /// What a reference points at (`OUnref`, `OSetref`).
+    Ref,
+}
 
 pub fn lower(
     lw: &mut Lowerer,
@@ -633,38 +648,49 @@ impl<'a> FnLower<'a, '_> {
         Ok((off as i32, fd.ty))
     }
 
-    /// Memory flags of an access to program data holding `ty` values:
-    /// type-based alias analysis, as C compilers apply it to HL/C's code.
+    /// Memory flags of an access to program data: type-based alias
+    /// analysis, as C compilers apply it to HL/C's code.
     ///
-    /// Every access to memory the program's values live in — object and
-    /// struct fields, virtual fields' direct slots (which point at fields of
-    /// the same type), bytes (`OGetMem`, `OSetI8`, ...), array elements,
-    /// references (`OUnref`/`OSetref`) and enum fields — is tagged with one
-    /// alias region per value kind. So Cranelift's alias analysis keeps, say,
-    /// a loaded `this.vel` pointer across stores to `vel.x` floats, or an
-    /// `Array<Int>`'s buffer pointer across stores of its ints (an `f64` or
-    /// `i32` store cannot change a pointer). What stays untagged is the
+    /// Object and struct fields, virtual fields' direct slots (which point at
+    /// fields of the same type) and enum fields are tagged with one alias
+    /// region per value kind, array elements with another per kind, and all
+    /// bytes accesses (`OGetMem`, `OSetI8`, ..., whatever the width: the
+    /// program may write an `i32` and read an `f32` there) with one region.
+    /// So Cranelift's alias analysis keeps, say, a loaded `this.vel` pointer
+    /// across stores to `vel.x` floats, or an `Array<Int>`'s buffer pointer
+    /// and length across stores of its ints. Cranelift requires that no
+    /// location is ever reached under two regions (untagged counting as one):
+    /// references (`OUnref`/`OSetref`, which point at stack slots) and the
     /// runtime's metadata (type pointers, method tables, virtuals' slot
-    /// tables, closures, boxes), which the program never writes, and the
-    /// stack slots, which Cranelift never merges accesses to. The runtime
-    /// reaches program data only inside calls, which end every region.
-    fn field_flags(&mut self, ty: ClType) -> MemFlagsData {
-        let user_id = FIELD_REGION_BASE + u32::from(type_code(ty));
+    /// tables, closures, boxes, which the program never writes) stay
+    /// untagged, and the runtime reaches program data only inside calls,
+    /// which end every region. A module that reinterprets pointers
+    /// ([`super::memory_regions_sound`]) gets no regions at all.
+    fn mem_flags(&mut self, data: Data, ty: ClType) -> MemFlagsData {
+        if !self.lw.memory_regions {
+            return MEM;
+        }
+        let (user_id, description) = match data {
+            Data::Field => (FIELD_REGION_BASE + u32::from(type_code(ty)), "fields"),
+            Data::Element => (ELEMENT_REGION_BASE + u32::from(type_code(ty)), "array elements"),
+            Data::Bytes => (BYTES_REGION, "bytes"),
+            Data::Ref => return MEM,
+        };
         let region = self.b.func.dfg.alias_regions.insert(AliasRegionData {
             user_id,
-            description: std::borrow::Cow::Borrowed("object fields"),
+            description: std::borrow::Cow::Borrowed(description),
         });
         MEM.with_alias_region(Some(region))
     }
 
-    fn load_field(&mut self, ty: ClType, p: Value, off: i32) -> Value {
-        let flags = self.field_flags(ty);
+    fn load_data(&mut self, data: Data, ty: ClType, p: Value, off: i32) -> Value {
+        let flags = self.mem_flags(data, ty);
         self.b.ins().load(ty, flags, p, off)
     }
 
-    fn store_field(&mut self, v: Value, p: Value, off: i32) {
+    fn store_data(&mut self, data: Data, v: Value, p: Value, off: i32) {
         let ty = self.b.func.dfg.value_type(v);
-        let flags = self.field_flags(ty);
+        let flags = self.mem_flags(data, ty);
         self.b.ins().store(flags, v, p, off);
     }
 
@@ -675,7 +701,7 @@ impl<'a> FnLower<'a, '_> {
                 let (off, _) = self.obj_field(ot, fid)?;
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
-                let v = self.load_field(ty, o, off);
+                let v = self.load_data(Data::Field, ty, o, off);
                 self.set(dst, v);
             }
             Type::Virtual(v) => {
@@ -691,7 +717,7 @@ impl<'a> FnLower<'a, '_> {
                 self.b.append_block_param(join, ty);
                 self.b.ins().brif(slot, direct, &[], dynamic, &[]);
                 self.b.switch_to_block(direct);
-                let v1 = self.load_field(ty, slot, 0);
+                let v1 = self.load_data(Data::Field, ty, slot, 0);
                 self.b.ins().jump(join, &[v1.into()]);
                 self.b.switch_to_block(dynamic);
                 let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
@@ -749,7 +775,7 @@ impl<'a> FnLower<'a, '_> {
                 let o = self.get(obj);
                 let v = self.get(src);
                 let v = self.coerce(v, ty);
-                self.store_field(v, o, off);
+                self.store_data(Data::Field, v, o, off);
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;
@@ -764,7 +790,7 @@ impl<'a> FnLower<'a, '_> {
                 let join = self.b.create_block();
                 self.b.ins().brif(slot, direct, &[], dynamic, &[]);
                 self.b.switch_to_block(direct);
-                self.store_field(v, slot, 0);
+                self.store_data(Data::Field, v, slot, 0);
                 self.b.ins().jump(join, &[]);
                 self.b.switch_to_block(dynamic);
                 let value = self.load(self.pt, o, self.lw.abi.virtual_value() as i32);
@@ -1635,14 +1661,14 @@ impl<'a> FnLower<'a, '_> {
                 let wide = if ty == clt::I64 { clt::I64 } else { clt::I32 };
                 let v = match op {
                     Op::GetI8 { .. } => {
-                        let flags = self.field_flags(clt::I8);
+                        let flags = self.mem_flags(Data::Bytes, clt::I8);
                         self.b.ins().uload8(wide, flags, addr, 0)
                     }
                     Op::GetI16 { .. } => {
-                        let flags = self.field_flags(clt::I16);
+                        let flags = self.mem_flags(Data::Bytes, clt::I16);
                         self.b.ins().uload16(wide, flags, addr, 0)
                     }
-                    _ => self.load_field(ty, addr, 0),
+                    _ => self.load_data(Data::Bytes, ty, addr, 0),
                 };
                 self.set(*dst, v);
             }
@@ -1657,7 +1683,7 @@ impl<'a> FnLower<'a, '_> {
                 match op {
                     Op::SetI8 { .. } => {
                         let v = if vt.bits() > 8 { self.b.ins().ireduce(clt::I8, v) } else { v };
-                        self.store_field(v, addr, 0)
+                        self.store_data(Data::Bytes, v, addr, 0)
                     }
                     Op::SetI16 { .. } => {
                         let v = if vt.bits() > 16 {
@@ -1667,9 +1693,9 @@ impl<'a> FnLower<'a, '_> {
                         } else {
                             v
                         };
-                        self.store_field(v, addr, 0)
+                        self.store_data(Data::Bytes, v, addr, 0)
                     }
-                    _ => self.store_field(v, addr, 0),
+                    _ => self.store_data(Data::Bytes, v, addr, 0),
                 }
                 self.reload_refs();
             }
@@ -1677,7 +1703,7 @@ impl<'a> FnLower<'a, '_> {
                 let Some(ty) = self.cl(*dst) else { return Ok(()) };
                 let size = hlbc::layout::kind_size(self.rty(*dst), self.lw.target.layout);
                 let addr = self.array_addr(*array, *index, size);
-                let v = self.load_field(ty, addr, 0);
+                let v = self.load_data(Data::Element, ty, addr, 0);
                 self.set(*dst, v);
             }
             Op::SetArray { array, index, src } => {
@@ -1687,7 +1713,7 @@ impl<'a> FnLower<'a, '_> {
                 let size = hlbc::layout::kind_size(self.rty(*src), self.lw.target.layout);
                 let addr = self.array_addr(*array, *index, size);
                 let v = self.get(*src);
-                self.store_field(v, addr, 0);
+                self.store_data(Data::Element, v, addr, 0);
             }
             Op::New { dst } => {
                 let t = self.rtype(*dst);
@@ -1744,7 +1770,7 @@ impl<'a> FnLower<'a, '_> {
                 if let Some(ty) = self.cl(*dst) {
                     self.flush_refs();
                     let p = self.get(*src);
-                    let v = self.load_field(ty, p, 0);
+                    let v = self.load_data(Data::Ref, ty, p, 0);
                     self.set(*dst, v);
                 }
             }
@@ -1753,7 +1779,7 @@ impl<'a> FnLower<'a, '_> {
                     let p = self.get(*dst);
                     let v = self.get(*src);
                     self.flush_refs();
-                    self.store_field(v, p, 0);
+                    self.store_data(Data::Ref, v, p, 0);
                     self.reload_refs();
                 }
             }
@@ -1771,7 +1797,7 @@ impl<'a> FnLower<'a, '_> {
                     if self.cl(a).is_some() {
                         let v = self.get(a);
                         let off = *offsets.get(k).ok_or_else(|| self.error("too many enum parameters"))? as i32;
-                        self.store_field(v, e, off);
+                        self.store_data(Data::Field, v, e, off);
                     }
                 }
                 self.set(*dst, e);
@@ -1792,7 +1818,7 @@ impl<'a> FnLower<'a, '_> {
                 let t = self.rtype(*src);
                 let off = self.enum_offset(t, construct.idx(), field.idx())?;
                 let e = self.get(*src);
-                let v = self.load_field(ty, e, off);
+                let v = self.load_data(Data::Field, ty, e, off);
                 self.set(*dst, v);
             }
             Op::SetEnumField { dst, field, src } => {
@@ -1801,7 +1827,7 @@ impl<'a> FnLower<'a, '_> {
                     let off = self.enum_offset(t, 0, field.idx())?;
                     let e = self.get(*dst);
                     let v = self.get(*src);
-                    self.store_field(v, e, off);
+                    self.store_data(Data::Field, v, e, off);
                 }
             }
             Op::Assert {} => {

@@ -29,7 +29,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module as ClModule};
 use env::{Address, Callee, Env, FunKind};
 use hlbc::layout::{Abi, Layouts, Target};
-use hlbc::{FunIdx, FunRef, Module, TypeIdx};
+use hlbc::{FunIdx, FunRef, Module, Op, TypeIdx};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -175,6 +175,8 @@ pub struct Lowerer {
     leaves: Vec<Option<bool>>,
     /// The IR of each leaf called so far, as inlined.
     leaf_bodies: HashMap<FuncId, Function>,
+    /// Whether accesses to program data carry alias regions ([`memory_regions_sound`]).
+    memory_regions: bool,
 }
 
 pub use hlbc::native_sig::native_symbol;
@@ -187,6 +189,7 @@ impl Lowerer {
         let ptr = ClType::int(target.layout.ptr as u16 * 8).expect("pointer type");
         let fun_table = m.fun_table();
         let abi = Abi::new(target.layout);
+        let memory_regions = memory_regions_sound(&m);
         let mut lw = Lowerer {
             m,
             layouts,
@@ -208,6 +211,7 @@ impl Lowerer {
             fi_of_body: HashMap::new(),
             leaves: Vec::new(),
             leaf_bodies: HashMap::new(),
+            memory_regions,
         };
         lw.declare_functions(env, missing_natives)?;
         lw.declare_runtime(env)?;
@@ -697,4 +701,34 @@ pub fn define_single_block(
     body(&mut b, module, &params);
     b.finalize(module.target_config());
     module.define_function(id, &mut ctx).map_err(|e| miette::miette!("{e}"))
+}
+
+
+/// Whether the lowering may tag the module's memory accesses with alias
+/// regions (`function.rs`, `FnLower::mem_flags`).
+///
+/// Cranelift's alias analysis assumes that every memory location is only
+/// ever accessed under one region (untagged accesses form a region of their
+/// own): a load is matched with the last store *of its region*. The lowering
+/// tags program data by what it is and its value kind (object fields, array
+/// elements, bytes), which holds while the program views each location one
+/// way. Bytecode can break that by reinterpreting a pointer: bytes or a
+/// reference made by `OUnsafeCast` from another kind of pointer (or cast to
+/// one), or a reference into an array's data (`ORefData`, `ORefOffset`).
+/// Haxe's standard library does neither (its unit suite's 1,050 unsafe casts
+/// are all from `Dynamic` to a typed value or between classes), so a module
+/// that does is compiled with no regions at all.
+pub fn memory_regions_sound(m: &Module) -> bool {
+    use hlbc::Type;
+    let pointer_view = |t: &Type| matches!(t, Type::Bytes | Type::Ref(_));
+    m.functions.iter().all(|f| {
+        f.ops.iter().all(|op| match op {
+            Op::RefData { .. } | Op::RefOffset { .. } => false,
+            Op::UnsafeCast { dst, src } => {
+                let (td, ts) = (m.ty(f.regs[dst.idx()]), m.ty(f.regs[src.idx()]));
+                !(pointer_view(td) || pointer_view(ts)) || std::mem::discriminant(td) == std::mem::discriminant(ts)
+            }
+            _ => true,
+        })
+    })
 }
