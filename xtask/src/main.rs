@@ -507,8 +507,8 @@ fn startup(hlc: &Path, hl: Option<&Path>, hlc_c_dir: Option<&Path>, work: &Path)
         v[v.len() / 2] * 1e3
     };
     let mut line = String::from("start-up, hello world (median of 11, ms):");
-    let runners: Vec<(&str, Box<dyn Fn() -> Command>)> = {
-        let mut r: Vec<(&str, Box<dyn Fn() -> Command>)> = vec![
+    let runners: Vec<Runner> = {
+        let mut r: Vec<Runner> = vec![
             ("AOT", Box::new(|| Command::new(&exe))),
             ("hlc run", Box::new(|| {
                 let mut c = Command::new(hlc);
@@ -609,7 +609,10 @@ fn measure(cmd: &mut Command) -> Result<Measure> {
 
 /// `runs` rounds in which each runner runs once, in turn: for each, the best
 /// run (least time; the peak RSS is the largest seen) or the first error.
-fn interleaved(runs: usize, runners: &[(&str, Box<dyn Fn() -> Command + '_>)]) -> Vec<Result<Measure>> {
+/// A named way to start one run of a benchmarked program.
+type Runner<'a> = (&'a str, Box<dyn Fn() -> Command + 'a>);
+
+fn interleaved(runs: usize, runners: &[Runner<'_>]) -> Vec<Result<Measure>> {
     let mut out: Vec<Result<Measure>> = runners.iter().map(|_| Err(String::new())).collect();
     for _ in 0..runs {
         for (k, (_, make)) in runners.iter().enumerate() {
@@ -692,7 +695,7 @@ fn bench(args: &[String]) -> Result<bool> {
         // machine whose speed drifts affects each the same; each keeps its
         // best time and largest peak RSS.
         let c_exe = hlc_c_dir.as_ref().map(|d| d.join(&name)).filter(|p| p.is_file());
-        let mut runners: Vec<(&str, Box<dyn Fn() -> Command>)> = vec![
+        let mut runners: Vec<Runner> = vec![
             ("hlc build", Box::new(|| Command::new(&exe))),
             ("hlc run", Box::new(|| {
                 let mut c = Command::new(&hlc);

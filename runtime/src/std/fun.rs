@@ -522,6 +522,8 @@ pub unsafe extern "C" fn hl_wrapper_call(value: *mut c_void, args: *mut *mut c_v
         if wf.nargs as usize > HL_MAX_ARGS {
             throw_msg("Too many arguments");
         }
+        // `i` indexes the caller's and the callee's argument types and `tmp` alike.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..wf.nargs.max(0) as usize {
             let t = *tfun.args.add(i);
             let to = *wf.args.add(i);
