@@ -2,10 +2,14 @@
 fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=include");
+    // Faults (stack overflow as an error): POSIX signals, or a vectored
+    // exception handler on Windows.
+    let windows = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "windows");
     cc::Build::new()
         .file("src/exceptions.c")
-        .file("src/signals.c")
+        .file(if windows { "src/signals_windows.c" } else { "src/signals_posix.c" })
         .file("src/varargs.c")
+        .file("src/stdio.c")
         .include("include")
         // These files define libhl's functions: declare them exported.
         .define("LIBHL_EXPORTS", None)

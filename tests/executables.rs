@@ -260,3 +260,76 @@ fn parallel_compilation_gives_the_same_object() {
         .collect();
     assert!(objects[0] == objects[1], "-j 1 and -j 4 wrote different objects");
 }
+
+/// Lowering for Windows: every golden program compiles to an x86-64 COFF
+/// object (the Windows x64 calling convention, no GOT relocations).
+#[test]
+fn every_golden_program_compiles_for_windows() {
+    for dir in hlc_tests::golden_programs() {
+        let obj = std::env::temp_dir().join(format!("hlc-win-{}.o", std::process::id()));
+        let out = hlc_tests::hlc(
+            env!("CARGO_BIN_EXE_hlc-test-driver"),
+            &[
+                "build".as_ref(),
+                dir.join("main.hl").as_os_str(),
+                "--target".as_ref(),
+                "x86_64-pc-windows-gnu".as_ref(),
+                "--emit".as_ref(),
+                "obj".as_ref(),
+                "-o".as_ref(),
+                obj.as_os_str(),
+            ],
+        );
+        assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        let data = std::fs::read(&obj).unwrap();
+        let _ = std::fs::remove_file(&obj);
+        let file = object::File::parse(&*data).unwrap();
+        assert_eq!(file.format(), object::BinaryFormat::Coff, "{}", dir.display());
+        assert_eq!(object::Object::architecture(&file), object::Architecture::X86_64, "{}", dir.display());
+        use object::{Object as _, ObjectSection as _};
+        for section in file.sections() {
+            for (_, r) in section.relocations() {
+                assert!(
+                    !matches!(r.kind(), object::RelocationKind::GotRelative | object::RelocationKind::PltRelative),
+                    "{}: COFF has no GOT/PLT ({r:?})",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+/// A Windows executable imports only DLLs every Windows 10+ system has
+/// (`hlc_targets::WINDOWS_SYSTEM_DLLS`): MinGW's own libraries are linked
+/// statically. Needs the Windows runtime (`cargo xtask runtime --target
+/// x86_64-pc-windows-gnu`) and MinGW-w64; `HLC_TEST_WINDOWS=1` (set by
+/// `cargo xtask test` when it built that runtime) makes their absence a failure.
+#[test]
+fn windows_executables_import_only_system_dlls() {
+    let triple = "x86_64-pc-windows-gnu";
+    let required = std::env::var_os("HLC_TEST_WINDOWS").is_some_and(|v| v == "1");
+    let exe = std::env::temp_dir().join(format!("hlc-win-hello-{}.exe", std::process::id()));
+    let out = hlc_tests::hlc(
+        env!("CARGO_BIN_EXE_hlc-test-driver"),
+        &["build".as_ref(), golden_dir().join("hello").join("main.hl").as_os_str(), "--target".as_ref(), triple.as_ref(), "-o".as_ref(), exe.as_os_str()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() && !required && (stderr.contains("hlc::runtime_missing") || stderr.contains("no linker for")) {
+        eprintln!("skipped: no Windows runtime or MinGW here ({stderr})");
+        return;
+    }
+    assert!(out.status.success(), "{stderr}");
+    let data = std::fs::read(&exe).unwrap();
+    let _ = std::fs::remove_file(&exe);
+    let pe = object::read::pe::PeFile64::parse(&*data).expect("a PE32+ executable");
+    let imports = pe.import_table().unwrap().expect("an import table");
+    let mut dlls = Vec::new();
+    let mut descriptors = imports.descriptors().unwrap();
+    while let Some(d) = descriptors.next().unwrap() {
+        dlls.push(String::from_utf8_lossy(imports.name(d.name.get(object::LittleEndian)).unwrap()).to_ascii_lowercase());
+    }
+    assert!(dlls.iter().any(|d| d == "kernel32.dll"), "{dlls:?}");
+    for dll in &dlls {
+        assert!(hlc_targets::WINDOWS_SYSTEM_DLLS.contains(&dll.as_str()), "imports {dll}, which Windows does not ship (all: {dlls:?})");
+    }
+}

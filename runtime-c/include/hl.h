@@ -932,7 +932,11 @@ struct _hl_trap_ctx {
 /* Catches what the code between hl_trap and hl_endtrap throws: on a throw,
    control goes to `label` with the exception in `r`. Locals changed after
    hl_trap and read at `label` must be volatile. */
-#if defined(HL_WIN)
+#if defined(HL_MINGW) && defined(HL_64)
+	/* MinGW x64: a null frame makes longjmp restore registers without an SEH
+	   unwind, as compiled code's traps (and _setjmp on Linux) do. */
+#	define hl_setjmp_(buf) _setjmp(buf, NULL)
+#elif defined(HL_WIN)
 #	define hl_setjmp_(buf) setjmp(buf)
 #else
 #	define hl_setjmp_(buf) _setjmp(buf) /* does not save the signal mask */

@@ -7,6 +7,10 @@
 use std::ffi::c_void;
 
 extern "C" {
+    /// C's `stdin`, `stdout` and `stderr` streams (macros in MinGW's C runtime).
+    pub fn hlc_c_stdin() -> *mut c_void;
+    pub fn hlc_c_stdout() -> *mut c_void;
+    pub fn hlc_c_stderr() -> *mut c_void;
     /// Installs the SIGSEGV/SIGBUS handlers; `overflow` is thrown on stack overflow.
     pub fn hlc_signals_init(overflow: *mut c_void);
     /// Puts back the signal actions `hlc_signals_init` replaced and frees the

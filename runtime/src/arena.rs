@@ -95,25 +95,13 @@ pub unsafe extern "C" fn hl_alloc_executable_memory(size: i32) -> *mut c_void {
     if size <= 0 {
         return null_mut();
     }
-    let p = libc::mmap(
-        null_mut(),
-        size as usize,
-        libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
-        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-        -1,
-        0,
-    );
-    if p == libc::MAP_FAILED {
-        null_mut()
-    } else {
-        p
-    }
+    crate::sys::map(size as usize, true).cast()
 }
 
 /// `hl_free_executable_memory`: releases what `hl_alloc_executable_memory` gave.
 #[no_mangle]
 pub unsafe extern "C" fn hl_free_executable_memory(p: *mut c_void, size: i32) {
     if !p.is_null() && size > 0 {
-        libc::munmap(p, size as usize);
+        crate::sys::unmap(p.cast(), size as usize);
     }
 }

@@ -13,6 +13,7 @@
 //! - [`stack`]: capturing and resolving HL call stacks.
 //! - [`start`]: `hlc_main`, uncaught exceptions, error natives.
 //! - [`std`]: the natives of HashLink's `std` library.
+//! - [`sys`]: the operating system under the runtime (POSIX or Windows), behind one interface.
 
 // The natives are `extern "C"` entry points whose safety contract is libhl's
 // (valid HashLink values of the types `hl.h` declares), not a per-function one.
@@ -28,3 +29,4 @@ pub mod module;
 pub mod stack;
 pub mod start;
 pub mod std;
+pub mod sys;

@@ -225,12 +225,9 @@ pub fn flush_stdout() {
     }
 }
 
-extern "C" {
-    static mut stdout: *mut libc::FILE;
-}
-
 fn stdout_file() -> *mut libc::FILE {
-    unsafe { stdout }
+    // SAFETY: returns C's stdout stream; no preconditions.
+    unsafe { hlrt_c::hlc_c_stdout().cast() }
 }
 
 /// Called by the stubs hlc generates for natives no library provided: an

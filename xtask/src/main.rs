@@ -32,7 +32,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
-use hlc_targets::{musl, Arch, Libc, Target};
+use hlc_targets::{musl, Arch, Libc, Os, Target};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -133,14 +133,15 @@ fn run_captured(cmd: &mut Command, limit: Duration) -> Result<Outcome> {
     Ok(Outcome { stdout: t_out.join().unwrap(), stderr: t_err.join().unwrap(), code })
 }
 
-/// The expected outcome of the program in `dir` on `arch`: where a
+/// The expected outcome of the program in `dir` for a target whose
+/// expected-file keys are `keys` (`Target::expected_keys`): where a
 /// program's output legitimately depends on the architecture (see the
 /// `expected.<arch>.why` file beside them), `expected.<arch>.stdout` and
 /// the like take the place of the reference VM's (x86-64) files.
-fn read_expected(dir: &Path, arch: Arch) -> Result<Outcome> {
+fn read_expected(dir: &Path, keys: &[&str]) -> Result<Outcome> {
     let read = |n: &str| {
-        let specific = dir.join(format!("expected.{}.{}", arch.name(), n.trim_start_matches("expected.")));
-        let path = if specific.is_file() { specific } else { dir.join(n) };
+        let specific = keys.iter().map(|k| dir.join(format!("expected.{k}.{}", n.trim_start_matches("expected.")))).find(|p| p.is_file());
+        let path = specific.unwrap_or_else(|| dir.join(n));
         std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
     };
     let code = String::from_utf8_lossy(&read("expected.exit")?)
@@ -324,7 +325,7 @@ fn build_hlc_for(t: &'static Target, release: bool) -> Result<PathBuf> {
         cmd.arg("--release");
     }
     if std::env::var_os(t.cargo_linker_env()).is_none() && !t.runs_natively() {
-        let cc = std::env::var(t.cc_env()).unwrap_or_else(|_| format!("{}-gcc", t.arch.gnu_prefix()));
+        let cc = std::env::var(t.cc_env()).unwrap_or_else(|_| format!("{}-gcc", t.gnu_prefix()));
         cmd.env(t.cargo_linker_env(), cc);
     }
     if !run_status(&mut cmd)? {
@@ -345,6 +346,17 @@ fn runner(t: &Target) -> Result<Vec<String>> {
     if t.runs_natively() {
         return Ok(Vec::new());
     }
+    if t.os == Os::Windows {
+        // Wine runs x86-64 Windows programs on an x86-64 Linux host.
+        return match ["wine64", "wine"].into_iter().find(|w| which(w).is_some()) {
+            Some(w) if t.arch == Arch::host() => Ok(vec![w.to_string()]),
+            _ => Err(format!(
+                "{} executables need Wine here: install it (`apt-get install wine64`) or set {}",
+                t.triple,
+                t.runner_env()
+            )),
+        };
+    }
     if which(t.arch.qemu()).is_none() {
         return Err(format!(
             "{} executables need an emulator: install qemu-user (`apt-get install qemu-user`) or set {}",
@@ -362,6 +374,10 @@ fn with_runner(runner: &[String], program: &Path) -> Command {
         Some((first, rest)) => {
             let mut c = Command::new(first);
             c.args(rest).arg(program);
+            // Wine's own diagnostics ("fixme:...") are not the program's stderr.
+            if first.contains("wine") && std::env::var_os("WINEDEBUG").is_none() {
+                c.env("WINEDEBUG", "-all");
+            }
             c
         }
     }
@@ -375,6 +391,8 @@ fn golden(args: &[String]) -> Result<bool> {
     let jit = args.iter().any(|a| a == "--jit");
     let target = triple.as_deref().map(find_target).transpose()?;
     let arch = target.map_or(Arch::host(), |t| t.arch);
+    let host_like = target.is_none_or(|t| t.runs_natively());
+    let expected_keys = target.map_or_else(|| vec![Arch::host().name()], |t| t.expected_keys());
     let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
     let dirs = golden_dirs(&names)?;
     let hl = reference_hl();
@@ -433,7 +451,7 @@ fn golden(args: &[String]) -> Result<bool> {
             c.arg("run").arg("main.hl");
             Ok(c)
         } else {
-            let exe = work.join(&name);
+            let exe = work.join(format!("{name}{}", target.map_or("", |t| t.exe_suffix())));
             let _ = std::fs::remove_file(&exe);
             let mut build = Command::new(&hlc);
             build.arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe);
@@ -449,12 +467,12 @@ fn golden(args: &[String]) -> Result<bool> {
         let build_time = start.elapsed();
         match program {
             Ok(mut cmd) => {
-                let want = read_expected(dir, arch)?;
+                let want = read_expected(dir, &expected_keys)?;
                 match run_captured(cmd.current_dir(dir), Duration::from_secs(300)) {
                     Ok(got) => {
                         problems.extend(compare(&got, &want));
                         // The reference VM runs here, on the host's architecture.
-                        if let Some(hl) = hl.as_ref().filter(|_| arch == Arch::host()) {
+                        if let Some(hl) = hl.as_ref().filter(|_| host_like) {
                             let live = run_captured(Command::new(hl).arg("main.hl").current_dir(dir), Duration::from_secs(300))?;
                             problems.extend(compare(&got, &live).into_iter().map(|d| format!("vs live hl: {d}")));
                         }

@@ -34,11 +34,13 @@ pub fn build(triple: Option<&str>, opt: OptLevel) -> Result<(OwnedTargetIsa, Tar
         Some(t) => Triple::from_str(t).map_err(|e| miette!("unknown target triple `{t}`: {e}"))?,
         None => Triple::host(),
     };
-    let jmp_buf_size = match triple.architecture {
-        Architecture::X86_64 => 200,
-        Architecture::Aarch64(_) => 312,
+    let row = match triple.architecture {
+        Architecture::X86_64 | Architecture::Aarch64(_) => hlc_targets::Target::find(&triple.to_string()),
         other => return Err(miette!("unsupported target architecture `{other}` (supported: x86_64, aarch64)")),
     };
+    // A triple outside the table (e.g. `x86_64-unknown-linux`, spelled
+    // differently) gets the facts of the host row of its architecture.
+    let row = row.unwrap_or_else(hlc_targets::Target::host);
     let mut flags = settings::builder();
     let set = |b: &mut settings::Builder, k: &str, v: &str| b.set(k, v).map_err(|e| miette!("cranelift setting {k}={v}: {e}"));
     set(&mut flags, "opt_level", match opt {
@@ -69,7 +71,8 @@ pub fn build(triple: Option<&str>, opt: OptLevel) -> Result<(OwnedTargetIsa, Tar
     let info = TargetInfo {
         layout: Target { ptr: isa.pointer_bytes() as u32 },
         call_conv: isa.default_call_conv(),
-        jmp_buf_size,
+        jmp_buf_size: row.jmp_buf_size(),
+        setjmp_takes_frame: row.setjmp_takes_frame(),
         // Off only to measure what polls cost: a loop that neither allocates
         // nor calls a native then holds up collections, as in HashLink.
         loop_polls: std::env::var_os("HLC_LOOP_POLLS").is_none_or(|v| v != "0"),

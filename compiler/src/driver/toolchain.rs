@@ -3,7 +3,7 @@
 //! its executables, and the target's system libraries. Every per-target fact
 //! comes from the table in `hlc-targets`; nothing here names a target.
 
-use hlc_targets::{musl, Arch, Libc, Target};
+use hlc_targets::{musl, Arch, Libc, Os, Target};
 use miette::{miette, Diagnostic, Result};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -136,9 +136,40 @@ pub fn find_runtime(t: &'static Target) -> Result<PathBuf> {
     Ok(archive)
 }
 
-/// The ELF machine of the first object in a static library (`ar` format),
-/// reading only member headers: runtime archives are 50–150 MB.
-pub fn archive_architecture(path: &Path) -> Result<Option<u16>> {
+/// The object format and machine of an archive member.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Machine {
+    /// ELF `e_machine`.
+    Elf(u16),
+    /// COFF `Machine`.
+    Coff(u16),
+}
+
+impl Machine {
+    fn of(t: &Target) -> Machine {
+        match t.os {
+            Os::Linux => Machine::Elf(t.arch.elf_machine()),
+            Os::Windows => Machine::Coff(t.arch.coff_machine()),
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Machine::Elf(m) => match Arch::from_elf_machine(m) {
+                Some(a) => format!("{} (ELF)", a.name()),
+                None => format!("an unknown architecture (ELF machine {m})"),
+            },
+            Machine::Coff(m) => match Arch::from_coff_machine(m) {
+                Some(a) => format!("{} Windows (COFF)", a.name()),
+                None => format!("an unknown architecture (COFF machine {m:#x})"),
+            },
+        }
+    }
+}
+
+/// The format and machine of the first object in a static library (`ar`
+/// format), reading only member headers: runtime archives are 50–150 MB.
+pub fn archive_architecture(path: &Path) -> Result<Option<Machine>> {
     use std::io::{Read as _, Seek as _, SeekFrom};
     let cannot = |e: std::io::Error| miette!("cannot read `{}`: {e}", path.display());
     let mut f = std::fs::File::open(path).map_err(cannot)?;
@@ -157,9 +188,17 @@ pub fn archive_architecture(path: &Path) -> Result<Option<u16>> {
         // "/", "//" and "/SYM64/" are the symbol and name tables, not objects.
         if header[0] != b'/' || header[1] != b' ' && header[1] != b'/' && !header.starts_with(b"/SYM64/") {
             let mut ident = [0u8; 20];
-            if size >= 20 && f.read_exact(&mut ident).is_ok() && ident.starts_with(b"\x7fELF") {
-                let m = [ident[18], ident[19]];
-                return Ok(Some(if ident[5] == 2 { u16::from_be_bytes(m) } else { u16::from_le_bytes(m) }));
+            if size >= 20 && f.read_exact(&mut ident).is_ok() {
+                if ident.starts_with(b"\x7fELF") {
+                    let m = [ident[18], ident[19]];
+                    return Ok(Some(Machine::Elf(if ident[5] == 2 { u16::from_be_bytes(m) } else { u16::from_le_bytes(m) })));
+                }
+                // A COFF object starts with its Machine; an import library's
+                // short import member starts with 0, 0xffff (skipped).
+                let m = u16::from_le_bytes([ident[0], ident[1]]);
+                if Arch::from_coff_machine(m).is_some() {
+                    return Ok(Some(Machine::Coff(m)));
+                }
             }
         }
         f.seek(SeekFrom::Start(next)).map_err(cannot)?;
@@ -169,12 +208,12 @@ pub fn archive_architecture(path: &Path) -> Result<Option<u16>> {
 
 fn check_architecture(archive: &Path, t: &'static Target) -> Result<()> {
     match archive_architecture(archive)? {
-        Some(m) if m == t.arch.elf_machine() => Ok(()),
+        Some(m) if m == Machine::of(t) => Ok(()),
         found => Err(RuntimeWrongTarget {
             path: archive.display().to_string(),
-            found: match found.and_then(Arch::from_elf_machine) {
-                Some(a) => a.name().to_string(),
-                None => format!("an unknown architecture (ELF machine {found:?})"),
+            found: match found {
+                Some(m) => m.describe(),
+                None => "no architecture (it holds no object file)".to_string(),
             },
             triple: t.triple,
             how: how_to_get_runtime(t),
@@ -230,7 +269,7 @@ pub fn linker(t: &'static Target) -> Result<Linker> {
     if t.runs_natively() && on_path("cc").is_some() {
         return Ok(Linker { program: "cc".into(), args: vec![], source: "PATH".into() });
     }
-    let gcc = format!("{}-gcc", t.arch.gnu_prefix());
+    let gcc = format!("{}-gcc", t.gnu_prefix());
     if on_path(&gcc).is_some() {
         return Ok(Linker { program: gcc, args: vec![], source: "PATH".into() });
     }
@@ -241,11 +280,11 @@ pub fn linker(t: &'static Target) -> Result<Linker> {
         code = "hlc::linker_missing",
         help = format!(
             "install a C toolchain for {arch} (on Debian: `apt-get install {pkgs}`), or name one with {var} (e.g. {var}={gcc}); `zig` on PATH works too",
-            arch = t.arch.name(),
-            pkgs = t.arch.debian_packages(),
+            arch = t.triple,
+            pkgs = t.c_compiler_packages(),
             var = t.cc_env(),
         ),
-        "no linker for {}: neither {} nor {gcc} nor zig was found",
+        "no linker for {}: neither ${} nor {gcc} nor zig was found",
         t.triple,
         t.cc_env(),
     ))
@@ -290,6 +329,24 @@ pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool) -> 
                 tail.push("-lgcc".into());
             }
             tail.extend(musl::END_FILES.iter().map(|f| self_contained(runtime, f).into_os_string()));
+        }
+        Libc::Mingw => {
+            // `-static`: MinGW's own libraries (libgcc, winpthread) go into the
+            // executable, which then imports only system DLLs (msvcrt.dll,
+            // kernel32.dll, ...: `hlc_targets::WINDOWS_SYSTEM_DLLS`).
+            head.push("-static".into());
+            // What Rust's standard library needs on windows-gnu
+            // (`--print native-static-libs`) and what the runtime calls.
+            tail.extend(
+                [
+                    "-lkernel32", "-ladvapi32", "-lntdll", "-luserenv", "-lws2_32", "-lbcrypt", "-lsynchronization",
+                    "-lgcc_eh", "-l:libpthread.a", "-lmsvcrt", "-lmingwex", "-lmingw32", "-lgcc", "-lmsvcrt",
+                    "-luser32", "-lkernel32",
+                ]
+                .map(OsString::from),
+            );
+            // The main thread's stack: 8 MiB, as Linux gives (Windows' default is 1 MiB).
+            tail.push(format!("-Wl,--stack,{}", 8 << 20).into());
         }
     }
     if release {

@@ -1281,7 +1281,11 @@ impl<'a> FnLower<'a, '_> {
         let prev = self.load(self.pt, t, self.lw.abi.thread_trap_current() as i32);
         self.b.ins().stack_store(self.pt, prev, slot, jb); // prev
         self.store(ctx, t, self.lw.abi.thread_trap_current() as i32);
-        let rc = self.call_rt(rt::_setjmp, &[ctx]).unwrap();
+        let rc = if self.lw.target.setjmp_takes_frame {
+            self.call_rt(rt::_setjmp, &[ctx, null]).unwrap()
+        } else {
+            self.call_rt(rt::_setjmp, &[ctx]).unwrap()
+        };
         let handler = self.b.create_block();
         let body = self.block_at(i + 1);
         self.b.ins().brif(rc, handler, &[], body, &[]);

@@ -58,6 +58,9 @@ pub struct TargetInfo {
     /// Loop heads poll for the GC (true unless `HLC_LOOP_POLLS=0`, a switch
     /// for measuring what the polls cost).
     pub loop_polls: bool,
+    /// `_setjmp` takes a second argument, the frame to unwind to (MinGW):
+    /// generated code passes null, so `longjmp` does not unwind through SEH.
+    pub setjmp_takes_frame: bool,
 }
 
 pub use hlbc::codemap::FnCodeMap;
@@ -312,7 +315,10 @@ impl Lowerer {
     /// once, rather than while lowering some function.
     fn declare_runtime(&mut self, env: &mut dyn Env) -> miette::Result<()> {
         let fixed = runtime_fns::ALL.iter().map(|&(n, p, r)| (n.to_string(), p.to_vec(), r));
-        for (name, params, ret) in fixed.chain(runtime_fns::all_dynamic()) {
+        for (name, mut params, ret) in fixed.chain(runtime_fns::all_dynamic()) {
+            if name == runtime_fns::_setjmp.0 && self.target.setjmp_takes_frame {
+                params.push(runtime_fns::K::Ptr);
+            }
             let cc = runtime_fns::call_conv(&name, self.target.call_conv);
             let sig = runtime_fns::signature(&params, ret, self.ptr, cc);
             let id = env

@@ -8,10 +8,13 @@
 //! bookkeeping per process. The span is placed in the lowest free gap big
 //! enough for it, far from where the kernel puts new mappings (top-down
 //! below the libraries), so the space above the reserved part stays free for
-//! growth; if that fails, the whole span is reserved at once as before.
+//! growth; if that fails (or the system cannot list its mappings, as on
+//! Windows, where reserving costs nothing), the whole span is reserved at once.
+//! The OS calls are `crate::sys`'s.
 
 use super::size::*;
 use std::collections::BTreeMap;
+use crate::sys;
 use std::ptr::null_mut;
 
 /// Sentinel class of pages holding one large block.
@@ -164,65 +167,10 @@ pub struct Heap {
     pub large_bytes: usize,
 }
 
-unsafe fn mmap(len: usize, prot: i32) -> *mut u8 {
-    let p = libc::mmap(
-        null_mut(),
-        len,
-        prot,
-        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-        -1,
-        0,
-    );
-    if p == libc::MAP_FAILED {
-        null_mut()
-    } else {
-        p.cast()
-    }
-}
-
 /// The lowest address at or above [`LOWEST_SPAN_ADDRESS`], aligned to a
-/// chunk, where `size` bytes are unmapped, from `/proc/self/maps`.
+/// chunk, where `size` bytes are free (on systems that can tell).
 fn free_span(size: usize) -> Option<usize> {
-    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
-    let mut ranges: Vec<(usize, usize)> = maps
-        .lines()
-        .filter_map(|l| {
-            let (lo, hi) = l.split_whitespace().next()?.split_once('-')?;
-            Some((usize::from_str_radix(lo, 16).ok()?, usize::from_str_radix(hi, 16).ok()?))
-        })
-        .collect();
-    ranges.sort_unstable();
-    let mut candidate = LOWEST_SPAN_ADDRESS;
-    for (lo, hi) in ranges {
-        if candidate.checked_add(size)? <= lo {
-            return Some(candidate);
-        }
-        candidate = candidate.max((hi.checked_add(PAGE_SIZE - 1)?) & !(PAGE_SIZE - 1));
-    }
-    // Above the last mapping (the vsyscall page, if any, is the last line):
-    // no room that is known to be user address space.
-    None
-}
-
-/// Reserves `[at, at + len)` exactly, or fails (the range is taken or the
-/// kernel ignores `MAP_FIXED_NOREPLACE`).
-unsafe fn mmap_at(at: usize, len: usize) -> bool {
-    let p = libc::mmap(
-        at as *mut _,
-        len,
-        libc::PROT_NONE,
-        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
-        -1,
-        0,
-    );
-    if p == libc::MAP_FAILED {
-        return false;
-    }
-    if p as usize != at {
-        libc::munmap(p, len);
-        return false;
-    }
-    true
+    sys::free_gap(size, LOWEST_SPAN_ADDRESS, PAGE_SIZE)
 }
 
 impl Heap {
@@ -236,9 +184,9 @@ impl Heap {
         };
         let nchunks = size >> PAGE_BITS;
         let table_bytes = nchunks * std::mem::size_of::<*mut Page>();
-        let table = mmap(table_bytes, libc::PROT_READ | libc::PROT_WRITE);
+        let table = sys::map(table_bytes, false);
         if table.is_null() {
-            libc::munmap(base as *mut _, mapped);
+            sys::unmap(base as *mut u8, mapped);
             return None;
         }
         Some(Heap {
@@ -264,34 +212,23 @@ impl Heap {
     /// [`INITIAL_RESERVE_BYTES`]; returns its base.
     unsafe fn place_span(size: usize) -> Option<usize> {
         let base = free_span(size)?;
-        mmap_at(base, INITIAL_RESERVE_BYTES).then_some(base)
+        sys::reserve_at(base, INITIAL_RESERVE_BYTES).then_some(base)
     }
 
     /// Reserves a whole span where the kernel likes (halving its size until
     /// it agrees): the fallback when no gap could be found.
     unsafe fn reserve_whole() -> Option<(usize, usize)> {
         let mut size = RESERVE_BYTES;
-        let base = loop {
-            // Over-reserve one chunk so the range can be aligned to a chunk.
-            let p = mmap(size + PAGE_SIZE, libc::PROT_NONE);
+        loop {
+            let p = sys::reserve(size, PAGE_SIZE);
             if !p.is_null() {
-                break p as usize;
+                return Some((p as usize, size));
             }
             size /= 2;
             if size < MIN_RESERVE_BYTES {
                 return None;
             }
-        };
-        let aligned = (base + PAGE_SIZE - 1) & !(PAGE_SIZE - 1);
-        // Give back the unaligned head and tail.
-        if aligned > base {
-            libc::munmap(base as *mut _, aligned - base);
         }
-        let tail = base + size + PAGE_SIZE - (aligned + size);
-        if tail > 0 {
-            libc::munmap((aligned + size) as *mut _, tail);
-        }
-        Some((aligned, size))
     }
 
     /// Extends the reservation to cover at least the first `chunks` chunks
@@ -303,7 +240,7 @@ impl Heap {
             return false;
         }
         let new_mapped = need.max(self.mapped * 2).min(self.reserved);
-        if !mmap_at(self.base + self.mapped, new_mapped - self.mapped) {
+        if !sys::reserve_at(self.base + self.mapped, new_mapped - self.mapped) {
             return false;
         }
         self.mapped = new_mapped;
@@ -318,8 +255,8 @@ impl Heap {
         }
         self.pages.clear();
         self.spare.clear();
-        libc::munmap(self.base as *mut _, self.mapped);
-        libc::munmap(self.table.cast(), self.table_bytes);
+        sys::unmap(self.base as *mut u8, self.mapped);
+        sys::unmap(self.table.cast(), self.table_bytes);
     }
 
     #[inline(always)]
@@ -365,7 +302,7 @@ impl Heap {
             let new_committed = end.max(self.committed + COMMIT_STEP).min(mapped_chunks);
             let from = self.chunk_addr(self.committed);
             let len = ((new_committed - self.committed) as usize) << PAGE_BITS;
-            if libc::mprotect(from as *mut _, len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
+            if !sys::commit(from as *mut u8, len) {
                 return None;
             }
             self.committed = new_committed;
@@ -380,11 +317,7 @@ impl Heap {
             self.dirty.push(start);
             return;
         }
-        libc::madvise(
-            self.chunk_addr(start) as *mut _,
-            (n as usize) << PAGE_BITS,
-            libc::MADV_DONTNEED,
-        );
+        sys::discard(self.chunk_addr(start) as *mut u8, (n as usize) << PAGE_BITS);
         let (mut s, mut l) = (start, n);
         if let Some((&ps, &pl)) = self.clean.range(..s).next_back() {
             if ps + pl == s {

@@ -103,7 +103,7 @@ pub fn new_state(stack_top: *mut std::ffi::c_void) -> *mut ThreadState {
                 *t = Tlab::EMPTY;
             }
         }
-        (*ts).info.thread_id = libc::syscall(libc::SYS_gettid) as i32;
+        (*ts).info.thread_id = crate::sys::thread_id();
         (*ts).info.stack_top = stack_top;
         (*ts).info.stack_cur = stack_top;
         // As libhl: all tracking flags allowed for the thread.
@@ -118,21 +118,13 @@ pub unsafe fn free_state(ts: *mut ThreadState) {
 
 /// The top of the calling thread's stack, from pthread's attributes.
 pub fn stack_top_of_current_thread() -> *mut std::ffi::c_void {
-    unsafe {
-        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
-            let mut addr = null_mut();
-            let mut size = 0usize;
-            let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
-            libc::pthread_attr_destroy(&mut attr);
-            if ok {
-                return (addr as usize + size) as *mut _;
-            }
-        }
-        // Fall back to a point close to the current frame.
-        let local = 0usize;
-        (&local as *const usize as usize + 4096) as *mut _
+    let top = crate::sys::stack_top();
+    if !top.is_null() {
+        return top;
     }
+    // Fall back to a point close to the current frame.
+    let local = 0usize;
+    (&local as *const usize as usize + 4096) as *mut _
 }
 
 #[inline(always)]
@@ -141,8 +133,11 @@ pub fn blocking(ts: *mut ThreadState) -> &'static AtomicI32 {
 }
 
 /// Number of register words `capture_context` writes into `gc_regs`.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(windows)))]
 pub const SAVED_REGS: usize = 6;
+/// Windows x64 also keeps rdi and rsi across calls.
+#[cfg(all(target_arch = "x86_64", windows))]
+pub const SAVED_REGS: usize = 8;
 #[cfg(target_arch = "aarch64")]
 pub const SAVED_REGS: usize = 11;
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
@@ -151,7 +146,25 @@ pub const SAVED_REGS: usize = 0;
 /// Spills the callee-saved registers into `buf` and returns the caller's
 /// stack pointer (the value it has after this call returns). A naked
 /// function, so no frame of its own sits between the two.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", windows))]
+#[unsafe(naked)]
+unsafe extern "C" fn spill_registers(buf: *mut usize) -> usize {
+    // The Windows x64 convention: the argument in rcx; rdi and rsi are callee-saved.
+    std::arch::naked_asm!(
+        "mov [rcx], rbx",
+        "mov [rcx + 8], rbp",
+        "mov [rcx + 16], r12",
+        "mov [rcx + 24], r13",
+        "mov [rcx + 32], r14",
+        "mov [rcx + 40], r15",
+        "mov [rcx + 48], rdi",
+        "mov [rcx + 56], rsi",
+        "lea rax, [rsp + 8]",
+        "ret",
+    )
+}
+
+#[cfg(all(target_arch = "x86_64", not(windows)))]
 #[unsafe(naked)]
 unsafe extern "C" fn spill_registers(buf: *mut usize) -> usize {
     std::arch::naked_asm!(
@@ -240,14 +253,7 @@ pub unsafe fn leave_safe_point(ts: *mut ThreadState) {
 
 /// The calling thread's `errno`.
 mod errno {
-    pub fn get() -> i32 {
-        // SAFETY: `__errno_location` returns the calling thread's errno slot.
-        unsafe { *libc::__errno_location() }
-    }
-    pub fn set(v: i32) {
-        // SAFETY: as above; the slot is writable by its own thread.
-        unsafe { *libc::__errno_location() = v }
-    }
+    pub use crate::sys::{errno as get, set_errno as set};
 }
 
 /// Takes the GC lock without entering a safe point (callers that are not

@@ -383,8 +383,7 @@ fn parse_certs(data: &[u8]) -> (Vec<CertificateDer<'static>>, Option<&'static st
 }
 
 fn load_cert_file(path: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static str> {
-    use ::std::os::unix::ffi::OsStrExt;
-    let data = ::std::fs::read(::std::ffi::OsStr::from_bytes(path)).map_err(|_| E_X509_FILE_IO)?;
+    let data = ::std::fs::read(crate::sys::path_from_bytes(path)).map_err(|_| E_X509_FILE_IO)?;
     match parse_certs(&data) {
         (_, Some(e)) => Err(e),
         (c, None) => Ok(c),
@@ -394,8 +393,7 @@ fn load_cert_file(path: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static 
 /// Every certificate of the regular files of a directory (files that cannot
 /// be read or parsed are skipped).
 fn load_cert_dir(path: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static str> {
-    use ::std::os::unix::ffi::OsStrExt;
-    let dir = ::std::fs::read_dir(::std::ffi::OsStr::from_bytes(path)).map_err(|_| E_X509_FILE_IO)?;
+    let dir = ::std::fs::read_dir(crate::sys::path_from_bytes(path)).map_err(|_| E_X509_FILE_IO)?;
     let mut names: Vec<_> = dir.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     names.sort();
     let mut out = Vec::new();
@@ -437,14 +435,14 @@ pub unsafe extern "C" fn ssl_cert_load_path(path: *mut vbyte) -> *mut hl_ssl_cer
 /// loaded when set.
 #[no_mangle]
 pub unsafe extern "C" fn ssl_cert_load_defaults() -> *mut hl_ssl_cert {
-    use ::std::os::unix::ffi::OsStrExt;
+    use crate::sys::path_to_bytes;
     let mut certs = Vec::new();
     if let Some(f) = ::std::env::var_os("SSL_CERT_FILE") {
-        certs = load_cert_file(f.as_bytes()).unwrap_or_default();
+        certs = load_cert_file(&path_to_bytes(&f)).unwrap_or_default();
     }
     if certs.is_empty() {
         if let Some(d) = ::std::env::var_os("SSL_CERT_DIR") {
-            certs = load_cert_dir(d.as_bytes()).unwrap_or_default();
+            certs = load_cert_dir(&path_to_bytes(&d)).unwrap_or_default();
         }
     }
     if certs.is_empty() {
@@ -1335,8 +1333,7 @@ struct Io<'a> {
 }
 
 fn would_block(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EINPROGRESS | libc::EALREADY))
-        || e.kind() == io::ErrorKind::WouldBlock
+    crate::sys::socket_would_block(e) || e.kind() == io::ErrorKind::WouldBlock
 }
 
 impl Io<'_> {
@@ -1366,8 +1363,7 @@ impl Read for Io<'_> {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
             Bio::Socket(fd) => unsafe {
                 hl_blocking(true);
-                let r = libc::recv(*fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL);
-                let err = io::Error::last_os_error();
+                let (r, err) = crate::sys::socket_recv(*fd, buf);
                 hl_blocking(false);
                 if r < 0 {
                     Err(if would_block(&err) { io::ErrorKind::WouldBlock.into() } else { err })
@@ -1385,10 +1381,8 @@ impl Write for Io<'_> {
         match self.bio {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
             Bio::Socket(fd) => unsafe {
-                let flags = libc::MSG_NOSIGNAL | if self.nonblocking { libc::MSG_DONTWAIT } else { 0 };
                 hl_blocking(true);
-                let r = libc::send(*fd, buf.as_ptr().cast(), buf.len(), flags);
-                let err = io::Error::last_os_error();
+                let (r, err) = crate::sys::socket_send(*fd, buf, self.nonblocking);
                 hl_blocking(false);
                 if r < 0 {
                     Err(if would_block(&err) { io::ErrorKind::WouldBlock.into() } else { err })

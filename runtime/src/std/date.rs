@@ -7,13 +7,14 @@
 use super::number::f64_to_i64;
 use super::{alloc_ucs2, raise_error, set_out, ucs2};
 use crate::abi::*;
+use crate::sys::c;
 
-unsafe fn local(date: i32) -> Option<libc::tm> {
+unsafe fn local(date: i32) -> Option<c::tm> {
     // (time_t: the libc crate marks it deprecated on musl, where it is 64-bit anyway.)
     #[allow(deprecated)]
-    let t: libc::time_t = date as u32 as libc::time_t;
-    let mut tm: libc::tm = ::std::mem::zeroed();
-    if libc::localtime_r(&t, &mut tm).is_null() {
+    let t: c::time_t = date as u32 as c::time_t;
+    let mut tm: c::tm = ::std::mem::zeroed();
+    if c::localtime_r(&t, &mut tm).is_null() {
         None
     } else {
         Some(tm)
@@ -23,7 +24,7 @@ unsafe fn local(date: i32) -> Option<libc::tm> {
 /// `date_now`: `time(NULL)` truncated to 32 bits.
 #[no_mangle]
 pub extern "C" fn hl_date_now() -> i32 {
-    unsafe { libc::time(::std::ptr::null_mut()) as i32 }
+    unsafe { c::time(::std::ptr::null_mut()) as i32 }
 }
 
 /// `date_to_string`: local time as `YYYY-MM-DD hh:mm:ss`.
@@ -31,7 +32,7 @@ pub extern "C" fn hl_date_now() -> i32 {
 pub unsafe extern "C" fn hl_date_to_string(date: i32, len: *mut i32) -> *mut vbyte {
     let Some(t) = local(date) else { raise_error("Invalid date") };
     let mut buf = [0u8; 127];
-    let n = libc::strftime(buf.as_mut_ptr().cast(), 127, c"%Y-%m-%d %H:%M:%S".as_ptr(), &t);
+    let n = c::strftime(buf.as_mut_ptr().cast(), 127, c"%Y-%m-%d %H:%M:%S".as_ptr(), &t);
     let units: Vec<u16> = String::from_utf8_lossy(&buf[..n]).encode_utf16().collect();
     set_out(len, units.len() as i32);
     alloc_ucs2(&units).cast()
@@ -105,7 +106,7 @@ fn scan(s: &[u8], seps: &[u8], widths: &[usize], out: &mut [&mut i32]) {
 #[no_mangle]
 pub unsafe extern "C" fn hl_date_from_string(b: *mut vbyte, _len: i32) -> i32 {
     let s = ucs2::ucs2_to_utf8_bytes(b as *const u16);
-    let mut t: libc::tm = ::std::mem::zeroed();
+    let mut t: c::tm = ::std::mem::zeroed();
     let (mut y, mut mo, mut d, mut h, mut mi, mut sec) = (0, 0, 0, 0, 0, 0);
     match s.len() {
         19 => {
@@ -131,13 +132,13 @@ pub unsafe extern "C" fn hl_date_from_string(b: *mut vbyte, _len: i32) -> i32 {
     t.tm_hour = h;
     t.tm_min = mi;
     t.tm_sec = sec;
-    libc::mktime(&mut t) as i32
+    c::mktime(&mut t) as i32
 }
 
 /// `date_new(y, month0, day, h, m, s)`: local time through `mktime` (months from 0).
 #[no_mangle]
 pub unsafe extern "C" fn hl_date_new(y: i32, mo: i32, d: i32, h: i32, m: i32, s: i32) -> i32 {
-    let mut t: libc::tm = ::std::mem::zeroed();
+    let mut t: c::tm = ::std::mem::zeroed();
     t.tm_year = y.wrapping_sub(1900);
     t.tm_mon = mo;
     t.tm_mday = d;
@@ -145,11 +146,11 @@ pub unsafe extern "C" fn hl_date_new(y: i32, mo: i32, d: i32, h: i32, m: i32, s:
     t.tm_min = m;
     t.tm_sec = s;
     t.tm_isdst = -1;
-    libc::mktime(&mut t) as i32
+    c::mktime(&mut t) as i32
 }
 
 unsafe fn write_inf(
-    t: &libc::tm,
+    t: &c::tm,
     y: *mut i32,
     mo: *mut i32,
     day: *mut i32,
@@ -196,9 +197,9 @@ pub unsafe extern "C" fn hl_date_get_utc_inf(
     wday: *mut i32,
 ) {
     #[allow(deprecated)] // time_t on musl, see above
-    let tt: libc::time_t = date as u32 as libc::time_t;
-    let mut t: libc::tm = ::std::mem::zeroed();
-    if libc::gmtime_r(&tt, &mut t).is_null() {
+    let tt: c::time_t = date as u32 as c::time_t;
+    let mut t: c::tm = ::std::mem::zeroed();
+    if c::gmtime_r(&tt, &mut t).is_null() {
         raise_error("invalid date");
     }
     write_inf(&t, y, mo, day, h, m, s, wday);

@@ -14,6 +14,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use crate::abi::*;
+use crate::sys::c;
 use crate::gc::{hl_blocking, hl_gc_alloc_gen};
 use ::std::ffi::c_char;
 use ::std::ptr::null_mut;
@@ -24,35 +25,28 @@ pub struct hl_fdesc {
     /// Word 0 of a finalizer block: run by the GC when the handle dies; cleared on close.
     pub finalize: Option<unsafe extern "C" fn(*mut hl_fdesc)>,
     /// The stream, null once closed.
-    pub f: *mut libc::FILE,
+    pub f: *mut c::FILE,
 }
 
-extern "C" {
-    #[link_name = "stdin"]
-    static mut c_stdin: *mut libc::FILE;
-    #[link_name = "stdout"]
-    static mut c_stdout: *mut libc::FILE;
-    #[link_name = "stderr"]
-    static mut c_stderr: *mut libc::FILE;
-}
 
 unsafe extern "C" fn fdesc_finalize(fd: *mut hl_fdesc) {
     if !(*fd).f.is_null() {
-        libc::fclose((*fd).f);
+        c::fclose((*fd).f);
         (*fd).f = null_mut();
     }
 }
 
+/// C's `errno` (on Windows distinct from `GetLastError`, which `last_os_error` reads).
 fn errno() -> i32 {
-    ::std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+    crate::sys::errno()
 }
 
 /// `fread`, retried while a signal interrupts it before anything is read.
-unsafe fn read_retry(buf: *mut u8, len: usize, f: *mut libc::FILE) -> usize {
+unsafe fn read_retry(buf: *mut u8, len: usize, f: *mut c::FILE) -> usize {
     loop {
-        let n = libc::fread(buf.cast(), 1, len, f);
-        if n == 0 && libc::ferror(f) != 0 && errno() == libc::EINTR {
-            libc::clearerr(f);
+        let n = c::fread(buf.cast(), 1, len, f);
+        if n == 0 && c::ferror(f) != 0 && errno() == c::EINTR {
+            c::clearerr(f);
             continue;
         }
         return n;
@@ -60,11 +54,11 @@ unsafe fn read_retry(buf: *mut u8, len: usize, f: *mut libc::FILE) -> usize {
 }
 
 /// `fwrite`, retried while a signal interrupts it before anything is written.
-unsafe fn write_retry(buf: *const u8, len: usize, f: *mut libc::FILE) -> usize {
+unsafe fn write_retry(buf: *const u8, len: usize, f: *mut c::FILE) -> usize {
     loop {
-        let n = libc::fwrite(buf.cast(), 1, len, f);
-        if n == 0 && len > 0 && libc::ferror(f) != 0 && errno() == libc::EINTR {
-            libc::clearerr(f);
+        let n = c::fwrite(buf.cast(), 1, len, f);
+        if n == 0 && len > 0 && c::ferror(f) != 0 && errno() == c::EINTR {
+            c::clearerr(f);
             continue;
         }
         return n;
@@ -89,7 +83,7 @@ pub unsafe extern "C" fn hl_file_open(name: *mut vbyte, mode: i32, binary: bool)
     if name.is_null() {
         return null_mut();
     }
-    let f = libc::fopen(name as *const c_char, m.as_ptr());
+    let f = c::fopen(name as *const c_char, m.as_ptr());
     if f.is_null() {
         return null_mut();
     }
@@ -112,14 +106,14 @@ pub unsafe extern "C" fn hl_file_close(fd: *mut hl_fdesc) {
         return;
     }
     if !(*fd).f.is_null() {
-        libc::fclose((*fd).f);
+        c::fclose((*fd).f);
     }
     (*fd).f = null_mut();
     (*fd).finalize = None;
 }
 
 /// The stream of an open handle (null for a null or closed handle).
-unsafe fn stream(fd: *mut hl_fdesc) -> *mut libc::FILE {
+unsafe fn stream(fd: *mut hl_fdesc) -> *mut c::FILE {
     if fd.is_null() {
         null_mut()
     } else {
@@ -197,7 +191,7 @@ pub unsafe extern "C" fn hl_file_seek(fd: *mut hl_fdesc, pos: i32, kind: i32) ->
     if f.is_null() {
         return false;
     }
-    libc::fseeko(f, pos as libc::off_t, kind) == 0
+    c::fseeko(f, pos as c::off_t, kind) == 0
 }
 
 /// `file_tell`: the position truncated to 32 bits, -1 on failure.
@@ -207,7 +201,7 @@ pub unsafe extern "C" fn hl_file_tell(fd: *mut hl_fdesc) -> i32 {
     if f.is_null() {
         return -1;
     }
-    libc::ftello(f) as i32
+    c::ftello(f) as i32
 }
 
 /// `file_seek2`: `file_seek` with a 64-bit position given as a float.
@@ -217,7 +211,7 @@ pub unsafe extern "C" fn hl_file_seek2(fd: *mut hl_fdesc, pos: f64, kind: i32) -
     if f.is_null() {
         return false;
     }
-    libc::fseeko(f, pos as i64 as libc::off_t, kind) == 0
+    c::fseeko(f, pos as i64 as c::off_t, kind) == 0
 }
 
 /// `file_tell2`: the 64-bit position as a float, -1 on failure.
@@ -227,7 +221,7 @@ pub unsafe extern "C" fn hl_file_tell2(fd: *mut hl_fdesc) -> f64 {
     if f.is_null() {
         return -1.0;
     }
-    libc::ftello(f) as f64
+    c::ftello(f) as f64
 }
 
 /// `file_eof`: C's end-of-file indicator (true for a null handle).
@@ -237,7 +231,7 @@ pub unsafe extern "C" fn hl_file_eof(fd: *mut hl_fdesc) -> bool {
     if f.is_null() {
         return true;
     }
-    libc::feof(f) != 0
+    c::feof(f) != 0
 }
 
 /// `file_error_code`: the thread's `errno`.
@@ -254,13 +248,13 @@ pub unsafe extern "C" fn hl_file_flush(fd: *mut hl_fdesc) -> bool {
         return false;
     }
     hl_blocking(true);
-    let r = libc::fflush(f);
+    let r = c::fflush(f);
     hl_blocking(false);
     r == 0
 }
 
 /// A handle on a standard stream: no finalizer, never closed by the GC.
-unsafe fn std_handle(f: *mut libc::FILE) -> *mut hl_fdesc {
+unsafe fn std_handle(f: *mut c::FILE) -> *mut hl_fdesc {
     let fd = hl_gc_alloc_gen(hlt_bytes.get(), ::std::mem::size_of::<hl_fdesc>() as i32, mem::KIND_NOPTR)
         as *mut hl_fdesc;
     fd.write(hl_fdesc { finalize: None, f });
@@ -269,17 +263,17 @@ unsafe fn std_handle(f: *mut libc::FILE) -> *mut hl_fdesc {
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_file_stdin() -> *mut hl_fdesc {
-    std_handle(c_stdin)
+    std_handle(hlrt_c::hlc_c_stdin().cast())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_file_stdout() -> *mut hl_fdesc {
-    std_handle(c_stdout)
+    std_handle(hlrt_c::hlc_c_stdout().cast())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_file_stderr() -> *mut hl_fdesc {
-    std_handle(c_stderr)
+    std_handle(hlrt_c::hlc_c_stderr().cast())
 }
 
 /// The empty content `file_contents` gives for an empty file read with a size.
@@ -293,19 +287,19 @@ pub unsafe extern "C" fn hl_file_contents(name: *mut vbyte, size: *mut i32) -> *
     if name.is_null() {
         return null_mut();
     }
-    let f = libc::fopen(name as *const c_char, c"rb".as_ptr());
+    let f = c::fopen(name as *const c_char, c"rb".as_ptr());
     if f.is_null() {
         return null_mut();
     }
     hl_blocking(true);
-    libc::fseeko(f, 0, libc::SEEK_END);
-    let end = libc::ftello(f);
-    libc::fseeko(f, 0, libc::SEEK_SET);
+    c::fseeko(f, 0, c::SEEK_END);
+    let end = c::ftello(f);
+    c::fseeko(f, 0, c::SEEK_SET);
     hl_blocking(false);
     // Like libhl, the length is C's `int`.
     let len = end as i32;
     if len < 0 || (size.is_null() && len == i32::MAX) {
-        libc::fclose(f);
+        c::fclose(f);
         return null_mut();
     }
     if !size.is_null() {
@@ -329,13 +323,13 @@ pub unsafe extern "C" fn hl_file_contents(name: *mut vbyte, size: *mut i32) -> *
         let n = read_retry(content.add(p), left, f);
         if n == 0 {
             hl_blocking(false);
-            libc::fclose(f);
+            c::fclose(f);
             return null_mut();
         }
         p += n;
         left -= n;
     }
-    libc::fclose(f);
+    c::fclose(f);
     hl_blocking(false);
     content
 }

@@ -154,6 +154,10 @@ pub mod obj;
 pub mod tostring;
 pub mod types;
 pub mod file;
+// Not ported to Windows yet: there `crate::sys::not_ported` defines their
+// natives as functions that throw an error naming themselves.
+#[cfg(unix)]
 pub mod process;
+#[cfg(unix)]
 pub mod socket;
 pub mod thread;

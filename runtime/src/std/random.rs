@@ -7,6 +7,7 @@
 #![allow(clippy::missing_safety_doc, clippy::unnecessary_cast)]
 
 use super::alloc_noptr_zero;
+use crate::sys::c;
 
 const NSEEDS: usize = 25;
 const MAX: usize = 7;
@@ -45,9 +46,9 @@ pub unsafe extern "C" fn hl_rnd_set_seed(r: *mut Rnd, s: i32) {
 #[no_mangle]
 pub unsafe extern "C" fn hl_rnd_init_system() -> *mut Rnd {
     let r = hl_rnd_alloc();
-    let pid = libc::getpid();
-    let mut tv = libc::timeval { tv_sec: 0, tv_usec: 0 };
-    libc::gettimeofday(&mut tv, ::std::ptr::null_mut());
+    let pid = c::getpid();
+    let mut tv = c::timeval { tv_sec: 0, tv_usec: 0 };
+    c::gettimeofday(&mut tv, ::std::ptr::null_mut());
     let time = (tv.tv_sec as i64).wrapping_mul(1000000).wrapping_add(tv.tv_usec as i64) as u32;
     hl_rnd_set_seed(r, (time ^ (pid | (pid << 16)) as u32) as i32);
     r

@@ -1,8 +1,9 @@
-//! `std/sys.c` for Linux: printing, environment, time, working directory,
+//! `std/sys.c`: printing, environment, time, working directory,
 //! simple file-system queries, process exit, and `hl_setup` (the host
 //! configuration block of `hl.h`, read by `sys_args`, `sys_exit`, ...).
 //!
-//! Paths and environment strings are UTF-8 C strings on Linux
+//! What differs between operating systems is `crate::sys`'s. Paths and
+//! environment strings are UTF-8 C strings
 //! (`sys_utf8_path` is true; the Haxe side converts), except `sys_string`
 //! which is UTF-16. Output goes through C's `stdout` stream and is flushed
 //! after every `sys_print` (libhl's default `PR_AUTO_FLUSH`); other runtime
@@ -18,6 +19,7 @@ use super::array::hl_alloc_array;
 use super::number::f64_to_i32;
 use super::{alloc_bytes_copy, raise_error, ucs2};
 use crate::abi::*;
+use crate::sys::c;
 use crate::gc::hl_blocking;
 use ::std::ffi::{c_char, c_void, CStr};
 use ::std::sync::atomic::{AtomicI32, Ordering};
@@ -161,18 +163,18 @@ pub extern "C" fn hl_sys_utf8_path() -> bool {
     true
 }
 
-static LINUX: [u16; 6] = [b'L' as u16, b'i' as u16, b'n' as u16, b'u' as u16, b'x' as u16, 0];
-
-/// `sys_string`: `"Linux"` (UTF-16).
+/// `sys_string`: the system's name as `hl` reports it (`crate::sys::SYSTEM_NAME`:
+/// `"Linux"`, `"Windows"`), UTF-16, allocated once.
 #[no_mangle]
 pub extern "C" fn hl_sys_string() -> *mut vbyte {
-    LINUX.as_ptr() as *mut vbyte
+    static NAME: ::std::sync::OnceLock<Vec<u16>> = ::std::sync::OnceLock::new();
+    NAME.get_or_init(|| crate::sys::SYSTEM_NAME.encode_utf16().chain([0]).collect()).as_ptr() as *mut vbyte
 }
 
 /// `sys_locale`: `$LANG` (UTF-8) or null.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_locale() -> *mut vbyte {
-    libc::getenv(c"LANG".as_ptr()) as *mut vbyte
+    c::getenv(c"LANG".as_ptr()) as *mut vbyte
 }
 
 #[no_mangle]
@@ -185,7 +187,7 @@ pub extern "C" fn hl_sys_init() {}
 
 #[no_mangle]
 pub extern "C" fn hl_sys_getpid() -> i32 {
-    unsafe { libc::getpid() }
+    unsafe { c::getpid() }
 }
 
 /// `sys_exit`: runs `hl_setup.before_exit`, then C's `exit` (flushing
@@ -201,7 +203,7 @@ pub unsafe extern "C" fn hl_sys_exit(code: i32) {
         // A thread without any trap (started by a native): it goes on.
         return;
     }
-    libc::exit(code);
+    c::exit(code);
 }
 
 #[no_mangle]
@@ -278,8 +280,8 @@ pub unsafe extern "C" fn hl_sys_args() -> *mut varray {
 /// `sys_time`: seconds since the epoch, microsecond resolution.
 #[no_mangle]
 pub extern "C" fn hl_sys_time() -> f64 {
-    let mut tv = libc::timeval { tv_sec: 0, tv_usec: 0 };
-    if unsafe { libc::gettimeofday(&mut tv, ::std::ptr::null_mut()) } != 0 {
+    let mut tv = c::timeval { tv_sec: 0, tv_usec: 0 };
+    if unsafe { c::gettimeofday(&mut tv, ::std::ptr::null_mut()) } != 0 {
         return 0.0;
     }
     tv.tv_sec as f64 + tv.tv_usec as f64 / 1000000.0
@@ -288,8 +290,8 @@ pub extern "C" fn hl_sys_time() -> f64 {
 /// `sys_timestamp_ms`: monotonic milliseconds.
 #[no_mangle]
 pub extern "C" fn hl_sys_timestamp_ms() -> i64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    if unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) } != 0 {
+    let mut ts = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    if unsafe { c::clock_gettime(c::CLOCK_MONOTONIC, &mut ts) } != 0 {
         return 0;
     }
     ts.tv_sec as i64 * 1000 + ts.tv_nsec as i64 / 1000000
@@ -298,17 +300,13 @@ pub extern "C" fn hl_sys_timestamp_ms() -> i64 {
 /// `sys_cpu_time`: user + system CPU time of the process, in clock ticks / `CLK_TCK`.
 #[no_mangle]
 pub extern "C" fn hl_sys_cpu_time() -> f64 {
-    let mut t = libc::tms { tms_utime: 0, tms_stime: 0, tms_cutime: 0, tms_cstime: 0 };
-    unsafe { libc::times(&mut t) };
-    let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    let tck = if tck > 0 { tck as f64 } else { 100.0 };
-    (t.tms_utime + t.tms_stime) as f64 / tck
+    crate::sys::process_cpu_time()
 }
 
 #[no_mangle]
 pub extern "C" fn hl_sys_thread_cpu_time() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+    let mut ts = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    if unsafe { c::clock_gettime(c::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
         return 0.0;
     }
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
@@ -319,29 +317,16 @@ pub extern "C" fn hl_sys_thread_cpu_time() -> f64 {
 pub extern "C" fn hl_sys_sleep(f: f64) {
     let sec = f64_to_i32(f);
     let nsec = f64_to_i32((f - sec as f64) * 1e9);
-    let t = libc::timespec { tv_sec: sec as _, tv_nsec: nsec as _ };
+    let t = c::timespec { tv_sec: sec as _, tv_nsec: nsec as _ };
     hl_blocking(true);
-    unsafe { libc::nanosleep(&t, ::std::ptr::null_mut()) };
+    unsafe { c::nanosleep(&t, ::std::ptr::null_mut()) };
     hl_blocking(false);
 }
 
 /// `sys_set_time_locale`: the `LC_TIME` locale of this thread.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_set_time_locale(l: *mut vbyte) -> bool {
-    let lc = libc::newlocale(libc::LC_TIME_MASK, l as *const c_char, ::std::ptr::null_mut());
-    if lc.is_null() {
-        return false;
-    }
-    let old = libc::uselocale(lc);
-    if old.is_null() {
-        libc::freelocale(lc);
-        return false;
-    }
-    // glibc's LC_GLOBAL_LOCALE is ((locale_t) -1L).
-    if old as isize != -1 {
-        libc::freelocale(old);
-    }
-    true
+    crate::sys::set_time_locale(l as *const c_char)
 }
 
 // ---------------------------------------------------------------------------
@@ -356,27 +341,24 @@ unsafe fn cstr_copy(s: &[u8]) -> *mut vbyte {
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_get_env(v: *mut vbyte) -> *mut vbyte {
-    libc::getenv(v as *const c_char) as *mut vbyte
+    c::getenv(v as *const c_char) as *mut vbyte
 }
 
 /// `sys_put_env`: `setenv`, or `unsetenv` when `v` is null.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_put_env(e: *mut vbyte, v: *mut vbyte) -> bool {
     if v.is_null() {
-        return libc::unsetenv(e as *const c_char) == 0;
+        return c::unsetenv(e as *const c_char) == 0;
     }
-    libc::setenv(e as *const c_char, v as *const c_char, 1) == 0
+    c::setenv(e as *const c_char, v as *const c_char, 1) == 0
 }
 
-extern "C" {
-    static mut environ: *const *const c_char;
-}
 
 /// `sys_env`: `[name0, value0, name1, value1, ...]` (UTF-8 copies).
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_env() -> *mut varray {
     let mut pairs: Vec<(&[u8], &[u8])> = Vec::new();
-    let mut e = environ;
+    let mut e = c::environ();
     while !e.is_null() && !(*e).is_null() {
         let s = CStr::from_ptr(*e).to_bytes();
         if let Some(p) = s.iter().position(|&b| b == b'=') {
@@ -397,7 +379,7 @@ pub unsafe extern "C" fn hl_sys_env() -> *mut varray {
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_get_cwd() -> *mut vbyte {
     let mut buf = [0u8; 258];
-    if libc::getcwd(buf.as_mut_ptr().cast(), 256).is_null() {
+    if c::getcwd(buf.as_mut_ptr().cast(), 256).is_null() {
         return ::std::ptr::null_mut();
     }
     let mut l = buf.iter().position(|&b| b == 0).unwrap_or(0);
@@ -410,22 +392,16 @@ pub unsafe extern "C" fn hl_sys_get_cwd() -> *mut vbyte {
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_set_cwd(dir: *mut vbyte) -> bool {
-    libc::chdir(dir as *const c_char) == 0
+    c::chdir(dir as *const c_char) == 0
 }
 
 /// `sys_exe_path`: `/proc/self/exe`, else `$_`.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_exe_path() -> *mut vbyte {
-    let mut buf = [0u8; libc::PATH_MAX as usize];
-    let n = libc::readlink(c"/proc/self/exe".as_ptr(), buf.as_mut_ptr().cast(), buf.len());
-    if n < 0 {
-        let p = libc::getenv(c"_".as_ptr());
-        if p.is_null() {
-            return ::std::ptr::null_mut();
-        }
-        return cstr_copy(CStr::from_ptr(p).to_bytes());
+    match crate::sys::exe_path() {
+        Some(p) => cstr_copy(&p),
+        None => ::std::ptr::null_mut(),
     }
-    cstr_copy(&buf[..(n as usize).min(buf.len() - 1)])
 }
 
 #[no_mangle]
@@ -436,18 +412,8 @@ pub extern "C" fn hl_sys_process_memory() -> f64 {
 /// `sys_get_char`: one byte from stdin in raw mode, echoed if asked.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_get_char(echo: bool) -> i32 {
-    let fd = libc::STDIN_FILENO;
     hl_blocking(true);
-    let mut old: libc::termios = ::std::mem::zeroed();
-    libc::tcgetattr(fd, &mut old);
-    let mut term = old;
-    libc::cfmakeraw(&mut term);
-    libc::tcsetattr(fd, 0, &term);
-    let c = libc::getchar();
-    libc::tcsetattr(fd, 0, &old);
-    if echo {
-        libc::putchar(c);
-    }
+    let c = crate::sys::get_char(echo);
     hl_blocking(false);
     c
 }
@@ -459,33 +425,33 @@ pub unsafe extern "C" fn hl_sys_get_char(echo: bool) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_command(cmd: *mut vbyte) -> i32 {
     hl_blocking(true);
-    let status = libc::system(cmd as *const c_char);
+    let status = c::system(cmd as *const c_char);
     hl_blocking(false);
-    libc::WEXITSTATUS(status) | (libc::WTERMSIG(status) << 8)
+    crate::sys::command_status(status)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_exists(path: *mut vbyte) -> bool {
-    let mut st: libc::stat = ::std::mem::zeroed();
-    libc::stat(path as *const c_char, &mut st) == 0
+    let mut st: c::stat = ::std::mem::zeroed();
+    c::stat(path as *const c_char, &mut st) == 0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_delete(path: *mut vbyte) -> bool {
-    libc::unlink(path as *const c_char) == 0
+    c::unlink(path as *const c_char) == 0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_rename(path: *mut vbyte, newname: *mut vbyte) -> bool {
-    libc::rename(path as *const c_char, newname as *const c_char) == 0
+    c::rename(path as *const c_char, newname as *const c_char) == 0
 }
 
 /// `sys_stat`: `[gid, uid, atime, mtime, ctime, size, dev, ino, nlink, rdev, mode, 0]`
 /// (each truncated to 32 bits), or null.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_stat(path: *mut vbyte) -> *mut varray {
-    let mut s: libc::stat = ::std::mem::zeroed();
-    if libc::stat(path as *const c_char, &mut s) != 0 {
+    let mut s: c::stat = ::std::mem::zeroed();
+    if c::stat(path as *const c_char, &mut s) != 0 {
         return ::std::ptr::null_mut();
     }
     let a = hl_alloc_array(hlt_i32.get(), 12);
@@ -511,45 +477,31 @@ pub unsafe extern "C" fn hl_sys_stat(path: *mut vbyte) -> *mut varray {
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_is_dir(path: *mut vbyte) -> bool {
-    let mut s: libc::stat = ::std::mem::zeroed();
-    if libc::stat(path as *const c_char, &mut s) != 0 {
+    let mut s: c::stat = ::std::mem::zeroed();
+    if c::stat(path as *const c_char, &mut s) != 0 {
         return false;
     }
-    (s.st_mode & libc::S_IFDIR) != 0
+    crate::sys::mode_is_dir(s.st_mode as u32)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_create_dir(path: *mut vbyte, mode: i32) -> bool {
-    libc::mkdir(path as *const c_char, mode as libc::mode_t) == 0
+    crate::sys::mkdir(path as *const c_char, mode)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_remove_dir(path: *mut vbyte) -> bool {
-    libc::rmdir(path as *const c_char) == 0
+    c::rmdir(path as *const c_char) == 0
 }
 
 /// `sys_read_dir`: entry names in `readdir` order without `.` and `..`, or null.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_read_dir(path: *mut vbyte) -> *mut varray {
-    let d = libc::opendir(path as *const c_char);
-    if d.is_null() {
-        return ::std::ptr::null_mut();
-    }
     // Names stay in Rust memory until the array exists: GC copies held only in
     // a Rust Vec would be invisible to the collector.
-    let mut names: Vec<Vec<u8>> = Vec::new();
-    loop {
-        let e = libc::readdir(d);
-        if e.is_null() {
-            break;
-        }
-        let name = CStr::from_ptr((*e).d_name.as_ptr()).to_bytes();
-        if name == b"." || name == b".." {
-            continue;
-        }
-        names.push(name.to_vec());
-    }
-    libc::closedir(d);
+    let Some(names) = crate::sys::read_dir(path as *const c_char) else {
+        return ::std::ptr::null_mut();
+    };
     // libhl grows the array by doubling from 16 and then shrinks `size`; only `size` is observable.
     let a = hl_alloc_array(hlt_bytes.get(), names.len() as i32);
     let out = varray::data(a) as *mut *mut vbyte;
@@ -562,9 +514,8 @@ pub unsafe extern "C" fn hl_sys_read_dir(path: *mut vbyte) -> *mut varray {
 /// `sys_full_path`: `realpath`, or null.
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_full_path(path: *mut vbyte) -> *mut vbyte {
-    let mut buf = [0 as c_char; libc::PATH_MAX as usize];
-    if libc::realpath(path as *const c_char, buf.as_mut_ptr()).is_null() {
-        return ::std::ptr::null_mut();
+    match crate::sys::full_path(path as *const c_char) {
+        Some(p) => cstr_copy(&p),
+        None => ::std::ptr::null_mut(),
     }
-    cstr_copy(CStr::from_ptr(buf.as_ptr()).to_bytes())
 }

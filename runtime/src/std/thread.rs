@@ -34,6 +34,7 @@
 #![allow(clippy::missing_safety_doc, non_camel_case_types)]
 
 use crate::abi::*;
+use crate::sys::c;
 use crate::gc::{self, hl_gc_alloc_gen};
 use crate::std::raise_error;
 use ::std::cell::UnsafeCell;
@@ -100,31 +101,31 @@ unsafe fn free_handle<T>(h: *mut Handle<T>) {
 }
 
 /// A pthread mutex at a stable address (inside a `Box`).
-struct PMutex(UnsafeCell<libc::pthread_mutex_t>);
+struct PMutex(UnsafeCell<c::pthread_mutex_t>);
 
 impl PMutex {
     /// A normal mutex; [`PMutex::make_recursive`] turns it into a recursive
     /// one once it sits at its final address.
     fn new() -> PMutex {
-        PMutex(UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER))
+        PMutex(UnsafeCell::new(c::PTHREAD_MUTEX_INITIALIZER))
     }
     fn make_recursive(&self) {
         unsafe {
-            let mut a: libc::pthread_mutexattr_t = ::std::mem::zeroed();
-            libc::pthread_mutexattr_init(&mut a);
-            libc::pthread_mutexattr_settype(&mut a, libc::PTHREAD_MUTEX_RECURSIVE);
-            libc::pthread_mutex_init(self.0.get(), &a);
-            libc::pthread_mutexattr_destroy(&mut a);
+            let mut a: c::pthread_mutexattr_t = ::std::mem::zeroed();
+            c::pthread_mutexattr_init(&mut a);
+            c::pthread_mutexattr_settype(&mut a, c::PTHREAD_MUTEX_RECURSIVE);
+            c::pthread_mutex_init(self.0.get(), &a);
+            c::pthread_mutexattr_destroy(&mut a);
         }
     }
     fn lock(&self) {
-        unsafe { libc::pthread_mutex_lock(self.0.get()) };
+        unsafe { c::pthread_mutex_lock(self.0.get()) };
     }
     fn try_lock(&self) -> bool {
-        unsafe { libc::pthread_mutex_trylock(self.0.get()) == 0 }
+        unsafe { c::pthread_mutex_trylock(self.0.get()) == 0 }
     }
     fn unlock(&self) {
-        unsafe { libc::pthread_mutex_unlock(self.0.get()) };
+        unsafe { c::pthread_mutex_unlock(self.0.get()) };
     }
     /// Locks inside a GC blocking section; a safe point even when the
     /// mutex is free (as libhl's, which always enters the section).
@@ -140,43 +141,43 @@ impl PMutex {
 
 impl Drop for PMutex {
     fn drop(&mut self) {
-        unsafe { libc::pthread_mutex_destroy(self.0.get()) };
+        unsafe { c::pthread_mutex_destroy(self.0.get()) };
     }
 }
 
 /// A pthread condition variable at a stable address (CLOCK_REALTIME, as libhl's).
-struct PCond(UnsafeCell<libc::pthread_cond_t>);
+struct PCond(UnsafeCell<c::pthread_cond_t>);
 
 impl PCond {
     fn new() -> PCond {
-        PCond(UnsafeCell::new(libc::PTHREAD_COND_INITIALIZER))
+        PCond(UnsafeCell::new(c::PTHREAD_COND_INITIALIZER))
     }
     fn wait(&self, m: &PMutex) {
-        unsafe { libc::pthread_cond_wait(self.0.get(), m.0.get()) };
+        unsafe { c::pthread_cond_wait(self.0.get(), m.0.get()) };
     }
     /// False on timeout (or any error).
-    fn timed_wait(&self, m: &PMutex, deadline: &libc::timespec) -> bool {
-        unsafe { libc::pthread_cond_timedwait(self.0.get(), m.0.get(), deadline) == 0 }
+    fn timed_wait(&self, m: &PMutex, deadline: &c::timespec) -> bool {
+        unsafe { c::pthread_cond_timedwait(self.0.get(), m.0.get(), deadline) == 0 }
     }
     fn signal(&self) {
-        unsafe { libc::pthread_cond_signal(self.0.get()) };
+        unsafe { c::pthread_cond_signal(self.0.get()) };
     }
     fn broadcast(&self) {
-        unsafe { libc::pthread_cond_broadcast(self.0.get()) };
+        unsafe { c::pthread_cond_broadcast(self.0.get()) };
     }
 }
 
 impl Drop for PCond {
     fn drop(&mut self) {
-        unsafe { libc::pthread_cond_destroy(self.0.get()) };
+        unsafe { c::pthread_cond_destroy(self.0.get()) };
     }
 }
 
 /// The absolute CLOCK_REALTIME time `timeout` seconds from now (clamped).
 #[allow(clippy::unnecessary_cast)] // time_t / c_long are not i64 everywhere
-fn deadline(timeout: f64) -> libc::timespec {
-    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
+fn deadline(timeout: f64) -> c::timespec {
+    let mut now = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    unsafe { c::clock_gettime(c::CLOCK_REALTIME, &mut now) };
     let t = if timeout.is_nan() { 0.0 } else { timeout.clamp(-1e12, 1e12) };
     let whole = t.floor();
     let mut sec = now.tv_sec as i64 + whole as i64;
@@ -189,7 +190,7 @@ fn deadline(timeout: f64) -> libc::timespec {
         sec = 0;
         nsec = 0;
     }
-    libc::timespec { tv_sec: sec as _, tv_nsec: nsec as _ }
+    c::timespec { tv_sec: sec as _, tv_nsec: nsec as _ }
 }
 
 /// The seconds of a `Null<Float>` argument.
@@ -248,24 +249,25 @@ pub unsafe extern "C" fn hl_mutex_free(l: *mut hl_mutex) {
 // ---------------------------------------------------------------------------
 // Semaphore.
 
-pub struct SemInner(UnsafeCell<libc::sem_t>);
+pub struct SemInner(UnsafeCell<c::sem_t>);
 
 impl Drop for SemInner {
     fn drop(&mut self) {
-        unsafe { libc::sem_destroy(self.0.get()) };
+        unsafe { c::sem_destroy(self.0.get()) };
     }
 }
 
 pub type hl_semaphore = Handle<SemInner>;
 
+/// C's `errno` (on Windows distinct from `GetLastError`, which `last_os_error` reads).
 fn errno() -> i32 {
-    ::std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+    crate::sys::errno()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_semaphore_alloc(value: i32) -> *mut hl_semaphore {
     let s = Box::new(SemInner(UnsafeCell::new(::std::mem::zeroed())));
-    libc::sem_init(s.0.get(), 0, value.max(0) as u32);
+    c::sem_init(s.0.get(), 0, value.max(0) as u32);
     alloc_handle(s)
 }
 
@@ -273,11 +275,11 @@ pub unsafe extern "C" fn hl_semaphore_alloc(value: i32) -> *mut hl_semaphore {
 pub unsafe extern "C" fn hl_semaphore_acquire(sem: *mut hl_semaphore) {
     let s = inner(sem, "Semaphore").0.get();
     gc::safepoint();
-    if libc::sem_trywait(s) == 0 {
+    if c::sem_trywait(s) == 0 {
         return;
     }
     gc::set_blocking(true);
-    while libc::sem_wait(s) != 0 && errno() == libc::EINTR {}
+    while c::sem_wait(s) != 0 && errno() == c::EINTR {}
     gc::set_blocking(false);
 }
 
@@ -288,15 +290,15 @@ pub unsafe extern "C" fn hl_semaphore_try_acquire(sem: *mut hl_semaphore, timeou
     let s = inner(sem, "Semaphore").0.get();
     let Some(secs) = opt_seconds(timeout) else {
         gc::safepoint();
-        return libc::sem_trywait(s) == 0;
+        return c::sem_trywait(s) == 0;
     };
     let dl = deadline(secs);
     gc::set_blocking(true);
     let ok = loop {
-        if libc::sem_timedwait(s, &dl) == 0 {
+        if c::sem_timedwait(s, &dl) == 0 {
             break true;
         }
-        if errno() != libc::EINTR {
+        if errno() != c::EINTR {
             break false;
         }
     };
@@ -306,7 +308,7 @@ pub unsafe extern "C" fn hl_semaphore_try_acquire(sem: *mut hl_semaphore, timeou
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_semaphore_release(sem: *mut hl_semaphore) {
-    libc::sem_post(inner(sem, "Semaphore").0.get());
+    c::sem_post(inner(sem, "Semaphore").0.get());
 }
 
 #[no_mangle]
@@ -387,7 +389,7 @@ pub unsafe extern "C" fn hl_condition_free(c: *mut hl_condition) {
 /// What a TLS handle owns: the pthread key and, for GC values, every
 /// thread's root slot (so freeing the TLS releases them all).
 pub struct TlsShared {
-    key: libc::pthread_key_t,
+    key: c::pthread_key_t,
     gc: bool,
     stores: Mutex<Vec<usize>>,
 }
@@ -403,7 +405,7 @@ pub struct TlsInner(Arc<TlsShared>);
 impl Drop for TlsInner {
     fn drop(&mut self) {
         unsafe {
-            libc::pthread_key_delete(self.0.key);
+            c::pthread_key_delete(self.0.key);
             let stores = ::std::mem::take(&mut *self.0.stores.lock().unwrap_or_else(|e| e.into_inner()));
             // The slots stay allocated: a thread exiting right now may still
             // look at its own (its key destructor frees it only if listed).
@@ -444,9 +446,9 @@ unsafe extern "C" fn tls_store_exit(p: *mut c_void) {
 
 #[no_mangle]
 pub unsafe extern "C" fn hl_tls_alloc(gc_value: bool) -> *mut hl_tls {
-    let mut key: libc::pthread_key_t = 0;
+    let mut key: c::pthread_key_t = 0;
     let dtor: Option<unsafe extern "C" fn(*mut c_void)> = if gc_value { Some(tls_store_exit) } else { None };
-    if libc::pthread_key_create(&mut key, dtor) != 0 {
+    if c::pthread_key_create(&mut key, dtor) != 0 {
         raise_error("Could not allocate thread local storage");
     }
     let shared = Arc::new(TlsShared { key, gc: gc_value, stores: Mutex::new(Vec::new()) });
@@ -462,10 +464,10 @@ pub unsafe extern "C" fn hl_tls_free(l: *mut hl_tls) {
 pub unsafe extern "C" fn hl_tls_set(l: *mut hl_tls, v: *mut c_void) {
     let sh = &inner(l, "Tls").0;
     if !sh.gc {
-        libc::pthread_setspecific(sh.key, v);
+        c::pthread_setspecific(sh.key, v);
         return;
     }
-    let s = libc::pthread_getspecific(sh.key) as *mut TlsStore;
+    let s = c::pthread_getspecific(sh.key) as *mut TlsStore;
     if s.is_null() {
         if v.is_null() {
             return;
@@ -473,9 +475,9 @@ pub unsafe extern "C" fn hl_tls_set(l: *mut hl_tls, v: *mut c_void) {
         let s = Box::into_raw(Box::new(TlsStore { value: v, owner: sh.clone() }));
         gc::add_root(::std::ptr::addr_of_mut!((*s).value));
         sh.stores.lock().unwrap_or_else(|e| e.into_inner()).push(s as usize);
-        libc::pthread_setspecific(sh.key, s.cast());
+        c::pthread_setspecific(sh.key, s.cast());
     } else if v.is_null() {
-        libc::pthread_setspecific(sh.key, null_mut());
+        c::pthread_setspecific(sh.key, null_mut());
         if unlist_store(s) {
             release_store(s);
         }
@@ -487,7 +489,7 @@ pub unsafe extern "C" fn hl_tls_set(l: *mut hl_tls, v: *mut c_void) {
 #[no_mangle]
 pub unsafe extern "C" fn hl_tls_get(l: *mut hl_tls) -> *mut c_void {
     let sh = &inner(l, "Tls").0;
-    let p = libc::pthread_getspecific(sh.key);
+    let p = c::pthread_getspecific(sh.key);
     if !sh.gc {
         return p;
     }
@@ -676,7 +678,7 @@ fn threads() -> ::std::sync::MutexGuard<'static, Vec<ThreadRec>> {
 }
 
 fn self_handle() -> usize {
-    unsafe { libc::pthread_self() as usize }
+    unsafe { c::pthread_self() as usize }
 }
 
 /// `thread_current`: the calling thread's handle.
@@ -689,13 +691,13 @@ pub extern "C" fn hl_thread_current() -> *mut hl_thread {
 #[no_mangle]
 pub extern "C" fn hl_thread_yield() {
     gc::safepoint();
-    unsafe { libc::sched_yield() };
+    unsafe { c::sched_yield() };
 }
 
 /// `hl_thread_id`: the calling thread's kernel id.
 #[no_mangle]
 pub extern "C" fn hl_thread_id() -> i32 {
-    unsafe { libc::syscall(libc::SYS_gettid) as i32 }
+    crate::sys::thread_id()
 }
 
 /// `hl_get_thread_id`: the kernel id of a thread handle, if known (the
@@ -766,15 +768,15 @@ unsafe fn run_registered(rec: *mut StartRec) {
 /// registered. Returns null if the thread cannot be created.
 #[no_mangle]
 pub unsafe extern "C" fn hl_thread_start(callback: *mut c_void, param: *mut c_void, with_gc: bool) -> *mut hl_thread {
-    let mut attr: libc::pthread_attr_t = ::std::mem::zeroed();
-    libc::pthread_attr_init(&mut attr);
-    libc::pthread_attr_setdetachstate(&mut attr, libc::PTHREAD_CREATE_DETACHED);
+    let mut attr: c::pthread_attr_t = ::std::mem::zeroed();
+    c::pthread_attr_init(&mut attr);
+    c::pthread_attr_setdetachstate(&mut attr, c::PTHREAD_CREATE_DETACHED);
     // SAFETY: pthread_t is an integer (glibc) or a pointer (musl); zero is a valid placeholder for both.
-    let mut t: libc::pthread_t = ::std::mem::zeroed();
+    let mut t: c::pthread_t = ::std::mem::zeroed();
     if !with_gc {
         let f: extern "C" fn(*mut c_void) -> *mut c_void = ::std::mem::transmute(callback);
-        let r = libc::pthread_create(&mut t, &attr, f, param);
-        libc::pthread_attr_destroy(&mut attr);
+        let r = c::pthread_create(&mut t, &attr, f, param);
+        c::pthread_attr_destroy(&mut attr);
         return if r == 0 { t as *mut hl_thread } else { null_mut() };
     }
     let signal = Box::new(StartSignal { done: Mutex::new(false), cond: Condvar::new() });
@@ -782,8 +784,8 @@ pub unsafe extern "C" fn hl_thread_start(callback: *mut c_void, param: *mut c_vo
     (*rec).param = param;
     (*rec).callb = callback as usize;
     (*rec).signal = &*signal;
-    let r = libc::pthread_create(&mut t, &attr, gc_thread_entry, rec.cast());
-    libc::pthread_attr_destroy(&mut attr);
+    let r = c::pthread_create(&mut t, &attr, gc_thread_entry, rec.cast());
+    c::pthread_attr_destroy(&mut attr);
     if r != 0 {
         return null_mut();
     }
@@ -865,7 +867,7 @@ pub unsafe extern "C" fn hl_thread_set_name(t: *mut hl_thread, name: *const c_ch
             None => return,
         }
     };
-    libc::pthread_setname_np(t as libc::pthread_t, os.as_ptr().cast());
+    c::pthread_setname_np(t as c::pthread_t, os.as_ptr().cast());
     if !info.is_null() {
         let dst = &mut (*info).thread_name;
         dst.fill(0);

@@ -322,13 +322,9 @@ pub(crate) fn flush_stdout() {
     }
 }
 
-extern "C" {
-    #[link_name = "stdout"]
-    static mut C_STDOUT: *mut libc::FILE;
-}
-
 fn stdout_stream() -> *mut libc::FILE {
-    unsafe { C_STDOUT }
+    // SAFETY: returns C's stdout stream; no preconditions.
+    unsafe { hlrt_c::hlc_c_stdout().cast() }
 }
 
 /// `%d` formatting of an `int` as UTF-16 units (`usprintf(..., "%d", i)`),

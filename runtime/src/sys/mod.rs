@@ -1,0 +1,30 @@
+//! The operating system under the runtime, behind one interface: memory
+//! reservation and commit, the calling thread's identity and stack, `errno`,
+//! and per-thread fault-handling state. `posix.rs` (Linux) and `windows.rs`
+//! implement the same functions; the rest of the runtime calls only these
+//! (or Rust's `std`, which is portable), never `cfg` on the OS itself.
+//!
+//! Natives that have no Windows implementation yet are listed in
+//! [`not_ported`]: on Windows they exist (the program links) and throw an
+//! error naming themselves when called.
+
+#[cfg(unix)]
+mod posix;
+#[cfg(unix)]
+pub use posix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+pub mod not_ported;
+
+/// `Sys.systemName()` as HashLink reports it on this system.
+pub const SYSTEM_NAME: &str = if cfg!(windows) {
+    "Windows"
+} else if cfg!(target_os = "macos") {
+    "Mac"
+} else {
+    "Linux"
+};

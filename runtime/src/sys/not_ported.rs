@@ -1,0 +1,36 @@
+//! Natives without a Windows implementation yet. On Windows each exists
+//! under its C name, so programs that mention it still build and link, and
+//! throws `"<name>: not supported on Windows yet (hlc)"` when called: a
+//! clear error naming it, never a silent misbehaviour. On POSIX systems the
+//! real natives are compiled instead and this list is unused; a test checks
+//! that every name here is a native the POSIX side defines.
+
+/// Throws the error for the unported native `name`.
+pub fn raise(name: &str) -> ! {
+    crate::std::raise_error(&format!("{name}: not supported on Windows yet (hlc)"))
+}
+
+macro_rules! not_ported {
+    ($($name:ident)*) => {
+        /// Every native listed, for the test that checks the list.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[cfg(windows)]
+            #[no_mangle]
+            pub extern "C" fn $name() {
+                raise(stringify!($name))
+            }
+        )*
+    };
+}
+
+not_ported! {
+    // std/process.rs: processes (CreateProcess, pipes).
+    hl_process_run hl_process_stdout_read hl_process_stderr_read hl_process_stdin_write hl_process_stdin_close hl_process_exit hl_process_pid hl_process_close hl_process_kill
+    // std/socket.rs: sockets (Winsock).
+    hl_socket_init hl_socket_new hl_socket_set_broadcast hl_socket_close hl_socket_send_char
+    hl_socket_send hl_socket_recv hl_socket_recv_char hl_host_resolve hl_host_to_string
+    hl_host_reverse hl_host_local hl_socket_connect hl_socket_listen hl_socket_bind hl_socket_accept
+    hl_socket_peer hl_socket_host hl_socket_set_timeout hl_socket_shutdown hl_socket_set_blocking
+    hl_socket_set_fast_send hl_socket_send_to hl_socket_recv_from hl_socket_fd_size hl_socket_select
+}

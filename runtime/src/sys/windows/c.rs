@@ -1,0 +1,157 @@
+//! The C library as the natives use it, on Windows: `libc`'s msvcrt
+//! bindings, plus what POSIX has and msvcrt lacks, from MinGW-w64 —
+//! winpthreads (threads, mutexes, conditions, semaphores, thread-specific
+//! data, `clock_gettime`, `nanosleep`, linked statically) — and thin
+//! wrappers over msvcrt's equivalents (`localtime_r` over `_localtime64_s`,
+//! `fseeko` over `_fseeki64`, `setenv` over `_putenv_s`, ...). Types follow
+//! MinGW-w64's headers (`pthread.h`, `semaphore.h`, `pthread_time.h`).
+#![allow(non_camel_case_types)]
+
+pub use libc::*;
+
+// ---- winpthreads ----------------------------------------------------------
+
+pub type pthread_t = usize;
+pub type pthread_mutex_t = isize;
+pub type pthread_cond_t = isize;
+pub type pthread_mutexattr_t = u32;
+pub type pthread_key_t = u32;
+pub type sem_t = *mut c_void;
+pub type clockid_t = c_int;
+
+#[repr(C)]
+pub struct pthread_attr_t {
+    p_state: c_uint,
+    stack: *mut c_void,
+    s_size: size_t,
+    sched_priority: c_int,
+}
+
+/// winpthreads' static initialisers (`GENERIC_INITIALIZER`).
+pub const PTHREAD_MUTEX_INITIALIZER: pthread_mutex_t = -1;
+pub const PTHREAD_COND_INITIALIZER: pthread_cond_t = -1;
+pub const PTHREAD_MUTEX_RECURSIVE: c_int = 2;
+pub const PTHREAD_CREATE_DETACHED: c_int = 0x04;
+pub const CLOCK_REALTIME: clockid_t = 0;
+pub const CLOCK_MONOTONIC: clockid_t = 1;
+pub const CLOCK_PROCESS_CPUTIME_ID: clockid_t = 2;
+pub const CLOCK_THREAD_CPUTIME_ID: clockid_t = 3;
+
+extern "C" {
+    pub fn pthread_mutexattr_init(a: *mut pthread_mutexattr_t) -> c_int;
+    pub fn pthread_mutexattr_settype(a: *mut pthread_mutexattr_t, kind: c_int) -> c_int;
+    pub fn pthread_mutexattr_destroy(a: *mut pthread_mutexattr_t) -> c_int;
+    pub fn pthread_mutex_init(m: *mut pthread_mutex_t, a: *const pthread_mutexattr_t) -> c_int;
+    pub fn pthread_mutex_lock(m: *mut pthread_mutex_t) -> c_int;
+    pub fn pthread_mutex_trylock(m: *mut pthread_mutex_t) -> c_int;
+    pub fn pthread_mutex_unlock(m: *mut pthread_mutex_t) -> c_int;
+    pub fn pthread_mutex_destroy(m: *mut pthread_mutex_t) -> c_int;
+    pub fn pthread_cond_wait(c: *mut pthread_cond_t, m: *mut pthread_mutex_t) -> c_int;
+    pub fn pthread_cond_timedwait(c: *mut pthread_cond_t, m: *mut pthread_mutex_t, t: *const timespec) -> c_int;
+    pub fn pthread_cond_signal(c: *mut pthread_cond_t) -> c_int;
+    pub fn pthread_cond_broadcast(c: *mut pthread_cond_t) -> c_int;
+    pub fn pthread_cond_destroy(c: *mut pthread_cond_t) -> c_int;
+    pub fn sem_init(s: *mut sem_t, pshared: c_int, value: c_uint) -> c_int;
+    pub fn sem_destroy(s: *mut sem_t) -> c_int;
+    pub fn sem_wait(s: *mut sem_t) -> c_int;
+    pub fn sem_trywait(s: *mut sem_t) -> c_int;
+    pub fn sem_timedwait(s: *mut sem_t, t: *const timespec) -> c_int;
+    pub fn sem_post(s: *mut sem_t) -> c_int;
+    pub fn pthread_key_create(k: *mut pthread_key_t, dtor: Option<unsafe extern "C" fn(*mut c_void)>) -> c_int;
+    pub fn pthread_key_delete(k: pthread_key_t) -> c_int;
+    pub fn pthread_setspecific(k: pthread_key_t, v: *const c_void) -> c_int;
+    pub fn pthread_getspecific(k: pthread_key_t) -> *mut c_void;
+    pub fn pthread_self() -> pthread_t;
+    pub fn pthread_attr_init(a: *mut pthread_attr_t) -> c_int;
+    pub fn pthread_attr_setdetachstate(a: *mut pthread_attr_t, state: c_int) -> c_int;
+    pub fn pthread_attr_destroy(a: *mut pthread_attr_t) -> c_int;
+    pub fn pthread_create(
+        t: *mut pthread_t,
+        a: *const pthread_attr_t,
+        f: extern "C" fn(*mut c_void) -> *mut c_void,
+        arg: *mut c_void,
+    ) -> c_int;
+    pub fn pthread_setname_np(t: pthread_t, name: *const c_char) -> c_int;
+    pub fn sched_yield() -> c_int;
+    pub fn clock_gettime(clock: clockid_t, t: *mut timespec) -> c_int;
+    pub fn nanosleep(req: *const timespec, rem: *mut timespec) -> c_int;
+}
+
+// ---- msvcrt equivalents -----------------------------------------------------
+
+/// msvcrt's 64-bit file offsets.
+pub type off_t = i64;
+
+extern "C" {
+    fn _localtime64_s(out: *mut tm, t: *const time_t) -> c_int;
+    fn _gmtime64_s(out: *mut tm, t: *const time_t) -> c_int;
+    #[link_name = "_mktime64"]
+    pub fn mktime(t: *mut tm) -> time_t;
+    pub fn strftime(out: *mut c_char, max: size_t, fmt: *const c_char, t: *const tm) -> size_t;
+    pub fn clearerr(f: *mut FILE);
+    #[link_name = "_fseeki64"]
+    pub fn fseeko(f: *mut FILE, off: off_t, whence: c_int) -> c_int;
+    #[link_name = "_ftelli64"]
+    pub fn ftello(f: *mut FILE) -> off_t;
+    fn _putenv_s(name: *const c_char, value: *const c_char) -> c_int;
+    fn __p__environ() -> *mut *const *const c_char;
+}
+
+/// The process environment (msvcrt's `_environ`): `NAME=value` strings, null-terminated.
+///
+/// # Safety
+/// Not while another thread changes the environment.
+pub unsafe fn environ() -> *const *const c_char {
+    *__p__environ()
+}
+
+/// POSIX `localtime_r` over `_localtime64_s`.
+///
+/// # Safety
+/// Both pointers are valid.
+pub unsafe fn localtime_r(t: *const time_t, out: *mut tm) -> *mut tm {
+    if _localtime64_s(out, t) == 0 {
+        out
+    } else {
+        std::ptr::null_mut()
+    }
+}
+
+/// POSIX `gmtime_r` over `_gmtime64_s`.
+///
+/// # Safety
+/// Both pointers are valid.
+pub unsafe fn gmtime_r(t: *const time_t, out: *mut tm) -> *mut tm {
+    if _gmtime64_s(out, t) == 0 {
+        out
+    } else {
+        std::ptr::null_mut()
+    }
+}
+
+/// POSIX `setenv` (always overwriting) over `_putenv_s`.
+///
+/// # Safety
+/// Both are NUL-terminated strings.
+pub unsafe fn setenv(name: *const c_char, value: *const c_char, _overwrite: c_int) -> c_int {
+    _putenv_s(name, value)
+}
+
+/// POSIX `unsetenv`: `_putenv_s` with an empty value removes the variable.
+///
+/// # Safety
+/// `name` is a NUL-terminated string.
+pub unsafe fn unsetenv(name: *const c_char) -> c_int {
+    _putenv_s(name, c"".as_ptr())
+}
+
+/// POSIX `gettimeofday` from the system clock.
+///
+/// # Safety
+/// `tv` is valid for writes.
+pub unsafe fn gettimeofday(tv: *mut timeval, _tz: *mut c_void) -> c_int {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    (*tv).tv_sec = d.as_secs() as c_long;
+    (*tv).tv_usec = d.subsec_micros() as c_long;
+    0
+}
