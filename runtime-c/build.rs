@@ -9,7 +9,7 @@ fn main() {
         .file("src/exceptions.c")
         .file(if windows { "src/signals_windows.c" } else { "src/signals_posix.c" })
         .file("src/varargs.c")
-        .file("src/stdio.c")
+        .file("src/crt.c")
         .include("include")
         // These files define libhl's functions: declare them exported.
         .define("LIBHL_EXPORTS", None)

@@ -11,6 +11,8 @@ extern "C" {
     pub fn hlc_c_stdin() -> *mut c_void;
     pub fn hlc_c_stdout() -> *mut c_void;
     pub fn hlc_c_stderr() -> *mut c_void;
+    /// The process environment (`environ`; `_environ` in MinGW's C runtime).
+    pub fn hlc_c_environ() -> *const *const std::ffi::c_char;
     /// Installs the SIGSEGV/SIGBUS handlers; `overflow` is thrown on stack overflow.
     pub fn hlc_signals_init(overflow: *mut c_void);
     /// Puts back the signal actions `hlc_signals_init` replaced and frees the

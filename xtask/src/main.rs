@@ -367,6 +367,36 @@ fn runner(t: &Target) -> Result<Vec<String>> {
     Ok(vec![t.arch.qemu().to_string(), "-L".to_string(), t.arch.debian_sysroot()])
 }
 
+/// Prepares the Wine prefix for Windows executables: creates it if needed
+/// and, when Wine lacks `bcryptprimitives.dll` (Wine 8; every Windows 10+
+/// has it, and Rust's standard library imports `ProcessPrng` from it),
+/// installs a stand-in built from `xtask/wine/bcryptprimitives.c`.
+fn prepare_wine(runner: &[String], t: &Target) -> Result<()> {
+    let prefix = std::env::var_os("WINEPREFIX")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".wine")))
+        .ok_or("neither WINEPREFIX nor HOME is set")?;
+    let system32 = prefix.join("drive_c/windows/system32");
+    if !system32.is_dir() {
+        let mut init = Command::new(&runner[0]);
+        init.args(&runner[1..]).args(["wineboot", "--init"]).env("WINEDEBUG", "-all");
+        run_captured(&mut init, Duration::from_secs(300))?;
+    }
+    let dll = system32.join("bcryptprimitives.dll");
+    if dll.exists() {
+        return Ok(());
+    }
+    let gcc = std::env::var(t.cc_env()).unwrap_or_else(|_| format!("{}-gcc", t.gnu_prefix()));
+    let src = root().join("xtask/wine/bcryptprimitives.c");
+    let mut cc = Command::new(&gcc);
+    cc.args(["-shared", "-O2", "-o"]).arg(&dll).arg(&src).arg("-ladvapi32");
+    if !run_status(&mut cc)? {
+        return Err(format!("building {} with {gcc} failed", dll.display()));
+    }
+    eprintln!("installed a stand-in {} (this Wine has none)", dll.display());
+    Ok(())
+}
+
 /// `cmd` run through `runner` (empty: directly).
 fn with_runner(runner: &[String], program: &Path) -> Command {
     match runner.split_first() {
@@ -431,6 +461,9 @@ fn golden(args: &[String]) -> Result<bool> {
     let mut jit_hlc = hlc.clone();
     if let Some(t) = target {
         runner_cmd = runner(t)?;
+        if t.os == Os::Windows && runner_cmd.first().is_some_and(|r| r.contains("wine")) {
+            prepare_wine(&runner_cmd, t)?;
+        }
         work = work.join(t.triple);
         if jit {
             jit_hlc = build_hlc_for(t, release)?;

@@ -203,8 +203,10 @@ pub fn compile_module(
     let builder = ObjectBuilder::new(isa.clone(), "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
     let mut env = ObjectEnv::new(ObjectModule::new(builder), &module, info.layout)?;
+    // Windows needs every function's unwind information (.xdata/.pdata).
+    let windows = isa.triple().operating_system == target_lexicon::OperatingSystem::Windows;
     let mut lw = Lowerer::new(&mut env, module.clone(), info, stub_natives)?;
-    let compiled = lw.lower_all(&mut env, &*isa, options.jobs, options.debug.is_some())?;
+    let compiled = lw.lower_all(&mut env, &*isa, options.jobs, options.debug.is_some() || windows)?;
     let maps: Vec<_> = compiled.iter().map(|c| c.map.clone()).collect();
     lw.define_native_stubs(&mut env)?;
     super::main_shim::define_program(&mut env, &lw, bytecode, &maps, options.library)?;
@@ -214,7 +216,43 @@ pub fn compile_module(
     if let Some(source) = &options.debug {
         debuginfo::write_dwarf(&mut product, &module, names, &compiled, &*isa, source)?;
     }
+    if windows {
+        add_windows_unwind_info(&mut product, &compiled);
+    }
     product.emit().map_err(|e| miette!("cannot write the object file: {e}"))
+}
+
+/// Windows x64 unwind information: an `UNWIND_INFO` per function in
+/// `.xdata` and a `RUNTIME_FUNCTION` (start, end, unwind info; image-relative)
+/// per function in `.pdata`, so that Windows can walk HL frames (exception
+/// dispatch, debuggers, crash reports).
+fn add_windows_unwind_info(product: &mut cranelift_object::ObjectProduct, compiled: &[crate::lower::CompiledFunction]) {
+    use cranelift_codegen::isa::unwind::UnwindInfo;
+    use cranelift_object::object::write::{Relocation, SectionKind};
+    use cranelift_object::object::{pe, RelocationFlags};
+    let unwind: Vec<_> = compiled
+        .iter()
+        .filter_map(|c| match &c.unwind {
+            Some(UnwindInfo::WindowsX64(info)) => {
+                let mut bytes = vec![0u8; info.emit_size()];
+                info.emit(&mut bytes);
+                Some((product.function_symbol(c.id), bytes, c.map.code_size))
+            }
+            _ => None,
+        })
+        .collect();
+    let obj = &mut product.object;
+    let xdata = obj.add_section(Vec::new(), b".xdata".to_vec(), SectionKind::ReadOnlyData);
+    let pdata = obj.add_section(Vec::new(), b".pdata".to_vec(), SectionKind::ReadOnlyData);
+    let xdata_sym = obj.section_symbol(xdata);
+    for (sym, info, len) in &unwind {
+        let at = obj.append_section_data(xdata, info, 4);
+        let entry = obj.append_section_data(pdata, &[0u8; 12], 4);
+        for (offset, symbol, addend) in [(entry, *sym, 0), (entry + 4, *sym, *len as i64), (entry + 8, xdata_sym, at as i64)] {
+            obj.add_relocation(pdata, Relocation { offset, symbol, addend, flags: RelocationFlags::Coff { typ: pe::IMAGE_REL_AMD64_ADDR32NB } })
+                .expect("a COFF relocation");
+        }
+    }
 }
 
 /// Everything the link step puts together.

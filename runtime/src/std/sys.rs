@@ -358,7 +358,7 @@ pub unsafe extern "C" fn hl_sys_put_env(e: *mut vbyte, v: *mut vbyte) -> bool {
 #[no_mangle]
 pub unsafe extern "C" fn hl_sys_env() -> *mut varray {
     let mut pairs: Vec<(&[u8], &[u8])> = Vec::new();
-    let mut e = c::environ();
+    let mut e = hlrt_c::hlc_c_environ();
     while !e.is_null() && !(*e).is_null() {
         let s = CStr::from_ptr(*e).to_bytes();
         if let Some(p) = s.iter().position(|&b| b == b'=') {

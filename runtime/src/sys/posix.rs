@@ -173,19 +173,6 @@ pub unsafe fn thread_fault_handling_done() {
 /// The C library as the natives use it: `libc`'s bindings as they are.
 pub mod c {
     pub use libc::*;
-
-    extern "C" {
-        #[link_name = "environ"]
-        static ENVIRON: *const *const c_char;
-    }
-
-    /// The process environment (`environ`): `NAME=value` strings, null-terminated.
-    ///
-    /// # Safety
-    /// Not while another thread changes the environment.
-    pub unsafe fn environ() -> *const *const c_char {
-        ENVIRON
-    }
 }
 
 /// The running executable's path (`/proc/self/exe`, else `$_`).

@@ -94,15 +94,6 @@ extern "C" {
     #[link_name = "_ftelli64"]
     pub fn ftello(f: *mut FILE) -> off_t;
     fn _putenv_s(name: *const c_char, value: *const c_char) -> c_int;
-    fn __p__environ() -> *mut *const *const c_char;
-}
-
-/// The process environment (msvcrt's `_environ`): `NAME=value` strings, null-terminated.
-///
-/// # Safety
-/// Not while another thread changes the environment.
-pub unsafe fn environ() -> *const *const c_char {
-    *__p__environ()
 }
 
 /// POSIX `localtime_r` over `_localtime64_s`.
