@@ -151,6 +151,21 @@ fn read_expected(dir: &Path, keys: &[&str]) -> Result<Outcome> {
     Ok(Outcome { stdout: read("expected.stdout")?, stderr: read("expected.stderr")?, code })
 }
 
+/// Output written through a Windows text-mode stream as the program wrote
+/// it: each "\r\n" back to "\n" (the translation is one-to-one).
+fn undo_text_mode(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
 /// The first difference between two outputs, for the failure report.
 fn describe_diff(what: &str, got: &[u8], want: &[u8]) -> Option<String> {
     if got == want {
@@ -420,7 +435,6 @@ fn golden(args: &[String]) -> Result<bool> {
     let release = args.iter().any(|a| a == "--release");
     let jit = args.iter().any(|a| a == "--jit");
     let target = triple.as_deref().map(find_target).transpose()?;
-    let arch = target.map_or(Arch::host(), |t| t.arch);
     let host_like = target.is_none_or(|t| t.runs_natively());
     let expected_keys = target.map_or_else(|| vec![Arch::host().name()], |t| t.expected_keys());
     let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
@@ -502,7 +516,13 @@ fn golden(args: &[String]) -> Result<bool> {
             Ok(mut cmd) => {
                 let want = read_expected(dir, &expected_keys)?;
                 match run_captured(cmd.current_dir(dir), Duration::from_secs(300)) {
-                    Ok(got) => {
+                    Ok(mut got) => {
+                        if target.is_some_and(|t| t.os == Os::Windows) {
+                            // C's streams on Windows are in text mode, writing every
+                            // "\n" as "\r\n" (as HL/C programs do there): undo that.
+                            got.stdout = undo_text_mode(&got.stdout);
+                            got.stderr = undo_text_mode(&got.stderr);
+                        }
                         problems.extend(compare(&got, &want));
                         // The reference VM runs here, on the host's architecture.
                         if let Some(hl) = hl.as_ref().filter(|_| host_like) {

@@ -178,14 +178,54 @@ pub unsafe extern "C" fn hl_make_var_args(c: *mut vclosure) -> *mut vdynamic {
 // ---------------------------------------------------------------------------
 // Calling a function pointer of any signature.
 
-#[cfg(target_arch = "x86_64")]
+// The C calling convention's argument registers. System V x86-64 and
+// AArch64 give integer and FP arguments separate registers, counted
+// separately; Windows x64 gives the first four arguments one register each
+// by position (rcx/xmm0, rdx/xmm1, r8/xmm2, r9/xmm3), the rest on the stack.
+#[cfg(all(target_arch = "x86_64", not(windows)))]
 const NINT: usize = 6;
+#[cfg(all(target_arch = "x86_64", windows))]
+const NINT: usize = 4;
 #[cfg(target_arch = "aarch64")]
 const NINT: usize = 8;
+#[cfg(not(windows))]
 const NFLOAT: usize = 8;
 const MAX_STACK: usize = 16;
 
+/// Arguments in call order (Windows x64: the position decides the register).
+#[cfg(windows)]
+pub struct CallArgs {
+    slots: [u64; NINT + MAX_STACK],
+    n: usize,
+}
+
+#[cfg(windows)]
+impl Default for CallArgs {
+    fn default() -> Self {
+        CallArgs { slots: [0; NINT + MAX_STACK], n: 0 }
+    }
+}
+
+#[cfg(windows)]
+impl CallArgs {
+    fn push(&mut self, v: u64) {
+        if self.n == self.slots.len() {
+            throw_msg("Too many arguments for dynamic call");
+        }
+        self.slots[self.n] = v;
+        self.n += 1;
+    }
+    pub fn push_int(&mut self, v: u64) {
+        self.push(v)
+    }
+    /// An `f64`, or an `f32` as its bits in the low half.
+    pub fn push_float_bits(&mut self, v: u64) {
+        self.push(v)
+    }
+}
+
 /// Arguments sorted by the register class they travel in.
+#[cfg(not(windows))]
 #[derive(Default)]
 pub struct CallArgs {
     ints: [u64; NINT],
@@ -196,6 +236,7 @@ pub struct CallArgs {
     nstack: usize,
 }
 
+#[cfg(not(windows))]
 impl CallArgs {
     fn push_stack(&mut self, v: u64) {
         if self.nstack == MAX_STACK {
@@ -221,6 +262,9 @@ impl CallArgs {
             self.push_stack(v);
         }
     }
+}
+
+impl CallArgs {
     /// Adds the value of type `t` at `p` (the pointer itself for pointer types).
     pub unsafe fn push_typed(&mut self, t: *mut hl_type, p: *mut c_void) {
         match (*t).kind {
@@ -236,11 +280,12 @@ impl CallArgs {
     }
 }
 
+#[cfg(not(windows))]
 macro_rules! call_with_stack {
     ($f:expr, $a:expr, $float:expr, $($s:literal)*) => {{
         let i = &$a.ints;
         let x = |k: usize| f64::from_bits($a.floats[k]);
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(windows)))]
         {
             if $float {
                 type F = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64, f64, f64, f64, f64, f64, f64, f64, f64 $(, call_with_stack!(@ty $s))*) -> f64;
@@ -269,7 +314,73 @@ macro_rules! call_with_stack {
 }
 
 /// Calls `f` with `a`; the raw bits of the result (integer register, or FP
-/// register when `float_ret`).
+/// register when `float_ret`). Windows x64: `hlrt_win64_call` copies the
+/// arguments to the stack and loads each of the first four into both its
+/// integer and its FP register, so the callee finds it whichever its type.
+#[cfg(windows)]
+pub unsafe fn raw_call(f: *mut c_void, a: &CallArgs, float_ret: bool) -> u64 {
+    extern "C" {
+        fn hlrt_win64_call();
+    }
+    let entry = hlrt_win64_call as *const ();
+    if float_ret {
+        let g: unsafe extern "C" fn(*mut c_void, *const u64, usize) -> f64 = ::std::mem::transmute(entry);
+        g(f, a.slots.as_ptr(), a.n).to_bits()
+    } else {
+        let g: unsafe extern "C" fn(*mut c_void, *const u64, usize) -> u64 = ::std::mem::transmute(entry);
+        g(f, a.slots.as_ptr(), a.n)
+    }
+}
+
+// hlrt_win64_call(f, args, n): calls f with args[0..n] (at least 4 slots
+// readable) by the Windows x64 convention; returns with f's rax and xmm0.
+#[cfg(all(target_arch = "x86_64", windows))]
+::std::arch::global_asm!(
+    ".text",
+    ".globl hlrt_win64_call",
+    ".p2align 4",
+    "hlrt_win64_call:",
+    "push rbp",
+    "mov rbp, rsp",
+    "push rsi",
+    "push rdi",
+    "mov rax, rcx",
+    "mov rsi, rdx",
+    "mov rcx, r8",
+    "cmp rcx, 4",
+    "jae 2f",
+    "mov rcx, 4",
+    "2:",
+    // Room for max(n, 4) slots, 16-byte aligned (rsp is 16-aligned after the pushes).
+    "lea r10, [rcx * 8 + 15]",
+    "and r10, -16",
+    "sub rsp, r10",
+    "xor r11, r11",
+    "3:",
+    "cmp r11, rcx",
+    "jae 4f",
+    "mov r10, [rsi + r11 * 8]",
+    "mov [rsp + r11 * 8], r10",
+    "inc r11",
+    "jmp 3b",
+    "4:",
+    "mov rcx, [rsp]",
+    "mov rdx, [rsp + 8]",
+    "mov r8, [rsp + 16]",
+    "mov r9, [rsp + 24]",
+    "movq xmm0, rcx",
+    "movq xmm1, rdx",
+    "movq xmm2, r8",
+    "movq xmm3, r9",
+    "call rax",
+    "lea rsp, [rbp - 16]",
+    "pop rdi",
+    "pop rsi",
+    "pop rbp",
+    "ret",
+);
+
+#[cfg(not(windows))]
 pub unsafe fn raw_call(f: *mut c_void, a: &CallArgs, float_ret: bool) -> u64 {
     match a.nstack {
         0 => call_with_stack!(f, a, float_ret,),
@@ -663,7 +774,7 @@ pub fn wrapper_entry() -> *mut c_void {
 // Register save area layout shared with the trampolines: the integer
 // argument registers (the first is the wrapper itself), then the FP ones.
 // The FP result is returned in the first FP slot.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(windows)))]
 ::std::arch::global_asm!(
     ".text",
     ".globl hlrt_wrapper_entry",
@@ -690,6 +801,35 @@ pub fn wrapper_entry() -> *mut c_void {
     "lea rsi, [rbp + 16]",
     "call {dispatch}",
     "movsd xmm0, [rsp + 48]",
+    "mov rsp, rbp",
+    "pop rbp",
+    "ret",
+    dispatch = sym hlrt_wrapper_dispatch,
+);
+
+// Windows x64: the four argument registers of each class, then the caller's
+// stack arguments above its 32-byte shadow space.
+#[cfg(all(target_arch = "x86_64", windows))]
+::std::arch::global_asm!(
+    ".text",
+    ".globl hlrt_wrapper_entry",
+    ".p2align 4",
+    "hlrt_wrapper_entry:",
+    "push rbp",
+    "mov rbp, rsp",
+    "sub rsp, 96",
+    "mov [rsp + 32], rcx",
+    "mov [rsp + 40], rdx",
+    "mov [rsp + 48], r8",
+    "mov [rsp + 56], r9",
+    "movsd [rsp + 64], xmm0",
+    "movsd [rsp + 72], xmm1",
+    "movsd [rsp + 80], xmm2",
+    "movsd [rsp + 88], xmm3",
+    "lea rcx, [rsp + 32]",
+    "lea rdx, [rbp + 48]",
+    "call {dispatch}",
+    "movsd xmm0, [rsp + 64]",
     "mov rsp, rbp",
     "pop rbp",
     "ret",
@@ -735,9 +875,18 @@ unsafe extern "C" fn hlrt_wrapper_dispatch(regs: *mut u64, stack: *mut u64) -> u
         throw_msg("Too many arguments for wrapped call");
     }
     let mut args: [*mut vdynamic; HL_MAX_ARGS] = [null_mut(); HL_MAX_ARGS];
+    #[cfg(not(windows))]
     let (mut ni, mut nf, mut ns) = (1usize, 0usize, 0usize);
     for (i, arg) in args.iter_mut().enumerate().take(nargs) {
         let t = *ft.args.add(i);
+        // Windows x64: argument i + 1 (the wrapper is the first) by position.
+        #[cfg(windows)]
+        let slot: *mut u64 = match i + 1 {
+            p if p < NINT && matches!((*t).kind, HF32 | HF64) => regs.add(NINT + p),
+            p if p < NINT => regs.add(p),
+            p => stack.add(p - NINT),
+        };
+        #[cfg(not(windows))]
         let slot: *mut u64 = if matches!((*t).kind, HF32 | HF64) {
             if nf < NFLOAT {
                 nf += 1;

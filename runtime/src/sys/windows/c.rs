@@ -146,3 +146,71 @@ pub unsafe fn gettimeofday(tv: *mut timeval, _tz: *mut c_void) -> c_int {
     (*tv).tv_usec = d.subsec_micros() as c_long;
     0
 }
+
+// ---- UTF-8 paths --------------------------------------------------------------
+// The natives get paths as UTF-8 (`sys_utf8_path` is true); msvcrt's narrow
+// functions would read them in the ANSI code page. These take UTF-8 and call
+// the UTF-16 (`_w`) functions, so any file name works.
+
+extern "C" {
+    fn _wfopen(name: *const u16, mode: *const u16) -> *mut FILE;
+    fn _wstat64(name: *const u16, buf: *mut stat) -> c_int;
+    fn _wunlink(name: *const u16) -> c_int;
+    fn _wrename(from: *const u16, to: *const u16) -> c_int;
+    fn _wrmdir(name: *const u16) -> c_int;
+    fn _wchdir(name: *const u16) -> c_int;
+}
+
+/// A NUL-terminated UTF-8 string as NUL-terminated UTF-16.
+unsafe fn wide(s: *const c_char) -> Vec<u16> {
+    let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
+    String::from_utf8_lossy(bytes).encode_utf16().chain([0]).collect()
+}
+
+/// `fopen` with a UTF-8 name.
+///
+/// # Safety
+/// Both are NUL-terminated strings.
+pub unsafe fn fopen(name: *const c_char, mode: *const c_char) -> *mut FILE {
+    _wfopen(wide(name).as_ptr(), wide(mode).as_ptr())
+}
+
+/// `stat` with a UTF-8 name.
+///
+/// # Safety
+/// `name` is NUL-terminated; `buf` valid for writes.
+pub unsafe fn stat(name: *const c_char, buf: *mut stat) -> c_int {
+    _wstat64(wide(name).as_ptr(), buf)
+}
+
+/// `unlink` with a UTF-8 name.
+///
+/// # Safety
+/// `name` is NUL-terminated.
+pub unsafe fn unlink(name: *const c_char) -> c_int {
+    _wunlink(wide(name).as_ptr())
+}
+
+/// `rename` with UTF-8 names.
+///
+/// # Safety
+/// Both are NUL-terminated.
+pub unsafe fn rename(from: *const c_char, to: *const c_char) -> c_int {
+    _wrename(wide(from).as_ptr(), wide(to).as_ptr())
+}
+
+/// `rmdir` with a UTF-8 name.
+///
+/// # Safety
+/// `name` is NUL-terminated.
+pub unsafe fn rmdir(name: *const c_char) -> c_int {
+    _wrmdir(wide(name).as_ptr())
+}
+
+/// `chdir` with a UTF-8 name.
+///
+/// # Safety
+/// `name` is NUL-terminated.
+pub unsafe fn chdir(name: *const c_char) -> c_int {
+    _wchdir(wide(name).as_ptr())
+}
