@@ -168,10 +168,17 @@ pub fn capture(out: &mut [*mut c_void]) -> usize {
 // SAFETY: naked, no prologue: the frame pointer register is passed unchanged
 // as the third argument and `walk` is tail-jumped to with the caller's stack
 // and return address, so `walk` returns straight to our caller.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(windows)))]
 #[unsafe(naked)]
 unsafe extern "C" fn capture_here(out: *mut *mut c_void, len: usize) -> usize {
     core::arch::naked_asm!("mov rdx, rbp", "jmp {walk}", walk = sym walk)
+}
+
+// Windows x64: the third argument travels in r8.
+#[cfg(all(target_arch = "x86_64", windows))]
+#[unsafe(naked)]
+unsafe extern "C" fn capture_here(out: *mut *mut c_void, len: usize) -> usize {
+    core::arch::naked_asm!("mov r8, rbp", "jmp {walk}", walk = sym walk)
 }
 
 #[cfg(target_arch = "aarch64")]

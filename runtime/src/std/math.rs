@@ -90,19 +90,6 @@ pub extern "C" fn hl_math_pow(a: f64, b: f64) -> f64 {
     unsafe { libm::pow(a, b) }
 }
 
-/// The C math library (linked by Rust's std on every Unix target).
-mod libm {
-    extern "C" {
-        pub fn cos(x: f64) -> f64;
-        pub fn sin(x: f64) -> f64;
-        pub fn tan(x: f64) -> f64;
-        pub fn acos(x: f64) -> f64;
-        pub fn asin(x: f64) -> f64;
-        pub fn atan(x: f64) -> f64;
-        pub fn log(x: f64) -> f64;
-        pub fn exp(x: f64) -> f64;
-        pub fn sqrt(x: f64) -> f64;
-        pub fn atan2(y: f64, x: f64) -> f64;
-        pub fn pow(x: f64, y: f64) -> f64;
-    }
-}
+/// The math library the natives use (`crate::sys::c::math`: the C one on
+/// Linux; on Windows a correctly working one instead of MinGW's x87 code).
+use crate::sys::c::math as libm;

@@ -34,3 +34,34 @@ not_ported! {
     hl_socket_peer hl_socket_host hl_socket_set_timeout hl_socket_shutdown hl_socket_set_blocking
     hl_socket_set_fast_send hl_socket_send_to hl_socket_recv_from hl_socket_fd_size hl_socket_select
 }
+
+#[cfg(test)]
+mod tests {
+    /// The `#[no_mangle]` functions a source file defines.
+    fn natives_of(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut lines = source.lines();
+        while let Some(l) = lines.next() {
+            if l.trim() == "#[no_mangle]" {
+                let def = lines.next().unwrap_or_default();
+                if let Some(rest) = def.split("fn ").nth(1) {
+                    out.push(rest.split('(').next().unwrap_or_default().to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The list is exactly the natives of the modules Windows lacks, so a
+    /// native added there cannot be missing (a link error) on Windows.
+    #[test]
+    fn the_list_is_the_unported_modules_natives() {
+        let mut want = natives_of(include_str!("../std/process.rs"));
+        want.extend(natives_of(include_str!("../std/socket.rs")));
+        want.sort();
+        let mut have: Vec<String> = super::NAMES.iter().map(|s| s.to_string()).collect();
+        have.sort();
+        assert_eq!(have, want);
+        assert!(have.len() > 30, "{have:?}");
+    }
+}

@@ -173,6 +173,23 @@ pub unsafe fn thread_fault_handling_done() {
 /// The C library as the natives use it: `libc`'s bindings as they are.
 pub mod c {
     pub use libc::*;
+
+    /// The C math library (linked by Rust's std on every Unix target).
+    pub mod math {
+        extern "C" {
+            pub fn cos(x: f64) -> f64;
+            pub fn sin(x: f64) -> f64;
+            pub fn tan(x: f64) -> f64;
+            pub fn acos(x: f64) -> f64;
+            pub fn asin(x: f64) -> f64;
+            pub fn atan(x: f64) -> f64;
+            pub fn log(x: f64) -> f64;
+            pub fn exp(x: f64) -> f64;
+            pub fn sqrt(x: f64) -> f64;
+            pub fn atan2(y: f64, x: f64) -> f64;
+            pub fn pow(x: f64, y: f64) -> f64;
+        }
+    }
 }
 
 /// The running executable's path (`/proc/self/exe`, else `$_`).

@@ -77,6 +77,27 @@ extern "C" {
     pub fn nanosleep(req: *const timespec, rem: *mut timespec) -> c_int;
 }
 
+// ---- math ------------------------------------------------------------------
+
+/// The math natives' functions: MinGW-w64's `sin` and friends are x87
+/// `fsin`-based (`sin(PI)` is off from the 5th digit), where `hl` on Windows
+/// has the MSVC runtime's accurate ones; the `libm` crate (musl's, from
+/// FreeBSD's msun) gives the results glibc gives on Linux.
+pub mod math {
+    macro_rules! via_libm {
+        ($($name:ident($($a:ident),*);)*) => {$(
+            /// # Safety
+            /// None (`unsafe` to match the C declarations on Linux).
+            pub unsafe fn $name($($a: f64),*) -> f64 {
+                libm::$name($($a),*)
+            }
+        )*};
+    }
+    via_libm! {
+        cos(x); sin(x); tan(x); acos(x); asin(x); atan(x); log(x); exp(x); sqrt(x); atan2(y, x); pow(x, y);
+    }
+}
+
 // ---- msvcrt equivalents -----------------------------------------------------
 
 /// msvcrt's 64-bit file offsets.
