@@ -535,6 +535,10 @@ fn golden(args: &[String]) -> Result<bool> {
             }
             Err(e) => problems.push(e),
         }
+        if !jit {
+            // Debug executables are tens of MB each (Windows ones ~60 MB): keep none.
+            let _ = std::fs::remove_file(work.join(format!("{name}{}", target.map_or("", |t| t.exe_suffix()))));
+        }
         if problems.is_empty() {
             passed += 1;
             // A passing program's executable is not needed again: each one
