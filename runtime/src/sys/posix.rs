@@ -228,7 +228,7 @@ pub fn command_status(status: i32) -> i32 {
 
 /// Whether a `stat` mode has the directory bit (as libhl tests it).
 pub fn mode_is_dir(mode: u32) -> bool {
-    mode & libc::S_IFDIR as u32 != 0
+    mode & libc::S_IFDIR != 0
 }
 
 /// `mkdir(path, mode)`.
