@@ -39,6 +39,41 @@ fn stack_overflow_is_a_catchable_error() {
     );
 }
 
+/// The same for a Windows executable under Wine (vectored exception
+/// handler; the guard page is re-armed each time). Skipped without the
+/// Windows runtime, MinGW or Wine unless `HLC_TEST_WINDOWS=1`.
+#[test]
+fn stack_overflow_is_a_catchable_error_on_windows() {
+    let required = std::env::var_os("HLC_TEST_WINDOWS").is_some_and(|v| v == "1");
+    let exe = std::env::temp_dir().join(format!("hlc-beyond-so-{}.exe", std::process::id()));
+    let build = hlc_tests::hlc_build(
+        env!("CARGO_BIN_EXE_hlc-test-driver"),
+        &program("stack_overflow").join("main.hl"),
+        &exe,
+        &["--target", "x86_64-pc-windows-gnu"],
+    );
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let wine = ["wine64", "wine"].into_iter().find(|w| Command::new(w).arg("--version").output().is_ok_and(|o| o.status.success()));
+    if !required && (!build.status.success() && (stderr.contains("hlc::runtime_missing") || stderr.contains("no linker for")) || wine.is_none()) {
+        eprintln!("skipped: no Windows runtime, MinGW or Wine here");
+        let _ = std::fs::remove_file(&exe);
+        return;
+    }
+    assert!(build.status.success(), "{stderr}");
+    let out = Command::new(wine.expect("wine")).arg(&exe).env("WINEDEBUG", "-all").output().unwrap();
+    let _ = std::fs::remove_file(&exe);
+    let stdout = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout,
+        "Main.hx:14: 10000\n\
+         Main.hx:19: round 0 caught: Stack overflow\n\
+         Main.hx:19: round 1 caught: Stack overflow\n\
+         Main.hx:19: round 2 caught: Stack overflow\n\
+         Main.hx:22: 20000\n"
+    );
+}
+
 /// `--lib` links a user's native library whose symbols follow HL/C's naming;
 /// a native nobody provides is listed with its library and signature, and with
 /// `--allow-missing-natives` it throws an exception naming itself when called.
