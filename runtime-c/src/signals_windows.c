@@ -56,15 +56,32 @@ static LONG CALLBACK on_exception(EXCEPTION_POINTERS *info) {
 	return EXCEPTION_CONTINUE_SEARCH;
 }
 
-/* Room for the handler to run once the guard page is gone. */
-void hlc_signals_thread_init(void) {
+static PVOID handler;
+
+/* Room for the handler to run once the guard page is gone. Windows has no
+   alternate stack to give: returns 0 (nothing for hlc_signals_thread_free). */
+int hlc_signals_thread_init(void) {
 	ULONG size = 64 * 1024;
 	SetThreadStackGuarantee(&size);
+	return 0;
+}
+
+/* The stack guarantee lasts as long as the thread: nothing to free. */
+void hlc_signals_thread_free(void) {
 }
 
 /* Installs the handler; `overflow` is the (rooted) value thrown on stack overflow. */
 void hlc_signals_init(vdynamic *overflow) {
 	stack_overflow_error = overflow;
 	hlc_signals_thread_init();
-	AddVectoredExceptionHandler(1, on_exception);
+	if (!handler) handler = AddVectoredExceptionHandler(1, on_exception);
+}
+
+/* Removes the handler hlc_signals_init installed and forgets the overflow value. */
+void hlc_signals_free(void) {
+	if (handler) {
+		RemoveVectoredExceptionHandler(handler);
+		handler = NULL;
+	}
+	stack_overflow_error = NULL;
 }

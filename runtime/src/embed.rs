@@ -103,7 +103,7 @@ fn timeout() -> std::time::Duration {
 
 fn self_thread() -> usize {
     // SAFETY: no preconditions.
-    unsafe { libc::pthread_self() as usize }
+    unsafe { crate::sys::c::pthread_self() as usize }
 }
 
 /// A `malloc`ed copy of `msg` for the host to `free`.

@@ -154,22 +154,6 @@ pub fn set_errno(v: i32) {
     unsafe { *libc::__errno_location() = v }
 }
 
-/// Frees what the fault handling set up for the calling thread (its
-/// alternate signal stack), before the thread ends.
-///
-/// # Safety
-/// Called once, by a thread that ran `hlc_signals_thread_init`, outside a signal handler.
-pub unsafe fn thread_fault_handling_done() {
-    let mut old: libc::stack_t = std::mem::zeroed();
-    if libc::sigaltstack(null_mut(), &mut old) != 0 || old.ss_sp.is_null() || old.ss_flags & libc::SS_ONSTACK != 0 {
-        return;
-    }
-    let off = libc::stack_t { ss_sp: null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
-    if libc::sigaltstack(&off, null_mut()) == 0 {
-        libc::free(old.ss_sp);
-    }
-}
-
 /// The C library as the natives use it: `libc`'s bindings as they are.
 pub mod c {
     pub use libc::*;

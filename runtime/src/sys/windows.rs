@@ -176,12 +176,6 @@ pub fn set_errno(v: i32) {
     unsafe { *_errno() = v }
 }
 
-/// Nothing to free: the stack guarantee set per thread goes with the thread.
-///
-/// # Safety
-/// None; `unsafe` to match the POSIX side.
-pub unsafe fn thread_fault_handling_done() {}
-
 extern "C" {
     fn _getch() -> i32;
     fn _getche() -> i32;
