@@ -6,6 +6,7 @@
 #include "hl.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 
 /* Provided by the Rust runtime. */
 int hlc_capture_stack(void **out, int max);
@@ -109,4 +110,14 @@ void hlc_exit_unwind(vdynamic *marker) {
 	t->exc_stack_count = 0;
 	t->flags &= ~HL_EXC_RETHROW;
 	longjmp(trap->buf, 1);
+}
+
+/* The C layout of the structures Rust also declares (runtime/src/abi.rs):
+   jmp_buf's size differs between C libraries and places every field after
+   it. The runtime compares these at start-up. */
+void hlc_c_layout(size_t out[4]) {
+	out[0] = sizeof(jmp_buf);
+	out[1] = offsetof(hl_trap_ctx, prev);
+	out[2] = offsetof(hl_thread_info, exc_stack_trace);
+	out[3] = sizeof(hl_thread_info);
 }

@@ -38,6 +38,9 @@ extern "C" {
     /// its outermost trap) with `marker` as the exception; returns only if
     /// the thread has no trap.
     pub fn hlc_exit_unwind(marker: *mut c_void);
+    /// C's `sizeof(jmp_buf)`, `offsetof(hl_trap_ctx, prev)`,
+    /// `offsetof(hl_thread_info, exc_stack_trace)` and `sizeof(hl_thread_info)`.
+    pub fn hlc_c_layout(out: *mut [usize; 4]);
     /// Runs `entry` inside a trap context: 1 if it returned, 0 if it threw (`*exc` = the value).
     pub fn hlc_run_protected(entry: unsafe extern "C" fn(), exc: *mut *mut c_void) -> i32;
 }

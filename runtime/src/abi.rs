@@ -291,11 +291,9 @@ pub struct vstring {
     pub length: i32,
 }
 
-/// glibc's `jmp_buf` as a blob of the right size and alignment.
-#[cfg(target_arch = "x86_64")]
-pub type jmp_buf = [u64; 25];
-#[cfg(target_arch = "aarch64")]
-pub type jmp_buf = [u64; 39];
+/// The C library's `jmp_buf` as a blob of the right size and alignment
+/// (it places every field after it in `hl_trap_ctx` and `hl_thread_info`).
+pub use crate::sys::jmp_buf;
 
 #[repr(C)]
 pub struct hl_trap_ctx {

@@ -153,6 +153,9 @@ impl DebugTable {
 /// Return addresses of HL frames on the current stack, innermost first,
 /// found by walking the frame-pointer chain from the caller.
 pub fn capture(out: &mut [*mut c_void]) -> usize {
+    if let Some(n) = system_capture(out) {
+        return n;
+    }
     // SAFETY: `out` is a valid slice for `len` entries; `capture_here` starts
     // the walk at a frame record of a function that is still running.
     unsafe { capture_here(out.as_mut_ptr(), out.len()) }
@@ -192,6 +195,13 @@ unsafe extern "C" fn walk(out: *mut *mut c_void, len: usize, fp: usize) -> usize
     capture_from(fp, std::slice::from_raw_parts_mut(out, len))
 }
 
+/// HL return addresses found by the system's own stack walk, where it has
+/// one that the frame-pointer chain cannot replace ([`crate::sys::capture_stack`]).
+fn system_capture(out: &mut [*mut c_void]) -> Option<usize> {
+    let p = crate::start::try_program()?;
+    crate::sys::capture_stack(out, |a| p.debug.contains(a))
+}
+
 /// Like [`capture`], starting from the frame whose frame pointer is `fp`.
 ///
 /// # Safety
@@ -229,6 +239,10 @@ pub unsafe extern "C" fn hlc_capture_stack(out: *mut *mut c_void, max: i32) -> i
         return 0;
     }
     // SAFETY: the C caller passes a buffer of `max` entries.
+    let buf = std::slice::from_raw_parts_mut(out, max as usize);
+    if let Some(n) = system_capture(buf) {
+        return n as i32;
+    }
     capture_here(out, max as usize) as i32
 }
 

@@ -83,6 +83,24 @@ pub unsafe fn run_main(argc: i32, argv: *const *const c_char, desc: &hlc_program
 ///
 /// # Safety
 /// As for [`run_main`].
+/// The structures C and Rust both declare have the same layout (a wrong
+/// `jmp_buf` size for the C library would move every field after it).
+fn check_c_layout() -> Result<(), String> {
+    let mut c = [0usize; 4];
+    // SAFETY: writes four words into `c`.
+    unsafe { hlrt_c::hlc_c_layout(&mut c) };
+    let rust = [
+        std::mem::size_of::<jmp_buf>(),
+        std::mem::offset_of!(hl_trap_ctx, prev),
+        std::mem::offset_of!(hl_thread_info, exc_stack_trace),
+        std::mem::size_of::<hl_thread_info>(),
+    ];
+    if c != rust {
+        return Err(format!("the runtime's C and Rust parts disagree on structure layout (jmp_buf, trap prev, exc_stack_trace, thread info): C {c:?}, Rust {rust:?}"));
+    }
+    Ok(())
+}
+
 pub(crate) unsafe fn start(
     rt: &'static crate::context::Runtime,
     argc: i32,
@@ -91,6 +109,7 @@ pub(crate) unsafe fn start(
     module: Option<std::sync::Arc<hlbc::Module>>,
 ) -> Result<&'static Program, String> {
     crate::std::set_error_hook(throw_error_ucs2);
+    check_c_layout()?;
     let args: Vec<&CStr> = (1..argc.max(0) as usize).map(|i| CStr::from_ptr(*argv.add(i))).collect();
     rt.sys.set_args(&args);
     let mut program = match module {

@@ -535,17 +535,13 @@ fn golden(args: &[String]) -> Result<bool> {
             }
             Err(e) => problems.push(e),
         }
-        if !jit {
-            // Debug executables are tens of MB each (Windows ones ~60 MB): keep none.
-            let _ = std::fs::remove_file(work.join(format!("{name}{}", target.map_or("", |t| t.exe_suffix()))));
-        }
         if problems.is_empty() {
             passed += 1;
             // A passing program's executable is not needed again: each one
             // carries the runtime (25-50 MB), and all of them together fill a
-            // small CI disk. A failing one is kept to be looked at.
+            // small CI disk (Windows debug ones ~60 MB). A failing one is kept to be looked at.
             if !jit {
-                let _ = std::fs::remove_file(work.join(&name));
+                let _ = std::fs::remove_file(work.join(format!("{name}{}", target.map_or("", |t| t.exe_suffix()))));
             }
             if jit {
                 println!("ok     {name} (ran in {:.2}s)", start.elapsed().as_secs_f64());

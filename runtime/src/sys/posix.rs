@@ -154,6 +154,19 @@ pub fn set_errno(v: i32) {
     unsafe { *libc::__errno_location() = v }
 }
 
+/// glibc's (and musl's) `jmp_buf`: registers, a flag and the signal mask.
+#[cfg(target_arch = "x86_64")]
+pub type jmp_buf = [u64; 25];
+#[cfg(target_arch = "aarch64")]
+pub type jmp_buf = [u64; 39];
+
+/// The system's own stack walk: none here (callers walk the frame-pointer
+/// chain, which every frame on POSIX targets keeps). See the Windows side.
+#[inline]
+pub fn capture_stack(_out: &mut [*mut c_void], _keep: impl Fn(usize) -> bool) -> Option<usize> {
+    None
+}
+
 /// The C library as the natives use it: `libc`'s bindings as they are.
 pub mod c {
     pub use libc::*;

@@ -33,6 +33,7 @@ extern "system" {
     fn VirtualQuery(addr: *const c_void, info: *mut MemoryBasicInformation, len: usize) -> usize;
     fn GetCurrentThreadId() -> u32;
     fn GetCurrentThreadStackLimits(low: *mut usize, high: *mut usize);
+    fn RtlCaptureStackBackTrace(skip: u32, count: u32, frames: *mut *mut c_void, hash: *mut u32) -> u16;
 }
 
 extern "C" {
@@ -288,3 +289,37 @@ pub unsafe fn socket_send(_fd: i32, _buf: &[u8], _nonblocking: bool) -> (isize, 
 pub fn socket_would_block(_e: &std::io::Error) -> bool {
     false
 }
+
+/// MinGW's x64 `jmp_buf` (`_JBTYPE`): 16 slots of 16 bytes, 16-aligned
+/// (256 bytes; hlc-targets' `jmp_buf_size` for generated code agrees).
+#[repr(C, align(16))]
+pub struct jmp_buf(pub [u64; 32]);
+
+/// Return addresses on the calling thread's stack for which `keep` holds,
+/// innermost first, into `out`; `None` if the system walk found nothing
+/// (the caller then walks the frame-pointer chain).
+///
+/// Windows walks the stack with the unwind information of every frame
+/// (`.pdata`: hlc emits it for HL functions, MinGW gcc and Rust for theirs).
+/// The frame-pointer chain cannot be followed here: MinGW gcc sets a C
+/// function's frame pointer at an offset into its frame (as Windows x64
+/// unwinding allows), so `[rbp]` is not the caller's frame pointer.
+pub fn capture_stack(out: &mut [*mut c_void], keep: impl Fn(usize) -> bool) -> Option<usize> {
+    // HL frames interleave with runtime frames (closures called from natives).
+    let mut frames = [null_mut(); 1024];
+    // SAFETY: `frames` has room for the count passed; no hash is asked for.
+    let got = unsafe { RtlCaptureStackBackTrace(1, frames.len() as u32, frames.as_mut_ptr(), null_mut()) } as usize;
+    if got == 0 {
+        return None;
+    }
+    let mut n = 0;
+    for &f in frames[..got].iter().filter(|&&f| keep(f as usize)) {
+        if n == out.len() {
+            break;
+        }
+        out[n] = f;
+        n += 1;
+    }
+    Some(n)
+}
+
