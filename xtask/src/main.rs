@@ -272,6 +272,9 @@ fn build_runtime(t: &'static Target) -> Result<PathBuf> {
     ensure_rust_target(t)?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args(["build", "--quiet", "--release", "-p", "hlrt", "--target", t.triple]).current_dir(root());
+    // `cargo run` set this for xtask; ring's build script reruns when it
+    // changes, so builds from here and by hand would rebuild each other's.
+    cmd.env_remove("CARGO_MANIFEST_DIR");
     // The C parts (runtime-c, PCRE2, zlib, SQLite, ring) need a C compiler
     // for the target; cc-rs finds Debian's `<arch>-linux-gnu-gcc` itself.
     if !run_status(&mut cmd)? {
@@ -461,6 +464,7 @@ fn golden(args: &[String]) -> Result<bool> {
     let profile = if release { "release" } else { "debug" };
     let mut build = Command::new(env!("CARGO"));
     build.args(["build", "--quiet", "-p", "hlc", "-p", "hlrt"]).current_dir(root());
+    build.env_remove("CARGO_MANIFEST_DIR");
     if release {
         build.arg("--release");
     }

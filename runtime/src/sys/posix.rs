@@ -156,8 +156,10 @@ pub fn set_errno(v: i32) {
 
 /// glibc's (and musl's) `jmp_buf`: registers, a flag and the signal mask.
 #[cfg(target_arch = "x86_64")]
+#[allow(non_camel_case_types)]
 pub type jmp_buf = [u64; 25];
 #[cfg(target_arch = "aarch64")]
+#[allow(non_camel_case_types)]
 pub type jmp_buf = [u64; 39];
 
 /// The system's own stack walk: none here (callers walk the frame-pointer

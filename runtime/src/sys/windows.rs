@@ -293,6 +293,7 @@ pub fn socket_would_block(_e: &std::io::Error) -> bool {
 /// MinGW's x64 `jmp_buf` (`_JBTYPE`): 16 slots of 16 bytes, 16-aligned
 /// (256 bytes; hlc-targets' `jmp_buf_size` for generated code agrees).
 #[repr(C, align(16))]
+#[allow(non_camel_case_types)]
 pub struct jmp_buf(pub [u64; 32]);
 
 /// Return addresses on the calling thread's stack for which `keep` holds,

@@ -204,20 +204,37 @@ pub unsafe fn stat(name: *const c_char, buf: *mut stat) -> c_int {
     _wstat64(wide(name).as_ptr(), buf)
 }
 
-/// `unlink` with a UTF-8 name.
+/// Runs `op`; if Windows refused it because a file is open (`EACCES`: a
+/// file open anywhere cannot be deleted or renamed, as it can on POSIX),
+/// runs a full collection, whose finalizers close the files the program
+/// dropped, and tries once more.
+fn retry_after_gc(op: impl Fn() -> c_int) -> c_int {
+    let r = op();
+    if r == 0 || super::errno() != EACCES {
+        return r;
+    }
+    crate::gc::collect();
+    op()
+}
+
+/// `unlink` with a UTF-8 name (see [`retry_after_gc`]).
 ///
 /// # Safety
 /// `name` is NUL-terminated.
 pub unsafe fn unlink(name: *const c_char) -> c_int {
-    _wunlink(wide(name).as_ptr())
+    let name = wide(name);
+    // SAFETY: `name` is a NUL-terminated UTF-16 string.
+    retry_after_gc(|| unsafe { _wunlink(name.as_ptr()) })
 }
 
-/// `rename` with UTF-8 names.
+/// `rename` with UTF-8 names (see [`retry_after_gc`]).
 ///
 /// # Safety
 /// Both are NUL-terminated.
 pub unsafe fn rename(from: *const c_char, to: *const c_char) -> c_int {
-    _wrename(wide(from).as_ptr(), wide(to).as_ptr())
+    let (from, to) = (wide(from), wide(to));
+    // SAFETY: both are NUL-terminated UTF-16 strings.
+    retry_after_gc(|| unsafe { _wrename(from.as_ptr(), to.as_ptr()) })
 }
 
 /// `rmdir` with a UTF-8 name.
