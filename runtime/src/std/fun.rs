@@ -340,10 +340,20 @@ pub unsafe fn raw_call(f: *mut c_void, a: &CallArgs, float_ret: bool) -> u64 {
     ".globl hlrt_win64_call",
     ".p2align 4",
     "hlrt_win64_call:",
+    // Unwind information (.pdata/.xdata), so Windows can walk through this
+    // frame (stack traces, exceptions): the registers are saved first and
+    // rbp then holds rsp, as Windows x64 unwinding wants a frame register
+    // set after the pushes.
+    ".seh_proc hlrt_win64_call",
     "push rbp",
-    "mov rbp, rsp",
+    ".seh_pushreg rbp",
     "push rsi",
+    ".seh_pushreg rsi",
     "push rdi",
+    ".seh_pushreg rdi",
+    "mov rbp, rsp",
+    ".seh_setframe rbp, 0",
+    ".seh_endprologue",
     "mov rax, rcx",
     "mov rsi, rdx",
     "mov rcx, r8",
@@ -373,11 +383,12 @@ pub unsafe fn raw_call(f: *mut c_void, a: &CallArgs, float_ret: bool) -> u64 {
     "movq xmm2, r8",
     "movq xmm3, r9",
     "call rax",
-    "lea rsp, [rbp - 16]",
+    "mov rsp, rbp",
     "pop rdi",
     "pop rsi",
     "pop rbp",
     "ret",
+    ".seh_endproc",
 );
 
 #[cfg(not(windows))]
@@ -815,9 +826,15 @@ pub fn wrapper_entry() -> *mut c_void {
     ".globl hlrt_wrapper_entry",
     ".p2align 4",
     "hlrt_wrapper_entry:",
+    // Unwind information, as for hlrt_win64_call.
+    ".seh_proc hlrt_wrapper_entry",
     "push rbp",
+    ".seh_pushreg rbp",
     "mov rbp, rsp",
+    ".seh_setframe rbp, 0",
     "sub rsp, 96",
+    ".seh_stackalloc 96",
+    ".seh_endprologue",
     "mov [rsp + 32], rcx",
     "mov [rsp + 40], rdx",
     "mov [rsp + 48], r8",
@@ -833,6 +850,7 @@ pub fn wrapper_entry() -> *mut c_void {
     "mov rsp, rbp",
     "pop rbp",
     "ret",
+    ".seh_endproc",
     dispatch = sym hlrt_wrapper_dispatch,
 );
 

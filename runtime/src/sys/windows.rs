@@ -3,6 +3,7 @@
 //! signatures (MinGW's import libraries provide them).
 
 pub mod c;
+mod socket;
 
 use std::ffi::c_void;
 use std::ptr::null_mut;
