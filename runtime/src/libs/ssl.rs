@@ -1332,8 +1332,13 @@ struct Io<'a> {
     nonblocking: bool,
 }
 
-fn would_block(e: &io::Error) -> bool {
-    crate::sys::socket_would_block(e) || e.kind() == io::ErrorKind::WouldBlock
+/// A socket call's result ([`crate::sys::net`]) as I/O's.
+fn socket_result(r: Result<usize, bool>) -> io::Result<usize> {
+    match r {
+        Ok(n) => Ok(n),
+        Err(true) => Err(io::ErrorKind::WouldBlock.into()),
+        Err(false) => Err(io::ErrorKind::ConnectionReset.into()),
+    }
 }
 
 impl Io<'_> {
@@ -1363,13 +1368,9 @@ impl Read for Io<'_> {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
             Bio::Socket(fd) => unsafe {
                 hl_blocking(true);
-                let (r, err) = crate::sys::socket_recv(*fd, buf);
+                let r = crate::sys::net::recv(*fd, buf.as_mut_ptr(), buf.len());
                 hl_blocking(false);
-                if r < 0 {
-                    Err(if would_block(&err) { io::ErrorKind::WouldBlock.into() } else { err })
-                } else {
-                    Ok(r as usize)
-                }
+                socket_result(r)
             },
             Bio::Closures(root) => unsafe { self.call(root, 1, buf.as_mut_ptr(), buf.len()) },
         }
@@ -1382,13 +1383,9 @@ impl Write for Io<'_> {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
             Bio::Socket(fd) => unsafe {
                 hl_blocking(true);
-                let (r, err) = crate::sys::socket_send(*fd, buf, self.nonblocking);
+                let r = crate::sys::net::send_with(*fd, buf.as_ptr(), buf.len(), self.nonblocking);
                 hl_blocking(false);
-                if r < 0 {
-                    Err(if would_block(&err) { io::ErrorKind::WouldBlock.into() } else { err })
-                } else {
-                    Ok(r as usize)
-                }
+                socket_result(r)
             },
             Bio::Closures(root) => unsafe { self.call(root, 2, buf.as_ptr() as *mut u8, buf.len()) },
         }

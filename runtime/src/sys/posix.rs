@@ -1,5 +1,7 @@
 //! [`super`] on POSIX systems (Linux, glibc or musl).
 
+pub mod net;
+
 use std::ffi::c_void;
 use std::ptr::null_mut;
 
@@ -320,26 +322,3 @@ pub fn path_to_bytes(p: &std::ffi::OsStr) -> Vec<u8> {
     p.as_bytes().to_vec()
 }
 
-/// `recv` on a socket without SIGPIPE: the byte count (negative on error) and the error.
-///
-/// # Safety
-/// `fd` is a socket.
-pub unsafe fn socket_recv(fd: i32, buf: &mut [u8]) -> (isize, std::io::Error) {
-    let r = libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL);
-    (r, std::io::Error::last_os_error())
-}
-
-/// `send` on a socket without SIGPIPE (and without waiting if `nonblocking`).
-///
-/// # Safety
-/// `fd` is a socket.
-pub unsafe fn socket_send(fd: i32, buf: &[u8], nonblocking: bool) -> (isize, std::io::Error) {
-    let flags = libc::MSG_NOSIGNAL | if nonblocking { libc::MSG_DONTWAIT } else { 0 };
-    let r = libc::send(fd, buf.as_ptr().cast(), buf.len(), flags);
-    (r, std::io::Error::last_os_error())
-}
-
-/// Whether a socket call's error means "try again later".
-pub fn socket_would_block(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EINPROGRESS | libc::EALREADY))
-}

@@ -3,7 +3,7 @@
 //! signatures (MinGW's import libraries provide them).
 
 pub mod c;
-mod socket;
+pub mod net;
 
 use std::ffi::c_void;
 use std::ptr::null_mut;
@@ -267,28 +267,6 @@ pub fn path_from_bytes(b: &[u8]) -> std::path::PathBuf {
 /// A path as bytes (UTF-8) for Haxe.
 pub fn path_to_bytes(p: &std::ffi::OsStr) -> Vec<u8> {
     p.to_string_lossy().into_owned().into_bytes()
-}
-
-/// Sockets are not ported to Windows yet (their natives throw, see
-/// `not_ported`): no socket can reach here; fails with `Unsupported`.
-///
-/// # Safety
-/// None.
-pub unsafe fn socket_recv(_fd: i32, _buf: &mut [u8]) -> (isize, std::io::Error) {
-    (-1, std::io::ErrorKind::Unsupported.into())
-}
-
-/// As [`socket_recv`].
-///
-/// # Safety
-/// None.
-pub unsafe fn socket_send(_fd: i32, _buf: &[u8], _nonblocking: bool) -> (isize, std::io::Error) {
-    (-1, std::io::ErrorKind::Unsupported.into())
-}
-
-/// Whether a socket call's error means "try again later".
-pub fn socket_would_block(_e: &std::io::Error) -> bool {
-    false
 }
 
 /// MinGW's x64 `jmp_buf` (`_JBTYPE`): 16 slots of 16 bytes, 16-aligned
