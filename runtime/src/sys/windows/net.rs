@@ -34,7 +34,7 @@ const INADDR_NONE: u32 = 0xffff_ffff;
 
 /// Winsock's `fd_set` has room for 64 sockets (`FD_SETSIZE`): a count and the handles.
 pub const FD_SETSIZE: usize = 64;
-pub const FD_SET_BYTES: usize = 8 + FD_SETSIZE * size_of::<Socket>();
+pub const FD_SET_BYTES: usize = size_of::<FdSet>();
 
 #[repr(C)]
 struct SockAddrIn {
@@ -53,20 +53,6 @@ struct HostEnt {
     h_addr_list: *mut *mut c_char,
 }
 
-#[repr(C)]
-struct PollFd {
-    fd: Socket,
-    events: i16,
-    revents: i16,
-}
-
-const POLLRDNORM: i16 = 0x0100;
-const POLLRDBAND: i16 = 0x0200;
-const POLLWRNORM: i16 = 0x0010;
-const POLLWRBAND: i16 = 0x0020;
-const POLLERR: i16 = 0x0001;
-const POLLHUP: i16 = 0x0002;
-const POLLNVAL: i16 = 0x0004;
 
 #[repr(C)]
 struct WsaData {
@@ -79,7 +65,7 @@ struct WsaData {
 
 /// Winsock's functions, by their documented signatures.
 mod ws {
-    use super::{HostEnt, PollFd, SockAddrIn, Socket, WsaData};
+    use super::{FdSet, HostEnt, SockAddrIn, Socket, TimeVal, WsaData};
     use std::ffi::{c_char, c_int};
     #[link(name = "ws2_32")]
     extern "system" {
@@ -104,7 +90,7 @@ mod ws {
         pub fn gethostbyname(name: *const c_char) -> *mut HostEnt;
         pub fn gethostbyaddr(addr: *const c_char, len: c_int, kind: c_int) -> *mut HostEnt;
         pub fn gethostname(name: *mut c_char, len: c_int) -> c_int;
-        pub fn WSAPoll(fds: *mut PollFd, n: u32, timeout: c_int) -> c_int;
+        pub fn select(n: c_int, r: *mut FdSet, w: *mut FdSet, e: *mut FdSet, timeout: *const TimeVal) -> c_int;
     }
 }
 
@@ -309,33 +295,52 @@ pub struct Watch {
     pub ready: bool,
 }
 
-// WSAPoll has no POLLPRI: out-of-band data is POLLRDBAND.
-const ASK: [i16; 3] = [POLLRDNORM, POLLWRNORM, POLLRDBAND];
-const READY: [i16; 3] = [POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR, POLLWRNORM | POLLWRBAND | POLLERR, POLLRDBAND];
+#[repr(C)]
+struct FdSet {
+    count: u32,
+    array: [Socket; FD_SETSIZE],
+}
 
-/// As on POSIX, with `WSAPoll`.
+#[repr(C)]
+struct TimeVal {
+    sec: i32,
+    usec: i32,
+}
+
+/// As on POSIX, with Winsock's `select` (what libhl calls there; its sets
+/// are arrays, so at most [`FD_SETSIZE`] sockets per kind).
 pub fn wait(w: &mut [Watch], timeout: f64) -> Option<bool> {
-    let ms = if timeout < 0.0 { -1 } else { (timeout * 1000.0).min(i32::MAX as f64) as c_int };
     if w.is_empty() {
-        // WSAPoll refuses an empty set; select() then only sleeps.
-        if ms >= 0 {
+        // Winsock's select refuses three empty sets; select() then only sleeps.
+        if timeout >= 0.0 {
             // SAFETY: no pointers.
-            unsafe { Sleep(ms as u32) };
+            unsafe { Sleep((timeout * 1000.0).min(u32::MAX as f64) as u32) };
         }
         return Some(true);
     }
-    let mut fds: Vec<PollFd> = w.iter().map(|x| PollFd { fd: sock(x.fd), events: ASK[x.kind as usize], revents: 0 }).collect();
-    // SAFETY: `fds` holds the count passed.
-    let r = unsafe { ws::WSAPoll(fds.as_mut_ptr(), fds.len() as u32, ms) };
-    if r < 0 {
+    let mut sets: [FdSet; 3] = std::array::from_fn(|_| FdSet { count: 0, array: [0; FD_SETSIZE] });
+    for x in w.iter() {
+        let set = &mut sets[x.kind as usize];
+        if set.count as usize == FD_SETSIZE {
+            return None;
+        }
+        set.array[set.count as usize] = sock(x.fd);
+        set.count += 1;
+    }
+    let sec = timeout.max(0.0) as i32;
+    let tv = TimeVal { sec, usec: ((timeout.max(0.0) - sec as f64) * 1e6) as i32 };
+    let tvp: *const TimeVal = if timeout < 0.0 { std::ptr::null() } else { &tv };
+    let [r, wr, e] = &mut sets;
+    let set_ptr = |s: &mut FdSet| -> *mut FdSet { if s.count == 0 { null_mut() } else { s } };
+    // SAFETY: each set is null or a valid fd_set; the timeout is null or valid.
+    let n = unsafe { ws::select(0, set_ptr(r), set_ptr(wr), set_ptr(e), tvp) };
+    if n < 0 {
         // SAFETY: no arguments.
         return (unsafe { ws::WSAGetLastError() } == WSAEINTR).then_some(false);
     }
-    if fds.iter().any(|p| p.revents & POLLNVAL != 0) {
-        return None;
-    }
-    for (x, p) in w.iter_mut().zip(&fds) {
-        x.ready = p.revents & READY[x.kind as usize] != 0;
+    for x in w.iter_mut() {
+        let set = &sets[x.kind as usize];
+        x.ready = n > 0 && set.array[..set.count as usize].contains(&sock(x.fd));
     }
     Some(true)
 }
