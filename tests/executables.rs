@@ -303,7 +303,7 @@ fn every_golden_program_compiles_for_windows() {
 /// (`hlc_targets::WINDOWS_SYSTEM_DLLS`): MinGW's own libraries are linked
 /// statically. Needs the Windows runtime (`cargo xtask runtime --target
 /// x86_64-pc-windows-gnu`) and MinGW-w64; `HLC_TEST_WINDOWS=1` (set by
-/// `cargo xtask test` when it built that runtime) makes their absence a failure.
+/// `.ci/run`'s Windows step, which built that runtime) makes their absence a failure.
 #[test]
 fn windows_executables_import_only_system_dlls() {
     let triple = "x86_64-pc-windows-gnu";

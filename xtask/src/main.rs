@@ -63,12 +63,21 @@ fn run_status(cmd: &mut Command) -> Result<bool> {
     cmd.status().map(|s| s.success()).map_err(|e| format!("cannot run {cmd:?}: {e}"))
 }
 
+/// A cargo command without the `CARGO_MANIFEST_DIR` that `cargo run` set
+/// for xtask: ring's build script reruns when it changes, so builds from
+/// here and by hand would otherwise rebuild each other's (minutes each).
+fn cargo() -> Command {
+    let mut c = cargo();
+    c.env_remove("CARGO_MANIFEST_DIR");
+    c
+}
+
 fn test(rest: &[String]) -> Result<bool> {
     // The executables the tests build link with libhlrt.a, which `cargo test` alone does not produce.
-    if !run_status(Command::new(env!("CARGO")).args(["build", "--workspace"]).current_dir(root()))? {
+    if !run_status(cargo().args(["build", "--workspace"]).current_dir(root()))? {
         return Ok(false);
     }
-    let ok = run_status(Command::new(env!("CARGO")).args(["test", "--workspace"]).current_dir(root()))?;
+    let ok = run_status(cargo().args(["test", "--workspace"]).current_dir(root()))?;
     if !ok {
         return Ok(false);
     }
@@ -270,11 +279,8 @@ fn runtime_command(args: &[String]) -> Result<bool> {
 fn build_runtime(t: &'static Target) -> Result<PathBuf> {
     let start = std::time::Instant::now();
     ensure_rust_target(t)?;
-    let mut cmd = Command::new(env!("CARGO"));
+    let mut cmd = cargo();
     cmd.args(["build", "--quiet", "--release", "-p", "hlrt", "--target", t.triple]).current_dir(root());
-    // `cargo run` set this for xtask; ring's build script reruns when it
-    // changes, so builds from here and by hand would rebuild each other's.
-    cmd.env_remove("CARGO_MANIFEST_DIR");
     // The C parts (runtime-c, PCRE2, zlib, SQLite, ring) need a C compiler
     // for the target; cc-rs finds Debian's `<arch>-linux-gnu-gcc` itself.
     if !run_status(&mut cmd)? {
@@ -337,7 +343,7 @@ fn ensure_rust_target(t: &Target) -> Result<()> {
 /// executables with (`CC_<triple>`, else Debian's `<arch>-linux-gnu-gcc`).
 fn build_hlc_for(t: &'static Target, release: bool) -> Result<PathBuf> {
     ensure_rust_target(t)?;
-    let mut cmd = Command::new(env!("CARGO"));
+    let mut cmd = cargo();
     cmd.args(["build", "--quiet", "-p", "hlc", "--target", t.triple]).current_dir(root());
     if release {
         cmd.arg("--release");
@@ -462,9 +468,8 @@ fn golden(args: &[String]) -> Result<bool> {
 
     // Build hlc and its runtime once.
     let profile = if release { "release" } else { "debug" };
-    let mut build = Command::new(env!("CARGO"));
+    let mut build = cargo();
     build.args(["build", "--quiet", "-p", "hlc", "-p", "hlrt"]).current_dir(root());
-    build.env_remove("CARGO_MANIFEST_DIR");
     if release {
         build.arg("--release");
     }
@@ -723,7 +728,7 @@ fn bench(args: &[String]) -> Result<bool> {
         Some(k) => args.get(k + 1).and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0).ok_or("--runs takes a positive number")?,
         None => 3,
     };
-    if !run_status(Command::new(env!("CARGO")).args(["build", "--quiet", "--release", "-p", "hlc", "-p", "hlrt"]).current_dir(root()))? {
+    if !run_status(cargo().args(["build", "--quiet", "--release", "-p", "hlc", "-p", "hlrt"]).current_dir(root()))? {
         return Err("building hlc failed".into());
     }
     let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
