@@ -67,7 +67,7 @@ fn run_status(cmd: &mut Command) -> Result<bool> {
 /// for xtask: ring's build script reruns when it changes, so builds from
 /// here and by hand would otherwise rebuild each other's (minutes each).
 fn cargo() -> Command {
-    let mut c = cargo();
+    let mut c = Command::new(env!("CARGO"));
     c.env_remove("CARGO_MANIFEST_DIR");
     c
 }
