@@ -1366,6 +1366,7 @@ impl Read for Io<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.bio {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
+            // SAFETY: the pointer and length are `buf`'s own.
             Bio::Socket(fd) => unsafe {
                 hl_blocking(true);
                 let r = crate::sys::net::recv(*fd, buf.as_mut_ptr(), buf.len());
@@ -1381,6 +1382,7 @@ impl Write for Io<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self.bio {
             Bio::None => Err(io::ErrorKind::NotConnected.into()),
+            // SAFETY: the pointer and length are `buf`'s own.
             Bio::Socket(fd) => unsafe {
                 hl_blocking(true);
                 let r = crate::sys::net::send_with(*fd, buf.as_ptr(), buf.len(), self.nonblocking);
