@@ -12,6 +12,7 @@ use std::ptr::null_mut;
 /// `sizeof(fd_set)`: what libhl's `socket_fd_size` reports per array.
 pub const FD_SET_BYTES: usize = size_of::<libc::fd_set>();
 /// The most sockets libhl's `select` takes per array.
+#[allow(clippy::unnecessary_cast)] // not `usize` in every libc binding
 pub const FD_SETSIZE: usize = libc::FD_SETSIZE as usize;
 
 fn errno() -> i32 {
