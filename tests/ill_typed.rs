@@ -431,3 +431,208 @@ fn mutants_of_a_golden_module_never_crash_the_build() {
     assert!(ill_typed > 100, "only {ill_typed} of {accepted} mutants were rejected as ill-typed");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Small well-typed modules, one per family of ops: loops (counted, nested,
+/// spinning on a global), integer and float arithmetic, objects and method
+/// calls, closures, dynamic fields, references, arrays, enums, switches and
+/// traps. Each must verify and compile. They seed the `compile_module` fuzz
+/// target (a golden module holds ~300 functions of Haxe's standard library;
+/// these hold four, so a mutant costs microseconds): with
+/// `HLC_FUZZ_SEEDS=DIR` this test writes them into DIR.
+fn seed_modules() -> Vec<(&'static str, Hlb)> {
+    const TRUE: u8 = 3;
+    const NULL: u8 = 6;
+    const ADD: u8 = 7;
+    const SUB: u8 = 8;
+    const MUL: u8 = 9;
+    const SDIV: u8 = 10;
+    const UDIV: u8 = 11;
+    const SMOD: u8 = 12;
+    const UMOD: u8 = 13;
+    const SHL: u8 = 14;
+    const SSHR: u8 = 15;
+    const USHR: u8 = 16;
+    const AND: u8 = 17;
+    const OR: u8 = 18;
+    const XOR: u8 = 19;
+    const NEG: u8 = 20;
+    const NOT: u8 = 21;
+    const INCR: u8 = 22;
+    const DECR: u8 = 23;
+    const CALL_CLOSURE: u8 = 32;
+    const STATIC_CLOSURE: u8 = 33;
+    const GLOBAL: u8 = 36;
+    const SET_GLOBAL: u8 = 37;
+    const SET_FIELD: u8 = 39;
+    const DYN_GET: u8 = 42;
+    const DYN_SET: u8 = 43;
+    const JFALSE: u8 = 45;
+    const JNULL: u8 = 46;
+    const JSGTE: u8 = 49;
+    const JEQ: u8 = 56;
+    const TO_SFLOAT: u8 = 60;
+    const TO_INT: u8 = 62;
+    const SET_ARRAY: u8 = 81;
+    const NEW: u8 = 82;
+    const SETREF: u8 = 89;
+    const ENUM_INDEX: u8 = 92;
+    const NULL_CHECK: u8 = 71;
+    let switch = |reg: i32, targets: &[i32], end: i32| {
+        let mut o = op(SWITCH, &[reg, targets.len() as i32]);
+        for &t in targets {
+            index(&mut o, t);
+        }
+        index(&mut o, end);
+        o
+    };
+    let with = |regs: &[i32], ops: Vec<Vec<u8>>| {
+        let mut h = module_with(FUN_VOID, regs, &ops);
+        h.ints = vec![7, 0, 1, -3];
+        h
+    };
+    vec![
+        // for (i in 0...n) acc = acc * i + n
+        ("counted_loop", with(&[VOID, I32, I32, I32], vec![
+            op(INT, &[1, 1]),
+            op(INT, &[2, 0]),
+            op(INT, &[3, 2]),
+            op(LABEL, &[]),
+            op(JSGTE, &[1, 2, 4]),
+            op(MUL, &[3, 3, 1]),
+            op(ADD, &[3, 3, 2]),
+            op(INCR, &[1]),
+            op(JALWAYS, &[-6]),
+            op(RET, &[0]),
+        ])),
+        // for (i in 0...n) for (j in i...n) x += i * 0.5 / j
+        ("nested_loops", with(&[VOID, I32, I32, I32, F64, F64, F64], vec![
+            op(INT, &[3, 0]),
+            op(INT, &[1, 1]),
+            op(TO_SFLOAT, &[4, 1]),
+            op(LABEL, &[]),
+            op(JSGTE, &[1, 3, 12]),
+            op(MOV, &[2, 1]),
+            op(LABEL, &[]),
+            op(JSGTE, &[2, 3, 7]),
+            op(TO_SFLOAT, &[5, 1]),
+            op(TO_SFLOAT, &[6, 2]),
+            op(MUL, &[5, 5, 5]),
+            op(SDIV, &[5, 5, 6]),
+            op(ADD, &[4, 4, 5]),
+            op(INCR, &[2]),
+            op(JALWAYS, &[-9]),
+            op(INCR, &[1]),
+            op(JALWAYS, &[-14]),
+            op(TO_INT, &[1, 4]),
+            op(SET_GLOBAL, &[0, 1]),
+            op(RET, &[0]),
+        ])),
+        // while (g < 7) {}: a loop that only reads a global
+        ("spin_on_global", with(&[VOID, I32, I32], vec![
+            op(INT, &[2, 0]),
+            op(LABEL, &[]),
+            op(GLOBAL, &[1, 0]),
+            op(JSLT, &[1, 2, -3]),
+            op(RET, &[0]),
+        ])),
+        ("int_arith", with(&[VOID, I32, I32, I32, BOOL], vec![
+            op(INT, &[1, 0]),
+            op(INT, &[2, 3]),
+            op(ADD, &[3, 1, 2]),
+            op(SUB, &[3, 3, 2]),
+            op(MUL, &[3, 3, 1]),
+            op(SDIV, &[3, 3, 2]),
+            op(UDIV, &[3, 3, 2]),
+            op(SMOD, &[3, 3, 1]),
+            op(UMOD, &[3, 3, 1]),
+            op(SHL, &[3, 3, 1]),
+            op(SSHR, &[3, 3, 2]),
+            op(USHR, &[3, 3, 1]),
+            op(AND, &[3, 3, 1]),
+            op(OR, &[3, 3, 2]),
+            op(XOR, &[3, 3, 1]),
+            op(NEG, &[3, 3]),
+            op(DECR, &[3]),
+            op(CALL1, &[3, 2, 3]),
+            op(TRUE, &[4, 1]),
+            op(NOT, &[4, 4]),
+            op(JFALSE, &[4, 1]),
+            op(SET_GLOBAL, &[0, 3]),
+            op(JEQ, &[1, 2, 0]),
+            op(RET, &[0]),
+        ])),
+        // new Point; p.x = 7; p.f(); p.x
+        ("object_fields", with(&[VOID, I32, POINT, DYN], vec![
+            op(NEW, &[2]),
+            op(INT, &[1, 0]),
+            op(SET_FIELD, &[2, 0, 1]),
+            op(FIELD, &[1, 2, 0]),
+            op_list(CALL_METHOD, &[0, 0], &[2]),
+            op(CALL1, &[0, 3, 2]),
+            op(SET_GLOBAL, &[1, 2]),
+            op(GLOBAL, &[2, 1]),
+            op(NULL_CHECK, &[2]),
+            op(MOV, &[3, 2]),
+            op(DYN_SET, &[3, 2, 1]),
+            op(DYN_GET, &[1, 3, 2]),
+            op(RET, &[0]),
+        ])),
+        // var f = fun@2; f(f(7))
+        ("closures", with(&[VOID, I32, FUN_I32_I32, DYN], vec![
+            op(STATIC_CLOSURE, &[2, 2]),
+            op(INT, &[1, 0]),
+            op_list(CALL_CLOSURE, &[1, 2], &[1]),
+            op_list(CALL_CLOSURE, &[1, 2], &[1]),
+            op(TO_DYN, &[3, 1]),
+            op(JNULL, &[3, 1]),
+            op(NULL_CHECK, &[3]),
+            op(RET, &[0]),
+        ])),
+        ("refs_and_arrays", with(&[VOID, I32, REF_I32, ARRAY, DYN, I32], vec![
+            op(INT, &[1, 0]),
+            op(REF, &[2, 1]),
+            op(UNREF, &[5, 2]),
+            op(SETREF, &[2, 5]),
+            op(NULL, &[3]),
+            op(JNULL, &[3, 4]),
+            op(ARRAY_SIZE, &[5, 3]),
+            op(GET_ARRAY, &[4, 3, 1]),
+            op(SET_ARRAY, &[3, 1, 4]),
+            op(NOP, &[]),
+            op(RET, &[0]),
+        ])),
+        // switch (E.A(i)) over the constructor index, then a trap around a call
+        ("enum_switch_trap", with(&[VOID, I32, ENUM, DYN, I32], vec![
+            op(INT, &[1, 0]),
+            op_list(MAKE_ENUM, &[2, 0], &[1]),
+            op(ENUM_INDEX, &[4, 2]),
+            switch(4, &[1, 2], 0),
+            op(ENUM_FIELD, &[1, 2, 0, 0]),
+            op(ENUM_FIELD, &[4, 2, 0, 0]),
+            op(TRAP, &[3, 3]),
+            op(CALL1, &[1, 2, 4]),
+            op(END_TRAP, &[1]),
+            op(JALWAYS, &[1]),
+            op(THROW, &[3]),
+            op(RET, &[0]),
+        ])),
+    ]
+}
+
+#[test]
+fn seed_modules_for_the_fuzz_target_verify_and_compile() {
+    let dir = std::env::var_os("HLC_FUZZ_SEEDS").map(std::path::PathBuf::from);
+    for (name, h) in seed_modules() {
+        let bytes = h.bytes();
+        let m = read_module(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        verify_module(&m).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let m = std::sync::Arc::new(m);
+        let opt = hlc::driver::isa::OptLevel::Once;
+        let options = hlc::driver::aot::ObjectOptions { opt, target: None, jobs: 1, debug: None, library: false };
+        hlc::driver::aot::compile_module(m, &bytes, &options, &Default::default()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        if let Some(dir) = &dir {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(format!("seed_{name}.hl")), &bytes).unwrap();
+        }
+    }
+}

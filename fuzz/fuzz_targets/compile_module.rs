@@ -4,13 +4,17 @@
 //! verifier (on in this build, which has debug assertions) or a lowering
 //! error on a verified module is a gap in `hlbc::verify` and fails here.
 //!
-//! Speed: a mutant usually changes one function, so functions already
-//! compiled (same body, same types, globals and natives) are replaced by a
-//! one-op stub before compiling; the code generator is at `opt_level=none`.
+//! Speed: a mutant usually changes one function, so only functions not yet
+//! compiled (same body in the same context: types, globals, natives, every
+//! function's type) are lowered and compiled; the first time a context is
+//! seen the whole module is, into an object file as `hlc build` writes it.
+//! Code is generated at the cheapest settings (`OptLevel::Once`: no
+//! optimisation, single-pass register allocation); the IR is checked by
+//! Cranelift's verifier before either runs. See docs/ARCHITECTURE.md
+//! ("Verifying") for how to build and seed it.
 #![no_main]
 
-use hlbc::opcodes::Op;
-use hlbc::{Function, Module, Reg, Type};
+use hlbc::{Function, Module};
 use libfuzzer_sys::fuzz_target;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -39,16 +43,6 @@ fn function_hash(f: &Function) -> u64 {
     h.finish()
 }
 
-/// Replaces a function's body by `ret` of a zero value of its return type.
-fn stub(m: &Module, f: &mut Function) {
-    let Type::Fun(ft) = m.ty(f.ty) else { return };
-    f.regs = ft.args.clone();
-    f.regs.push(ft.ret);
-    f.ops = vec![Op::Ret { src: Reg(ft.args.len() as u32) }];
-    f.debug.truncate(1);
-    f.assigns.clear();
-}
-
 /// Errors a verified module may still give: names that clash when declared
 /// (natives sharing a C symbol), and ops hlc does not support.
 fn acceptable(message: &str) -> bool {
@@ -62,27 +56,23 @@ fuzz_target!(|data: &[u8]| {
     }
     let ctx = context_hash(&m);
     let keys: Vec<(u64, u64)> = m.functions.iter().map(|f| (ctx, function_hash(f))).collect();
-    let mut reduced = m.clone();
-    let fresh: Vec<(u64, u64)> = {
+    let fresh: HashSet<usize> = {
         let cache = COMPILED.lock().unwrap();
-        let mut fresh = Vec::new();
-        for (f, key) in reduced.functions.iter_mut().zip(&keys) {
-            if cache.as_ref().is_some_and(|c| c.contains(key)) {
-                stub(&m, f);
-            } else {
-                fresh.push(*key);
-            }
-        }
-        fresh
+        (0..keys.len()).filter(|&fi| !cache.as_ref().is_some_and(|c| c.contains(&keys[fi]))).collect()
     };
     if fresh.is_empty() {
         return;
     }
-    let stubs = HashSet::new();
-    let reduced = std::sync::Arc::new(reduced);
-    let options = hlc::driver::aot::ObjectOptions { opt: hlc::driver::isa::OptLevel::None, target: None, jobs: 1, debug: None, library: false };
-    match hlc::driver::aot::compile_module(reduced, data, &options, &stubs) {
-        Ok(_) => COMPILED.lock().unwrap().get_or_insert_with(HashSet::new).extend(fresh),
+    let m = std::sync::Arc::new(m);
+    let opt = hlc::driver::isa::OptLevel::Once;
+    let result = if fresh.len() == keys.len() {
+        let options = hlc::driver::aot::ObjectOptions { opt, target: None, jobs: 1, debug: None, library: false };
+        hlc::driver::aot::compile_module(m, data, &options, &HashSet::new()).map(|_| ())
+    } else {
+        hlc::driver::aot::compile_functions(m, opt, &|fi| fresh.contains(&fi))
+    };
+    match result {
+        Ok(()) => COMPILED.lock().unwrap().get_or_insert_with(HashSet::new).extend(fresh.iter().map(|&fi| keys[fi])),
         Err(e) => {
             let message = format!("{e:?}");
             assert!(acceptable(&message), "a verified module failed to compile: {message}");

@@ -255,6 +255,27 @@ fn add_windows_unwind_info(product: &mut cranelift_object::ObjectProduct, compil
     }
 }
 
+/// Lowers and compiles only the functions of a verified `module` that
+/// `select` picks (by position in `module.functions`), for the host at
+/// `opt`, as [`compile_module`] compiles each; defines nothing and writes no
+/// object file (it would miss the others). For the `compile_module` fuzz
+/// target, which compiles only the functions a mutant changed.
+pub fn compile_functions(module: Arc<hlbc::Module>, opt: OptLevel, select: &dyn Fn(usize) -> bool) -> Result<()> {
+    let (isa, info, _) = isa::build(None, opt)?;
+    let builder = ObjectBuilder::new(isa.clone(), "hlc_program", cranelift_module::default_libcall_names())
+        .map_err(|e| miette!("cannot create the object writer: {e}"))?;
+    let mut env = ObjectEnv::new(ObjectModule::new(builder), &module, info.layout)?;
+    let mut lw = Lowerer::new(&mut env, module.clone(), info, &HashSet::new())?;
+    let mut ctx = cranelift_codegen::Context::new();
+    let mut fb = cranelift_frontend::FunctionBuilderContext::new();
+    for fi in (0..module.functions.len()).filter(|&fi| select(fi)) {
+        let id = lw.lower_ir(&mut env, fi, &mut ctx, &mut fb)?;
+        crate::lower::compile_function(&mut ctx, &*isa, id, module.functions[fi].findex.0, false)?;
+        ctx.clear();
+    }
+    Ok(())
+}
+
 /// Everything the link step puts together.
 pub struct LinkInputs<'a> {
     pub object: &'a Path,
