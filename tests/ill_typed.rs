@@ -127,6 +127,39 @@ fn rejects(ty: i32, regs: &[i32], ops: &[Vec<u8>], at: usize, expected: &str) ->
     e
 }
 
+/// A function type that takes its own type (two bytes of golden/hello
+/// changed, four bits in all, make type #21 a function of two #21s) printed
+/// in a diagnostic: its text grew geometrically down to the depth limit of
+/// 64, and the verifier allocated until the machine ran out of memory (~23 GB
+/// in a fuzzing run). Type texts are now cut short; a chain of function types
+/// 14 levels deep, each taking the next as both arguments and result (full
+/// text: 24 MB), checks the cut.
+#[test]
+fn self_referential_function_types_print_bounded_diagnostics() {
+    let first = types().len() as i32;
+    for depth in [14, 0] {
+        let mut h = module_with(FUN_VOID, &[first], &[op(RET, &[0])]);
+        for level in 0..depth.max(1) {
+            // (next,next):next, where next is the following type, or this one.
+            let next = if depth == 0 { first } else { first + level + 1 };
+            let mut t = vec![10, 2];
+            for _ in 0..3 {
+                index(&mut t, next);
+            }
+            h.types.push(t);
+        }
+        if depth > 0 {
+            h.types.push(vec![3]); // i32
+        }
+        let started = Instant::now();
+        let e = verify(&h).expect_err("a function-typed register returned from a void function");
+        let text = format!("{e}");
+        assert!(text.contains("the function's return type") && text.contains("..."), "{}", &text[..text.len().min(300)]);
+        assert!(text.len() < 40_000, "depth {depth}: a {}-byte diagnostic", text.len());
+        assert!(started.elapsed() < Duration::from_secs(5), "depth {depth}: {:?}", started.elapsed());
+    }
+}
+
 #[test]
 fn the_well_typed_test_module_passes() {
     verify(&module_with(FUN_VOID, &[VOID, I32, I32], &[op(MOV, &[1, 2]), op(RET, &[0])])).unwrap();

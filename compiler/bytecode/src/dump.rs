@@ -195,14 +195,32 @@ fn super_field_count(m: &Module, t: TypeIdx) -> usize {
     n
 }
 
-/// Renders a type as the Haxe dumper's `tstr` does.
+/// Longest text [`type_str`] writes before cutting a type short with `...`
+/// (Haxe's own types print in well under 2 KiB).
+pub const TYPE_STR_MAX: usize = 16 * 1024;
+
+/// Renders a type as the Haxe dumper's `tstr` does, cut short with `...`
+/// past [`TYPE_STR_MAX`] bytes: a corrupted file can make a function type
+/// its own arguments and result, whose text then triples with each level
+/// down to the depth limit.
 pub fn type_str(m: &Module, t: TypeIdx) -> String {
     let mut out = String::new();
     write_type(m, t, &mut Vec::new(), 0, &mut out);
+    if out.len() > TYPE_STR_MAX {
+        let mut end = TYPE_STR_MAX;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push_str("...");
+    }
     out
 }
 
 fn write_type(m: &Module, t: TypeIdx, stack: &mut Vec<TypeIdx>, depth: usize, out: &mut String) {
+    if out.len() > TYPE_STR_MAX {
+        return;
+    }
     if depth > 64 {
         // Only corrupted files nest this deep; Haxe itself would never end.
         out.push_str("...");
@@ -456,6 +474,32 @@ mod tests {
         assert_eq!(ocaml_string_of_float(f64::NAN), "nan");
         assert_eq!(ocaml_string_of_float(0.0001), "0.0001");
         assert_eq!(ocaml_string_of_float(std::f64::consts::PI), "3.14159265359");
+    }
+
+    /// `levels` function types, each taking the next as both arguments and
+    /// result (the last one `i32`); one taking itself when `levels` is 0.
+    fn tripling_fun_types(levels: u32) -> Module {
+        let mut m = Module::default();
+        let arg = |i: u32| if levels == 0 { TypeIdx(0) } else { TypeIdx(i + 1) };
+        for i in 0..levels.max(1) {
+            m.types.push(Type::Fun(FunType { args: vec![arg(i), arg(i)], ret: arg(i) }));
+        }
+        if levels > 0 {
+            m.types.push(Type::I32);
+        }
+        m
+    }
+
+    /// A corrupted file could make a type's text need exabytes (each level
+    /// tripling it down to the depth limit); it is cut at TYPE_STR_MAX.
+    #[test]
+    fn type_text_is_bounded() {
+        let chain = type_str(&tripling_fun_types(14), TypeIdx(0)); // 24 MB uncut
+        assert!(chain.len() <= TYPE_STR_MAX + 3, "{} bytes", chain.len());
+        assert!(chain.starts_with("((((") && chain.ends_with("..."), "{}", &chain[..64]);
+        let selfish = type_str(&tripling_fun_types(0), TypeIdx(0));
+        assert!(selfish.len() <= TYPE_STR_MAX + 3 && selfish.ends_with("..."), "{} bytes", selfish.len());
+        assert_eq!(type_str(&tripling_fun_types(2), TypeIdx(0)), "((i32,i32):i32,(i32,i32):i32):(i32,i32):i32");
     }
 
     #[test]
