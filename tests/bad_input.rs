@@ -121,6 +121,27 @@ fn out_of_range_indices_name_the_section() {
     assert!(err(&h.bytes()).message.contains("invalid type kind 99"));
 }
 
+/// A native's library and name make a C symbol, which cannot hold a NUL
+/// byte (the object writer asserted on such a symbol).
+#[test]
+fn native_names_with_nul_bytes_are_rejected() {
+    for (lib, name) in [("std", "a\0b"), ("s\0d", "alloc")] {
+        let mut h = Hlb::minimal();
+        h.strings = vec!["hello", lib, name];
+        let mut n = Vec::new();
+        for v in [1, 2, 2, 1] {
+            index(&mut n, v); // lib, name, type ():void, function index 1
+        }
+        h.natives = vec![n];
+        let e = err(&h.bytes());
+        assert_eq!(e.section.to_string(), "natives (native #0)");
+        assert!(e.message.contains("contains a NUL byte"), "{e}");
+        // The same native without the NUL reads cleanly.
+        h.strings = vec!["hello", "std", "alloc"];
+        read_module(&h.bytes()).unwrap();
+    }
+}
+
 /// Replaces the single function's ops (and register count) of the minimal module.
 fn with_ops(nregs: i32, ops: &[u8]) -> Vec<u8> {
     let mut h = Hlb::minimal();

@@ -160,6 +160,24 @@ fn self_referential_function_types_print_bounded_diagnostics() {
     }
 }
 
+/// A method whose name holds a NUL byte (a corrupted string, found by the
+/// compile_module fuzz target): the object writer panicked on its symbol.
+/// Symbols and DWARF names now write each NUL as `?`.
+#[test]
+fn function_names_with_nul_bytes_compile() {
+    let mut h = module_with(FUN_VOID, &[VOID], &[op(RET, &[0])]);
+    h.strings[5] = "f\0g"; // the name of Point's method, fun@3
+    let bytes = h.bytes();
+    let m = std::sync::Arc::new(read_module(&bytes).unwrap());
+    verify_module(&m).unwrap();
+    for debug in [None, Some(hlc::driver::debuginfo::Source::of(Path::new("main.hl")))] {
+        let options = hlc::driver::aot::ObjectOptions { opt: hlc::driver::isa::OptLevel::Once, target: None, jobs: 1, debug, library: false };
+        let object = hlc::driver::aot::compile_module(m.clone(), &bytes, &options, &Default::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(object.windows(9).any(|w| w == b"Point.f?g"), "no symbol Point.f?g");
+    }
+}
+
 #[test]
 fn the_well_typed_test_module_passes() {
     verify(&module_with(FUN_VOID, &[VOID, I32, I32], &[op(MOV, &[1, 2]), op(RET, &[0])])).unwrap();

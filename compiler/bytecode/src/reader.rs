@@ -352,8 +352,13 @@ pub fn read_module(data: &[u8]) -> Result<Module, ReadError> {
     m.natives = Vec::with_capacity(nnatives);
     for i in 0..nnatives {
         r.section = Section::Native(i);
+        let lib_at = r.pos;
         let lib = string_ref(&mut r, &limits)?;
         let name = string_ref(&mut r, &limits)?;
+        // The library and name make a C symbol (`lib_name`), which cannot hold NUL.
+        if m.strings[lib.idx()].contains(&0) || m.strings[name.idx()].contains(&0) {
+            return Err(r.error_at(lib_at, "the native's library or name contains a NUL byte"));
+        }
         let ty = type_ref(&mut r, &limits)?;
         let findex = fun_ref(&mut r, &limits)?;
         m.natives.push(Native { lib, name, ty, findex });

@@ -61,8 +61,19 @@ impl Source {
 pub fn name_functions(product: &mut ObjectProduct, m: &Module, names: &FunctionNames, compiled: &[CompiledFunction]) {
     for (fi, c) in compiled.iter().enumerate() {
         let sym = product.function_symbol(c.id);
-        product.object.symbol_mut(sym).name = names.hl_name(m, fi).into_bytes();
+        product.object.symbol_mut(sym).name = symbol_name(m, names, fi);
     }
+}
+
+/// HashLink's name for function `fi` as a symbol or DWARF name: NUL-free
+/// (the names come from the file's strings, which may hold NUL bytes; the
+/// object writer and DWARF strings end at NUL), each NUL written as `?`.
+fn symbol_name(m: &Module, names: &FunctionNames, fi: usize) -> Vec<u8> {
+    let mut name = names.hl_name(m, fi).into_bytes();
+    for b in name.iter_mut().filter(|b| **b == 0) {
+        *b = b'?';
+    }
+    name
 }
 
 /// A section's bytes and the relocations gimli asked for.
@@ -179,7 +190,7 @@ pub fn write_dwarf(
     for (fi, start, size, decl) in subprograms {
         let id = dwarf.unit.add(root, gimli::DW_TAG_subprogram);
         let entry = dwarf.unit.get_mut(id);
-        entry.set(gimli::DW_AT_name, AttributeValue::String(names.hl_name(m, fi).into_bytes()));
+        entry.set(gimli::DW_AT_name, AttributeValue::String(symbol_name(m, names, fi)));
         entry.set(gimli::DW_AT_low_pc, AttributeValue::Address(start));
         entry.set(gimli::DW_AT_high_pc, AttributeValue::Udata(size));
         entry.set(gimli::DW_AT_frame_base, AttributeValue::Exprloc(frame_base()));
