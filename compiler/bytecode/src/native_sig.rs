@@ -36,15 +36,25 @@ const TYPE_CHARS: &[u8; 24] = b"vcsilfdbBDPOATR??X?N?S?g";
 /// How deep object fields are followed before giving up on a self-referencing type.
 const MAX_DEPTH: usize = 32;
 
+/// Longest signature written: past it the rest is left out. A class with two
+/// fields of its own type (a binary tree's node) would otherwise double the
+/// text at each of the MAX_DEPTH levels. `DEFINE_PRIM` signatures are far
+/// shorter, so a cut one only ever fails to match.
+pub const MAX_SIGNATURE: usize = 4096;
+
 /// The signature string of the function type `fun_type` as `hl.h`'s
 /// `_FUN(ret, args)` writes it, e.g. `"PBi_i"` for `(bytes, i32) -> i32`.
 pub fn native_signature(m: &Module, fun_type: TypeIdx) -> String {
     let mut out = Vec::new();
     append(m, fun_type, &mut out, 0);
+    out.truncate(MAX_SIGNATURE);
     String::from_utf8_lossy(&out).into_owned()
 }
 
 fn append(m: &Module, t: TypeIdx, out: &mut Vec<u8>, depth: usize) {
+    if out.len() >= MAX_SIGNATURE {
+        return;
+    }
     let Some(ty) = m.types.get(t.idx()) else {
         out.push(b'?');
         return;
@@ -77,7 +87,7 @@ fn append(m: &Module, t: TypeIdx, out: &mut Vec<u8>, depth: usize) {
 /// The field types of object `t`, its ancestors' first.
 fn append_fields(m: &Module, t: TypeIdx, out: &mut Vec<u8>, depth: usize) {
     let Some(Type::Obj(o)) = m.types.get(t.idx()) else { return };
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || out.len() >= MAX_SIGNATURE {
         return;
     }
     if let Some(s) = o.super_ {
@@ -196,5 +206,21 @@ mod tests {
         let m = module(vec![Type::Abstract(StrIdx(0)), Type::Void, Type::Fun(FunType { args: vec![TypeIdx(0)], ret: TypeIdx(1) })], &[&name]);
         let s = native_signature(&m, TypeIdx(2));
         assert_eq!(s, format!("PX{}_", "é".repeat(49)) + "_v");
+    }
+
+    /// Objects whose fields are of the next type, three times: each level
+    /// triples the signature (14 levels: 19 MB uncut); then a node type with
+    /// two fields of its own type (2^33 bytes uncut, to MAX_DEPTH).
+    #[test]
+    fn signatures_are_bounded() {
+        let mut types = vec![Type::Fun(FunType { args: vec![TypeIdx(1)], ret: TypeIdx(1) })];
+        for level in 0..14 {
+            types.push(obj(0, None, &[level + 2, level + 2, level + 2]));
+        }
+        types.push(Type::I32);
+        let sig = native_signature(&module(types, &[""]), TypeIdx(0));
+        assert!(sig.len() <= MAX_SIGNATURE && sig.starts_with("POOOOOOOOOOOOOOi"), "{} bytes", sig.len());
+        let m = module(vec![Type::Fun(FunType { args: vec![TypeIdx(1)], ret: TypeIdx(1) }), obj(0, None, &[1, 1])], &[""]);
+        assert_eq!(native_signature(&m, TypeIdx(0)).len(), MAX_SIGNATURE);
     }
 }
