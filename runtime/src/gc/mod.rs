@@ -131,6 +131,7 @@ pub fn init() {
         return;
     }
     let g = lock_raw();
+    // SAFETY: `g` is the GC lock, which init_locked needs to write STATE.
     unsafe { init_locked(&g) };
 }
 
@@ -185,6 +186,8 @@ pub fn shutdown() {
         return;
     }
     let g = lock_raw();
+    // SAFETY: `g` holds the GC lock, so nothing else reads or writes STATE; the
+    // registered threads are checked below before anything is freed.
     unsafe {
         let slot = &mut *STATE.0.get();
         let Some(st) = slot.as_mut() else { return };
@@ -216,6 +219,8 @@ pub fn finalize_all() {
     if !INITIALIZED.load(Acquire) {
         return;
     }
+    // SAFETY: lock_heap gets the GC lock for the calling thread (current() is
+    // itself or null), and state() is only used while it is held.
     let list = unsafe {
         let g = lock_heap(current());
         let st = state(&g);
@@ -271,6 +276,7 @@ pub fn is_initialized() -> bool {
 pub fn set_trigger(min_bytes: usize, growth: f64) {
     init();
     let g = lock_raw();
+    // SAFETY: `g` is the GC lock, under which state() may be borrowed mutably.
     unsafe {
         let st = state(&g);
         st.min_trigger = min_bytes;
@@ -293,6 +299,8 @@ fn update_trigger(st: &mut Gc) {
 /// frame). Registering again updates `stack_top`.
 pub fn register_thread(stack_top: *mut c_void) {
     init();
+    // SAFETY: current() is this thread's own state or null (it is only ever set
+    // by this thread), and the GC lock is taken before the shared list is touched.
     unsafe {
         let me = current();
         if !me.is_null() {
@@ -334,6 +342,8 @@ unsafe fn register_implicit() -> *mut ThreadState {
 
 /// Unregisters the calling thread (no-op if it is not registered).
 pub fn unregister_thread() {
+    // SAFETY: unregister_current only touches the calling thread's own state and,
+    // under the GC lock, the shared thread list.
     unsafe { unregister_current() }
 }
 
@@ -365,6 +375,8 @@ pub fn set_blocking(b: bool) {
     if ts.is_null() {
         return;
     }
+    // SAFETY: `ts` is the calling thread's own registered state (checked non-null
+    // above); it stays valid until this thread unregisters.
     unsafe {
         if b {
             thread::enter_safe_point(ts);
@@ -387,6 +399,8 @@ pub fn is_blocking() -> bool {
         return false;
     }
     let g = lock_raw();
+    // SAFETY: `g` is the GC lock: the thread list and the states it points at
+    // (removed only under the lock) stay valid while it is held.
     unsafe {
         state(&g)
             .threads
@@ -642,6 +656,7 @@ unsafe fn retire_tlabs(st: &mut Gc, ts: *mut ThreadState, in_collection: bool) {
 /// block start, or a pointer outside the GC heap).
 pub fn add_root(slot: *mut *mut c_void) {
     init();
+    // SAFETY: the GC lock is taken for the calling thread before state() is used.
     unsafe {
         let g = lock_heap(current());
         state(&g).roots.push(slot);
@@ -653,6 +668,7 @@ pub fn remove_root(slot: *mut *mut c_void) {
     if !INITIALIZED.load(Acquire) {
         return;
     }
+    // SAFETY: the GC lock is taken for the calling thread before state() is used.
     unsafe {
         let g = lock_heap(current());
         let roots = &mut state(&g).roots;
@@ -670,6 +686,10 @@ fn find_block(p: usize) -> Option<(*mut Page, usize)> {
     if base == 0 || off >= HEAP_RESERVED.load(Relaxed) {
         return None;
     }
+    // SAFETY: `off` is inside the reserved heap (checked above), so its page
+    // table entry exists; a non-null entry points at a live page header,
+    // and page headers are only freed under the GC lock during a collection,
+    // which cannot run while this thread is outside a safe point.
     unsafe {
         let h = *(HEAP_TABLE.load(Relaxed) as *const *mut Page).add(off >> size::PAGE_BITS);
         if h.is_null() {
@@ -714,6 +734,7 @@ unsafe fn is_in_unused_run(h: *mut Page, idx: usize) -> bool {
 /// `hl_is_gc_ptr`: whether `p` is the start of an allocated GC block.
 pub fn is_gc_ptr(p: *const c_void) -> bool {
     match find_block(p as usize) {
+        // SAFETY: find_block returned a live page header `h` and a block index in it.
         Some((h, idx)) => unsafe { (*h).start + idx * (*h).block_size as usize == p as usize },
         None => false,
     }
@@ -723,6 +744,7 @@ pub fn is_gc_ptr(p: *const c_void) -> bool {
 /// (at least the requested size), or -1.
 pub fn memsize(p: *const c_void) -> i32 {
     match find_block(p as usize) {
+        // SAFETY: find_block returned a live page header `h`.
         Some((h, _)) => unsafe { (*h).block_size as i32 },
         None => -1,
     }
@@ -733,11 +755,15 @@ pub fn stats() -> GcStats {
     if !INITIALIZED.load(Acquire) {
         return GcStats::default();
     }
+    // SAFETY: the collector is initialised (checked above); the calling thread
+    // takes the lock as itself, and `st` is used only while `g` lives.
     let g = unsafe { lock_heap(current()) };
     let st = unsafe { state(&g) };
     let count = st.retired_alloc_count
         + st.threads
             .iter()
+            // SAFETY: registered threads' states are removed from the list only
+            // under the lock, which `g` holds.
             .map(|&t| unsafe { (*t).alloc_count.load(Relaxed) })
             .sum::<u64>();
     GcStats {
@@ -773,6 +799,8 @@ pub fn set_flags(f: i32) {
 /// Runs a full collection now (`hl_gc_major`), then any finalizers it found.
 pub fn collect() {
     init();
+    // SAFETY: the GC lock is taken for the calling thread, which collect_locked
+    // requires; its own stack is scanned from this frame.
     unsafe {
         let ts = current();
         let g = lock_heap(ts);
@@ -786,6 +814,8 @@ pub fn collect() {
 /// every live block of the given kinds (block address, block size).
 pub(crate) fn collect_and_visit(kinds: u32, f: &mut dyn FnMut(usize, usize)) {
     init();
+    // SAFETY: as in collect(): the lock is held for the calling thread, and the
+    // visited blocks are live until it is released.
     unsafe {
         let ts = current();
         let g = lock_heap(ts);
@@ -957,6 +987,7 @@ pub fn run_pending_finalizers() {
     if !HAS_PENDING_FINALIZERS.load(Acquire) {
         return;
     }
+    // SAFETY: the GC lock is taken for the calling thread before state() is used.
     let list = unsafe {
         let g = lock_heap(current());
         HAS_PENDING_FINALIZERS.store(false, Relaxed);

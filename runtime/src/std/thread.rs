@@ -110,6 +110,8 @@ impl PMutex {
         PMutex(UnsafeCell::new(c::PTHREAD_MUTEX_INITIALIZER))
     }
     fn make_recursive(&self) {
+        // SAFETY: `self` sits at its final address and is not locked yet (called right
+        // after it is boxed); the attribute is a local initialised before use.
         unsafe {
             let mut a: c::pthread_mutexattr_t = ::std::mem::zeroed();
             c::pthread_mutexattr_init(&mut a);
@@ -119,12 +121,15 @@ impl PMutex {
         }
     }
     fn lock(&self) {
+        // SAFETY: the mutex lives in its UnsafeCell at a stable address (a Box) for as long as `self`.
         unsafe { c::pthread_mutex_lock(self.0.get()) };
     }
     fn try_lock(&self) -> bool {
+        // SAFETY: the mutex lives in its UnsafeCell at a stable address (a Box) for as long as `self`.
         unsafe { c::pthread_mutex_trylock(self.0.get()) == 0 }
     }
     fn unlock(&self) {
+        // SAFETY: the mutex lives in its UnsafeCell at a stable address (a Box) for as long as `self`.
         unsafe { c::pthread_mutex_unlock(self.0.get()) };
     }
     /// Locks inside a GC blocking section; a safe point even when the
@@ -141,6 +146,7 @@ impl PMutex {
 
 impl Drop for PMutex {
     fn drop(&mut self) {
+        // SAFETY: `&mut self`: no thread holds or waits on the mutex any more.
         unsafe { c::pthread_mutex_destroy(self.0.get()) };
     }
 }
@@ -153,22 +159,27 @@ impl PCond {
         PCond(UnsafeCell::new(c::PTHREAD_COND_INITIALIZER))
     }
     fn wait(&self, m: &PMutex) {
+        // SAFETY: the condition and the mutex live at stable addresses (Boxes) for as long as `self` and `m`.
         unsafe { c::pthread_cond_wait(self.0.get(), m.0.get()) };
     }
     /// False on timeout (or any error).
     fn timed_wait(&self, m: &PMutex, deadline: &c::timespec) -> bool {
+        // SAFETY: the condition and the mutex live at stable addresses (Boxes) for as long as `self` and `m`.
         unsafe { c::pthread_cond_timedwait(self.0.get(), m.0.get(), deadline) == 0 }
     }
     fn signal(&self) {
+        // SAFETY: the condition lives at a stable address (a Box) for as long as `self`.
         unsafe { c::pthread_cond_signal(self.0.get()) };
     }
     fn broadcast(&self) {
+        // SAFETY: the condition lives at a stable address (a Box) for as long as `self`.
         unsafe { c::pthread_cond_broadcast(self.0.get()) };
     }
 }
 
 impl Drop for PCond {
     fn drop(&mut self) {
+        // SAFETY: `&mut self`: no thread waits on the condition any more.
         unsafe { c::pthread_cond_destroy(self.0.get()) };
     }
 }
@@ -177,6 +188,7 @@ impl Drop for PCond {
 #[allow(clippy::unnecessary_cast)] // time_t / c_long are not i64 everywhere
 fn deadline(timeout: f64) -> c::timespec {
     let mut now = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec to write.
     unsafe { c::clock_gettime(c::CLOCK_REALTIME, &mut now) };
     let t = if timeout.is_nan() { 0.0 } else { timeout.clamp(-1e12, 1e12) };
     let whole = t.floor();
@@ -253,6 +265,7 @@ pub struct SemInner(UnsafeCell<c::sem_t>);
 
 impl Drop for SemInner {
     fn drop(&mut self) {
+        // SAFETY: `&mut self`: the semaphore was initialised and nobody waits on it any more.
         unsafe { c::sem_destroy(self.0.get()) };
     }
 }
@@ -404,6 +417,9 @@ pub struct TlsInner(Arc<TlsShared>);
 
 impl Drop for TlsInner {
     fn drop(&mut self) {
+        // SAFETY: the key is this TLS's own and deleted once; each listed store is a
+        // live TlsStore allocation (stores stay allocated, see below), whose
+        // `value` field was registered as a root.
         unsafe {
             c::pthread_key_delete(self.0.key);
             let stores = ::std::mem::take(&mut *self.0.stores.lock().unwrap_or_else(|e| e.into_inner()));
@@ -678,6 +694,7 @@ fn threads() -> ::std::sync::MutexGuard<'static, Vec<ThreadRec>> {
 }
 
 fn self_handle() -> usize {
+    // SAFETY: pthread_self has no preconditions.
     unsafe { c::pthread_self() as usize }
 }
 
@@ -691,6 +708,7 @@ pub extern "C" fn hl_thread_current() -> *mut hl_thread {
 #[no_mangle]
 pub extern "C" fn hl_thread_yield() {
     gc::safepoint();
+    // SAFETY: sched_yield has no preconditions.
     unsafe { c::sched_yield() };
 }
 
@@ -730,6 +748,8 @@ type ThreadCallback = unsafe extern "C" fn(*mut c_void);
 extern "C" fn gc_thread_entry(rec: *mut c_void) -> *mut c_void {
     let top = 0usize;
     gc::register_thread(::std::hint::black_box(&top) as *const usize as *mut c_void);
+    // SAFETY: this thread was registered just above; `rec` is the StartRec its
+    // creator passed to it, owned by this thread from now on.
     unsafe {
         hlrt_c::hlc_signals_thread_init();
         run_registered(rec as *mut StartRec);
@@ -737,6 +757,7 @@ extern "C" fn gc_thread_entry(rec: *mut c_void) -> *mut c_void {
         threads().retain(|r| r.handle != me);
     }
     gc::unregister_thread();
+    // SAFETY: frees what hlc_signals_thread_init set up on this thread, once.
     unsafe { hlrt_c::hlc_signals_thread_free() };
     ::std::hint::black_box(&top);
     null_mut()
