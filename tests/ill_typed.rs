@@ -307,6 +307,44 @@ fn functions_are_named_as_hashlink_names_them() {
     assert!(e.to_string().contains("function Point.f (fun@3), op #0 (@0) `mov 2,0`"), "{e}");
 }
 
+/// Nested packed structs multiply their size at each level: a module whose
+/// innermost struct is 8 bytes and whose eight outer levels each pack 16
+/// copies of the level below describes a 2^35-byte struct. Laying it out is an
+/// error, not a wrapped u32 (a panic in debug builds, wrong offsets in release).
+#[test]
+fn nested_packed_structs_too_large_to_lay_out_are_an_error() {
+    let mut h = module_with(FUN_VOID, &[VOID], &[op(RET, &[0])]);
+    let first = h.types.len() as i32;
+    let strukt = |fields: &[i32]| {
+        let mut o = vec![21u8];
+        for x in [1, -1, 0, fields.len() as i32, 0, 0] {
+            index(&mut o, x);
+        }
+        for &t in fields {
+            index(&mut o, 2);
+            index(&mut o, t);
+        }
+        o
+    };
+    let packed = |t: i32| {
+        let mut o = vec![22u8];
+        index(&mut o, t);
+        o
+    };
+    h.types.push(strukt(&[F64]));
+    h.types.push(packed(first));
+    for level in 1..=8 {
+        let below = first + 2 * level - 1;
+        h.types.push(strukt(&[below; 16]));
+        h.types.push(packed(below + 1));
+    }
+    let m = read_module(&h.bytes()).unwrap_or_else(|e| panic!("the crafted module must read cleanly: {e}"));
+    let e = hlc::bytecode::layout::Layouts::compute(&m, hlc::bytecode::layout::Target { ptr: 8 })
+        .err()
+        .expect("a 2^35-byte struct cannot be laid out");
+    assert!(e.0.contains("is larger than 1073741824 bytes"), "{}", e.0);
+}
+
 #[test]
 fn module_level_facts() {
     let at_module = |h: &Hlb, what: &str, expected: &str| {

@@ -273,6 +273,10 @@ impl Layouts {
     }
 }
 
+/// The largest object or struct hlc lays out: offsets stay far from `i32`'s
+/// limit (the lowering adds them to pointers as signed 32-bit immediates).
+pub const MAX_OBJECT_SIZE: u32 = 1 << 30;
+
 fn obj_layout(
     m: &Module,
     target: Target,
@@ -303,6 +307,16 @@ fn obj_layout(
     };
     let mut largest = parent.as_ref().map_or(size, |p| p.largest_field);
     let mut has_ptr = parent.as_ref().is_some_and(|p| p.has_ptr);
+    // Sizes are added in u64 and bounded, so that nested packed structs
+    // (each field a copy of the whole inner struct) cannot wrap a u32.
+    let too_large = || LayoutError(format!("type #{} is larger than {MAX_OBJECT_SIZE} bytes", ti.0));
+    let grow = |size: u32, by: u32| -> Result<u32, LayoutError> {
+        let n = u64::from(size) + u64::from(by);
+        if n > u64::from(MAX_OBJECT_SIZE) {
+            return Err(too_large());
+        }
+        Ok(n as u32)
+    };
     for f in &o.fields {
         let ft = m.ty(f.ty);
         if let Type::Packed(inner) = ft {
@@ -310,18 +324,18 @@ fn obj_layout(
             let inner_l = out[inner.idx()].clone().unwrap_or_default();
             let large = inner_l.largest_field.max(1);
             if size % large != 0 {
-                size += large - size % large;
+                size = grow(size, large - size % large)?;
             }
             largest = largest.max(large);
             field_offsets.push(size);
-            size += inner_l.size;
+            size = grow(size, inner_l.size)?;
             has_ptr |= inner_l.has_ptr;
             continue;
         }
-        size += pad_for(size, ft, target);
+        size = grow(size, pad_for(size, ft, target))?;
         field_offsets.push(size);
         let sz = kind_size(ft, target);
-        size += sz;
+        size = grow(size, sz)?;
         largest = largest.max(sz);
         has_ptr |= is_ptr(ft);
     }
@@ -329,6 +343,7 @@ fn obj_layout(
     if largest > 0 && size % largest != 0 {
         pad_size = largest - size % largest;
     }
+    grow(size, pad_size)?;
     in_progress[ti.idx()] = false;
     out[ti.idx()] = Some(ObjLayout { field_offsets, size: size + pad_size, pad_size, largest_field: largest, has_ptr });
     Ok(())
