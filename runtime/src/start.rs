@@ -224,12 +224,14 @@ pub unsafe extern "C" fn hl_null_access_field(hashed_name: i32) {
 
 /// The field name with this hash, from the runtime's name cache.
 fn field_name(hash: i32) -> Option<String> {
+    // SAFETY: hl_field_name returns a NUL-terminated UTF-16 string (the name, or "???").
     let name = unsafe { crate::std::ucs2::ucs2_to_string(crate::std::bytes::hl_field_name(hash) as *const u16) };
     (name != "???").then_some(name)
 }
 
 /// Writes to standard output through C's `stdout`, which `sys_print` also uses.
 pub fn write_stdout(bytes: &[u8]) {
+    // SAFETY: the pointer and length describe `bytes`; stdout_file() is C's stdout.
     unsafe {
         libc::fwrite(bytes.as_ptr().cast(), 1, bytes.len(), stdout_file());
     }
@@ -239,6 +241,7 @@ pub fn write_stdout(bytes: &[u8]) {
 pub fn flush_stdout() {
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
+    // SAFETY: fflush(NULL) flushes every C output stream; no precondition.
     unsafe {
         libc::fflush(std::ptr::null_mut());
     }

@@ -264,6 +264,7 @@ pub extern "C" fn hl_gc_set_flags(f: i32) {
 pub extern "C" fn hl_set_thread_flags(flags: i32, mask: i32) {
     let t = current_thread();
     if !t.is_null() {
+        // SAFETY: `t` is the calling thread's own registered state (checked non-null).
         unsafe { (*t).flags = ((*t).flags & !mask) | flags };
     }
 }
@@ -277,6 +278,7 @@ pub extern "C" fn hl_debug_call(_mode: i32, _v: *mut vdynamic) -> *mut vdynamic 
 pub extern "C" fn hl_gc_set_dump_types(f: Option<TypesDump>) {
     init();
     let g = lock_raw();
+    // SAFETY: `g` is the GC lock, under which state() may be borrowed mutably.
     unsafe { state(&g).dump_types = f };
 }
 
@@ -309,6 +311,7 @@ pub(super) fn dump_memory(st: &mut Gc, name: &str) -> std::io::Result<()> {
     writeln!(f, "threads {}", st.threads.len())?;
     writeln!(f, "pages {}", st.heap.pages.len())?;
     for &h in st.heap.pages.iter() {
+        // SAFETY: the caller holds the GC lock (`st` borrows from it); pages are freed only under it.
         let pg = unsafe { &*h };
         let used: u32 = pg.alloc[..pg.bitmap_words()]
             .iter()

@@ -73,6 +73,7 @@ struct ExitGuard;
 impl Drop for ExitGuard {
     fn drop(&mut self) {
         if !current().is_null() {
+            // SAFETY: the thread is registered (checked) and exiting; nothing runs HL code on it after this.
             unsafe { super::unregister_current() };
         }
     }
@@ -92,6 +93,8 @@ pub fn set_current(ts: *mut ThreadState) {
 }
 
 pub fn new_state(stack_top: *mut std::ffi::c_void) -> *mut ThreadState {
+    // SAFETY: the state is a fresh zeroed allocation of its own layout (checked non-null
+    // before use); zero is a valid value of every field, and the loops below set the rest.
     unsafe {
         let layout = std::alloc::Layout::new::<ThreadState>();
         let ts = std::alloc::alloc_zeroed(layout) as *mut ThreadState;
@@ -129,6 +132,8 @@ pub fn stack_top_of_current_thread() -> *mut std::ffi::c_void {
 
 #[inline(always)]
 pub fn blocking(ts: *mut ThreadState) -> &'static AtomicI32 {
+    // SAFETY: `ts` is a live registered thread state (callers' contract); gc_blocking is an
+    // i32 that is only ever accessed atomically, and AtomicI32 has the layout of i32.
     unsafe { &*(std::ptr::addr_of!((*ts).info.gc_blocking) as *const AtomicI32) }
 }
 

@@ -143,6 +143,8 @@ impl Root {
         r
     }
     fn get(&self) -> *mut c_void {
+        // SAFETY: the cell is boxed (stable address) and lives as long as `self`; the GC
+        // only reads it as a root and never writes it.
         unsafe { *self.0.get() }
     }
 }

@@ -63,6 +63,7 @@ macro_rules! libm1 {
     ($($name:ident = $c:ident;)*) => {$(
         #[no_mangle]
         pub extern "C" fn $name(a: f64) -> f64 {
+            // SAFETY: libm's one-argument functions are defined for every f64.
             unsafe { libm::$c(a) }
         }
     )*};
@@ -82,11 +83,13 @@ libm1! {
 
 #[no_mangle]
 pub extern "C" fn hl_math_atan2(a: f64, b: f64) -> f64 {
+    // SAFETY: atan2 is defined for every pair of f64.
     unsafe { libm::atan2(a, b) }
 }
 
 #[no_mangle]
 pub extern "C" fn hl_math_pow(a: f64, b: f64) -> f64 {
+    // SAFETY: pow is defined for every pair of f64.
     unsafe { libm::pow(a, b) }
 }
 

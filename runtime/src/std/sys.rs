@@ -187,6 +187,7 @@ pub extern "C" fn hl_sys_init() {}
 
 #[no_mangle]
 pub extern "C" fn hl_sys_getpid() -> i32 {
+    // SAFETY: getpid has no preconditions.
     unsafe { c::getpid() }
 }
 
@@ -281,6 +282,7 @@ pub unsafe extern "C" fn hl_sys_args() -> *mut varray {
 #[no_mangle]
 pub extern "C" fn hl_sys_time() -> f64 {
     let mut tv = c::timeval { tv_sec: 0, tv_usec: 0 };
+    // SAFETY: `tv` is a valid timeval to write; the time zone argument may be null.
     if unsafe { c::gettimeofday(&mut tv, ::std::ptr::null_mut()) } != 0 {
         return 0.0;
     }
@@ -291,6 +293,7 @@ pub extern "C" fn hl_sys_time() -> f64 {
 #[no_mangle]
 pub extern "C" fn hl_sys_timestamp_ms() -> i64 {
     let mut ts = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid timespec to write.
     if unsafe { c::clock_gettime(c::CLOCK_MONOTONIC, &mut ts) } != 0 {
         return 0;
     }
@@ -306,6 +309,7 @@ pub extern "C" fn hl_sys_cpu_time() -> f64 {
 #[no_mangle]
 pub extern "C" fn hl_sys_thread_cpu_time() -> f64 {
     let mut ts = c::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid timespec to write.
     if unsafe { c::clock_gettime(c::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
         return 0.0;
     }
@@ -319,6 +323,7 @@ pub extern "C" fn hl_sys_sleep(f: f64) {
     let nsec = f64_to_i32((f - sec as f64) * 1e9);
     let t = c::timespec { tv_sec: sec as _, tv_nsec: nsec as _ };
     hl_blocking(true);
+    // SAFETY: `t` is a valid timespec; the remainder argument may be null.
     unsafe { c::nanosleep(&t, ::std::ptr::null_mut()) };
     hl_blocking(false);
 }
