@@ -123,6 +123,8 @@ impl Arena {
 
     fn slice<T: Copy>(&mut self, items: &[T]) -> *mut T {
         let p = self.alloc::<T>(items.len());
+        // SAFETY: alloc returned room for `items.len()` values of T, which the new block
+        // does not share with `items`.
         unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), p, items.len()) };
         p
     }

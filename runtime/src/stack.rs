@@ -280,6 +280,8 @@ pub extern "C" fn hl_dump_stack() {
 
 /// The symbolic frames of the current thread's last exception.
 pub fn exception_frames() -> Vec<Arc<Frame>> {
+    // SAFETY: `t` is the calling thread's own info (checked non-null), and the count
+    // read from it is clamped to the trace array's length.
     unsafe {
         let Some(p) = crate::start::try_program() else { return Vec::new() };
         let table = &p.debug;

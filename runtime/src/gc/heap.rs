@@ -338,6 +338,8 @@ impl Heap {
             return p;
         }
         // The bitmaps are large; build the box in place, zeroed.
+        // SAFETY: a zeroed allocation of Page's own layout, checked non-null; zero is a valid
+        // Page (an empty header whose bitmaps are clear).
         unsafe {
             let layout = std::alloc::Layout::new::<Page>();
             let p = std::alloc::alloc_zeroed(layout) as *mut Page;

@@ -48,6 +48,8 @@ impl<'a> Marker<'a> {
         if off >= self.reserved {
             return std::ptr::null_mut();
         }
+        // SAFETY: `off` is inside the reserved range (checked), and the table has an entry
+        // for every page of that range.
         unsafe { *self.table.add(off >> PAGE_BITS) }
     }
 

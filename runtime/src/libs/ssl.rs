@@ -1215,6 +1215,7 @@ struct ServerCertResolver {
 impl ResolvesServerCert for ServerCertResolver {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         match (hello.server_name(), &self.sni) {
+            // SAFETY: the callback's closure is rooted for as long as the resolver holds it.
             (Some(name), Some(cb)) => unsafe { cb.call(name) },
             _ => self.default.clone(),
         }
@@ -1375,6 +1376,7 @@ impl Read for Io<'_> {
                 hl_blocking(false);
                 socket_result(r)
             },
+            // SAFETY: `buf` is a writable slice of `buf.len()` bytes for the closure to fill; `root` keeps it alive.
             Bio::Closures(root) => unsafe { self.call(root, 1, buf.as_mut_ptr(), buf.len()) },
         }
     }
@@ -1391,6 +1393,7 @@ impl Write for Io<'_> {
                 hl_blocking(false);
                 socket_result(r)
             },
+            // SAFETY: `buf` holds `buf.len()` readable bytes (the closure only reads them); `root` keeps it alive.
             Bio::Closures(root) => unsafe { self.call(root, 2, buf.as_ptr() as *mut u8, buf.len()) },
         }
     }

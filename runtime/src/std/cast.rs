@@ -23,6 +23,7 @@ use ::std::ptr::null_mut;
 pub const HL_INVALID_COMPARISON: i32 = 0xAABBCCDDu32 as i32;
 
 fn invalid_cast(from: *mut hl_type, to: *mut hl_type) -> ! {
+    // SAFETY: both types come from the running program's type table.
     unsafe { throw_msg(&format!("Can't cast {} to {}", type_string(from), type_string(to))) }
 }
 
@@ -512,6 +513,7 @@ pub unsafe extern "C" fn hl_value_address(v: *mut vdynamic) -> i64 {
 }
 
 fn is_number(t: *mut hl_type) -> bool {
+    // SAFETY: callers pass a type from the running program's type table.
     unsafe { (*t).kind >= HUI8 && (*t).kind <= HBOOL }
 }
 

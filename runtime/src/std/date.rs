@@ -24,6 +24,7 @@ unsafe fn local(date: i32) -> Option<c::tm> {
 /// `date_now`: `time(NULL)` truncated to 32 bits.
 #[no_mangle]
 pub extern "C" fn hl_date_now() -> i32 {
+    // SAFETY: time accepts a null pointer.
     unsafe { c::time(::std::ptr::null_mut()) as i32 }
 }
 

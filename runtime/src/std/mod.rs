@@ -129,6 +129,8 @@ pub fn set_error_hook(hook: ErrorHook) {
 pub fn raise_error(msg: &str) -> ! {
     let hook = ERROR_HOOK.load(Ordering::SeqCst);
     if !hook.is_null() {
+        // SAFETY: the hook is only ever set from a function of type ErrorHook (so the
+        // transmute restores its type), and it receives a NUL-terminated UTF-16 string.
         unsafe {
             let f: ErrorHook = ::std::mem::transmute::<*mut (), ErrorHook>(hook);
             let m = ucs2::ucs2_from_str(msg);

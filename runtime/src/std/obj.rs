@@ -614,6 +614,7 @@ unsafe fn dynobj_add_field(o: *mut vdynobj, hfield: i32, t: *mut hl_type) -> *mu
 // Virtuals.
 
 fn should_recast(t: &hl_type, vt: &hl_type) -> bool {
+    // SAFETY: an HNULL type's tparam is always set (the loader builds it with one).
     unsafe {
         (vt.kind == HF64 && t.kind == HI32)
             || (vt.kind == HNULL && (*vt.tparam()).kind == t.kind)

@@ -311,12 +311,14 @@ pub(crate) fn write_stdout(bytes: &[u8]) {
     if bytes.is_empty() {
         return;
     }
+    // SAFETY: the pointer and length describe `bytes`; stdout_stream() is C's stdout.
     unsafe {
         libc::fwrite(bytes.as_ptr().cast(), 1, bytes.len(), stdout_stream());
     }
 }
 
 pub(crate) fn flush_stdout() {
+    // SAFETY: stdout_stream() is C's stdout, a valid stream.
     unsafe {
         libc::fflush(stdout_stream());
     }

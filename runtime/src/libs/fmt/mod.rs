@@ -266,6 +266,7 @@ pub unsafe extern "C" fn fmt_deflate_bound(h: *mut FmtZip, size: i32) -> i32 {
 /// `crc32(crc, ...)` / `adler32(adler, ...)`). Unknown formats: `Err` with
 /// libhl's message.
 pub fn digest_into(out: &mut [u8], data: &[u8], format: i32) -> Result<(), String> {
+    // SAFETY: the pointer and length describe `data`.
     unsafe { digest_raw(out, data.as_ptr(), data.len(), format) }
 }
 
