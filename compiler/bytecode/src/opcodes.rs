@@ -417,6 +417,118 @@ define_opcodes! {
 }
 
 impl Op {
+    /// The register an op writes, if any (`OTrap` writes its exception
+    /// register; `OSetref` and `OSetEnumField` write through their first
+    /// register, not into it). Exhaustive on purpose: a new op must say what
+    /// it writes. One list for the lowering's analyses (loop polls, null checks).
+    pub fn written(&self) -> Option<Reg> {
+        match self {
+            Op::Mov { dst, .. }
+            | Op::Int { dst, .. }
+            | Op::Float { dst, .. }
+            | Op::Bool { dst, .. }
+            | Op::Bytes { dst, .. }
+            | Op::String { dst, .. }
+            | Op::Null { dst }
+            | Op::Add { dst, .. }
+            | Op::Sub { dst, .. }
+            | Op::Mul { dst, .. }
+            | Op::SDiv { dst, .. }
+            | Op::UDiv { dst, .. }
+            | Op::SMod { dst, .. }
+            | Op::UMod { dst, .. }
+            | Op::Shl { dst, .. }
+            | Op::SShr { dst, .. }
+            | Op::UShr { dst, .. }
+            | Op::And { dst, .. }
+            | Op::Or { dst, .. }
+            | Op::Xor { dst, .. }
+            | Op::Neg { dst, .. }
+            | Op::Not { dst, .. }
+            | Op::Incr { dst }
+            | Op::Decr { dst }
+            | Op::Call0 { dst, .. }
+            | Op::Call1 { dst, .. }
+            | Op::Call2 { dst, .. }
+            | Op::Call3 { dst, .. }
+            | Op::Call4 { dst, .. }
+            | Op::CallN { dst, .. }
+            | Op::CallMethod { dst, .. }
+            | Op::CallThis { dst, .. }
+            | Op::CallClosure { dst, .. }
+            | Op::StaticClosure { dst, .. }
+            | Op::InstanceClosure { dst, .. }
+            | Op::VirtualClosure { dst, .. }
+            | Op::GetGlobal { dst, .. }
+            | Op::Field { dst, .. }
+            | Op::GetThis { dst, .. }
+            | Op::DynGet { dst, .. }
+            | Op::ToDyn { dst, .. }
+            | Op::ToSFloat { dst, .. }
+            | Op::ToUFloat { dst, .. }
+            | Op::ToInt { dst, .. }
+            | Op::SafeCast { dst, .. }
+            | Op::UnsafeCast { dst, .. }
+            | Op::ToVirtual { dst, .. }
+            | Op::GetI8 { dst, .. }
+            | Op::GetI16 { dst, .. }
+            | Op::GetMem { dst, .. }
+            | Op::GetArray { dst, .. }
+            | Op::New { dst }
+            | Op::ArraySize { dst, .. }
+            | Op::Type { dst, .. }
+            | Op::GetType { dst, .. }
+            | Op::GetTID { dst, .. }
+            | Op::Ref { dst, .. }
+            | Op::Unref { dst, .. }
+            | Op::MakeEnum { dst, .. }
+            | Op::EnumAlloc { dst, .. }
+            | Op::EnumIndex { dst, .. }
+            | Op::EnumField { dst, .. }
+            | Op::RefData { dst, .. }
+            | Op::RefOffset { dst, .. } => Some(*dst),
+            Op::Trap { exc, .. } => Some(*exc),
+            Op::SetGlobal { .. }
+            | Op::SetField { .. }
+            | Op::SetThis { .. }
+            | Op::DynSet { .. }
+            | Op::JTrue { .. }
+            | Op::JFalse { .. }
+            | Op::JNull { .. }
+            | Op::JNotNull { .. }
+            | Op::JSLt { .. }
+            | Op::JSGte { .. }
+            | Op::JSGt { .. }
+            | Op::JSLte { .. }
+            | Op::JULt { .. }
+            | Op::JUGte { .. }
+            | Op::JNotLt { .. }
+            | Op::JNotGte { .. }
+            | Op::JEq { .. }
+            | Op::JNotEq { .. }
+            | Op::JAlways { .. }
+            | Op::Label {}
+            | Op::Ret { .. }
+            | Op::Throw { .. }
+            | Op::Rethrow { .. }
+            | Op::Switch { .. }
+            | Op::NullCheck { .. }
+            | Op::EndTrap { .. }
+            | Op::SetI8 { .. }
+            | Op::SetI16 { .. }
+            | Op::SetMem { .. }
+            | Op::SetArray { .. }
+            | Op::Setref { .. }
+            | Op::SetEnumField { .. }
+            | Op::Assert {}
+            | Op::Nop {}
+            | Op::Prefetch { .. }
+            | Op::Catch { .. } => None,
+            // hlc refuses to compile inline assembly.
+            Op::Asm { .. } => None,
+        }
+    }
+
     /// The offset of a conditional jump (`OJTrue` ... `OJNotEq`); `None` for
     /// every other op, `OJAlways`, `OTrap` and `OSwitch` included. The one list
     /// of conditional jumps, for the verifier and the lowering.

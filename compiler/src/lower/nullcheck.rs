@@ -89,7 +89,7 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
                 }
             }
             _ => {
-                if let Some(d) = written(op) {
+                if let Some(d) = op.written() {
                     set[d.idx() / 64] &= !(1 << (d.idx() % 64));
                 }
             }
@@ -157,96 +157,15 @@ fn ends_block(op: &Op) -> bool {
 
 /// The jump targets of the op at `i` (not its fall-through; not a trap's handler).
 fn successors(op: &Op, i: usize, out: &mut Vec<usize>) {
+    if let Some(j) = op.conditional_jump() {
+        out.push(j.target(i));
+        return;
+    }
     match op {
-        Op::JTrue { offset, .. }
-        | Op::JFalse { offset, .. }
-        | Op::JNull { offset, .. }
-        | Op::JNotNull { offset, .. }
-        | Op::JSLt { offset, .. }
-        | Op::JSGte { offset, .. }
-        | Op::JSGt { offset, .. }
-        | Op::JSLte { offset, .. }
-        | Op::JULt { offset, .. }
-        | Op::JUGte { offset, .. }
-        | Op::JNotLt { offset, .. }
-        | Op::JNotGte { offset, .. }
-        | Op::JEq { offset, .. }
-        | Op::JNotEq { offset, .. }
-        | Op::JAlways { offset } => out.push(offset.target(i)),
+        Op::JAlways { offset } => out.push(offset.target(i)),
         Op::Switch { targets, .. } => out.extend(targets.0.iter().map(|&t| Jump(t as i32).target(i))),
         _ => {}
     }
-}
-
-/// The register an op writes, if any.
-fn written(op: &Op) -> Option<Reg> {
-    Some(match op {
-        Op::Mov { dst, .. }
-        | Op::Int { dst, .. }
-        | Op::Float { dst, .. }
-        | Op::Bool { dst, .. }
-        | Op::Bytes { dst, .. }
-        | Op::String { dst, .. }
-        | Op::Null { dst }
-        | Op::Add { dst, .. }
-        | Op::Sub { dst, .. }
-        | Op::Mul { dst, .. }
-        | Op::SDiv { dst, .. }
-        | Op::UDiv { dst, .. }
-        | Op::SMod { dst, .. }
-        | Op::UMod { dst, .. }
-        | Op::Shl { dst, .. }
-        | Op::SShr { dst, .. }
-        | Op::UShr { dst, .. }
-        | Op::And { dst, .. }
-        | Op::Or { dst, .. }
-        | Op::Xor { dst, .. }
-        | Op::Neg { dst, .. }
-        | Op::Not { dst, .. }
-        | Op::Incr { dst }
-        | Op::Decr { dst }
-        | Op::Call0 { dst, .. }
-        | Op::Call1 { dst, .. }
-        | Op::Call2 { dst, .. }
-        | Op::Call3 { dst, .. }
-        | Op::Call4 { dst, .. }
-        | Op::CallN { dst, .. }
-        | Op::CallMethod { dst, .. }
-        | Op::CallThis { dst, .. }
-        | Op::CallClosure { dst, .. }
-        | Op::StaticClosure { dst, .. }
-        | Op::InstanceClosure { dst, .. }
-        | Op::VirtualClosure { dst, .. }
-        | Op::GetGlobal { dst, .. }
-        | Op::Field { dst, .. }
-        | Op::GetThis { dst, .. }
-        | Op::DynGet { dst, .. }
-        | Op::ToDyn { dst, .. }
-        | Op::ToSFloat { dst, .. }
-        | Op::ToUFloat { dst, .. }
-        | Op::ToInt { dst, .. }
-        | Op::SafeCast { dst, .. }
-        | Op::UnsafeCast { dst, .. }
-        | Op::ToVirtual { dst, .. }
-        | Op::GetI8 { dst, .. }
-        | Op::GetI16 { dst, .. }
-        | Op::GetMem { dst, .. }
-        | Op::GetArray { dst, .. }
-        | Op::New { dst }
-        | Op::ArraySize { dst, .. }
-        | Op::Type { dst, .. }
-        | Op::GetType { dst, .. }
-        | Op::GetTID { dst, .. }
-        | Op::Ref { dst, .. }
-        | Op::Unref { dst, .. }
-        | Op::MakeEnum { dst, .. }
-        | Op::EnumAlloc { dst, .. }
-        | Op::EnumIndex { dst, .. }
-        | Op::EnumField { dst, .. }
-        | Op::RefData { dst, .. }
-        | Op::RefOffset { dst, .. } => *dst,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -200,7 +200,7 @@ fn counter(
         // Every write of `r` in the cycle is the same step.
         let mut step = None;
         for i in (0..ops.len()).filter(|&i| in_cycle(i)) {
-            if written(&ops[i]) == Some(r) {
+            if ops[i].written() == Some(r) {
                 let s = match ops[i] {
                     Op::Incr { .. } => 1,
                     Op::Decr { .. } => -1,
@@ -219,7 +219,7 @@ fn counter(
         let mut stack = vec![h];
         while let Some(i) = stack.pop() {
             let mut out = level[i].unwrap_or(0);
-            if i < ops.len() && written(&ops[i]) == Some(r) {
+            if i < ops.len() && ops[i].written() == Some(r) {
                 out += 1;
                 if out > 1 {
                     continue 'candidates;
@@ -247,116 +247,6 @@ fn counter(
     None
 }
 
-/// The register an op writes, if any. (`OSetref` and `OSetEnumField` write
-/// through their first register, not into it.) Exhaustive on purpose: a new
-/// op must say what it writes.
-fn written(op: &Op) -> Option<Reg> {
-    match op {
-        Op::Mov { dst, .. }
-        | Op::Int { dst, .. }
-        | Op::Float { dst, .. }
-        | Op::Bool { dst, .. }
-        | Op::Bytes { dst, .. }
-        | Op::String { dst, .. }
-        | Op::Null { dst }
-        | Op::Add { dst, .. }
-        | Op::Sub { dst, .. }
-        | Op::Mul { dst, .. }
-        | Op::SDiv { dst, .. }
-        | Op::UDiv { dst, .. }
-        | Op::SMod { dst, .. }
-        | Op::UMod { dst, .. }
-        | Op::Shl { dst, .. }
-        | Op::SShr { dst, .. }
-        | Op::UShr { dst, .. }
-        | Op::And { dst, .. }
-        | Op::Or { dst, .. }
-        | Op::Xor { dst, .. }
-        | Op::Neg { dst, .. }
-        | Op::Not { dst, .. }
-        | Op::Incr { dst }
-        | Op::Decr { dst }
-        | Op::Call0 { dst, .. }
-        | Op::Call1 { dst, .. }
-        | Op::Call2 { dst, .. }
-        | Op::Call3 { dst, .. }
-        | Op::Call4 { dst, .. }
-        | Op::CallN { dst, .. }
-        | Op::CallMethod { dst, .. }
-        | Op::CallThis { dst, .. }
-        | Op::CallClosure { dst, .. }
-        | Op::StaticClosure { dst, .. }
-        | Op::InstanceClosure { dst, .. }
-        | Op::VirtualClosure { dst, .. }
-        | Op::GetGlobal { dst, .. }
-        | Op::Field { dst, .. }
-        | Op::GetThis { dst, .. }
-        | Op::DynGet { dst, .. }
-        | Op::ToDyn { dst, .. }
-        | Op::ToSFloat { dst, .. }
-        | Op::ToUFloat { dst, .. }
-        | Op::ToInt { dst, .. }
-        | Op::SafeCast { dst, .. }
-        | Op::UnsafeCast { dst, .. }
-        | Op::ToVirtual { dst, .. }
-        | Op::GetI8 { dst, .. }
-        | Op::GetI16 { dst, .. }
-        | Op::GetMem { dst, .. }
-        | Op::GetArray { dst, .. }
-        | Op::New { dst }
-        | Op::ArraySize { dst, .. }
-        | Op::Type { dst, .. }
-        | Op::GetType { dst, .. }
-        | Op::GetTID { dst, .. }
-        | Op::Ref { dst, .. }
-        | Op::Unref { dst, .. }
-        | Op::MakeEnum { dst, .. }
-        | Op::EnumAlloc { dst, .. }
-        | Op::EnumIndex { dst, .. }
-        | Op::EnumField { dst, .. }
-        | Op::RefData { dst, .. }
-        | Op::RefOffset { dst, .. } => Some(*dst),
-        Op::Trap { exc, .. } => Some(*exc),
-        Op::SetGlobal { .. }
-        | Op::SetField { .. }
-        | Op::SetThis { .. }
-        | Op::DynSet { .. }
-        | Op::JTrue { .. }
-        | Op::JFalse { .. }
-        | Op::JNull { .. }
-        | Op::JNotNull { .. }
-        | Op::JSLt { .. }
-        | Op::JSGte { .. }
-        | Op::JSGt { .. }
-        | Op::JSLte { .. }
-        | Op::JULt { .. }
-        | Op::JUGte { .. }
-        | Op::JNotLt { .. }
-        | Op::JNotGte { .. }
-        | Op::JEq { .. }
-        | Op::JNotEq { .. }
-        | Op::JAlways { .. }
-        | Op::Label {}
-        | Op::Ret { .. }
-        | Op::Throw { .. }
-        | Op::Rethrow { .. }
-        | Op::Switch { .. }
-        | Op::NullCheck { .. }
-        | Op::EndTrap { .. }
-        | Op::SetI8 { .. }
-        | Op::SetI16 { .. }
-        | Op::SetMem { .. }
-        | Op::SetArray { .. }
-        | Op::Setref { .. }
-        | Op::SetEnumField { .. }
-        | Op::Assert {}
-        | Op::Nop {}
-        | Op::Prefetch { .. }
-        | Op::Catch { .. } => None,
-        // hlc refuses to compile inline assembly.
-        Op::Asm { .. } => None,
-    }
-}
 
 #[cfg(test)]
 mod tests {
