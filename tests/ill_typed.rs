@@ -340,8 +340,7 @@ fn nested_packed_structs_too_large_to_lay_out_are_an_error() {
     }
     let m = read_module(&h.bytes()).unwrap_or_else(|e| panic!("the crafted module must read cleanly: {e}"));
     let e = hlc::bytecode::layout::Layouts::compute(&m, hlc::bytecode::layout::Target { ptr: 8 })
-        .err()
-        .expect("a 2^35-byte struct cannot be laid out");
+        .expect_err("a 2^35-byte struct cannot be laid out");
     assert!(e.0.contains("is larger than 1073741824 bytes"), "{}", e.0);
 }
 
