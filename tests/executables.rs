@@ -221,15 +221,23 @@ fn release_executables_are_small_and_stripped() {
 /// aarch64 object file too (linking needs an aarch64 runtime library).
 #[test]
 fn every_golden_program_compiles_for_aarch64() {
+    for_each_golden_object("aarch64-unknown-linux-gnu", |dir, file| {
+        assert_eq!(object::Object::architecture(file), object::Architecture::Aarch64, "{}", dir.display());
+    });
+}
+
+/// Builds every golden program for `triple` as an object file (no runtime
+/// library or linker needed) and hands each to `check`.
+fn for_each_golden_object(triple: &str, check: impl Fn(&std::path::Path, &object::File)) {
     for dir in hlc_tests::golden_programs() {
-        let obj = std::env::temp_dir().join(format!("hlc-a64-{}.o", std::process::id()));
+        let obj = std::env::temp_dir().join(format!("hlc-{triple}-{}.o", std::process::id()));
         let out = hlc_tests::hlc(
             env!("CARGO_BIN_EXE_hlc-test-driver"),
             &[
                 "build".as_ref(),
                 dir.join("main.hl").as_os_str(),
                 "--target".as_ref(),
-                "aarch64-unknown-linux-gnu".as_ref(),
+                triple.as_ref(),
                 "--emit".as_ref(),
                 "obj".as_ref(),
                 "-o".as_ref(),
@@ -240,7 +248,7 @@ fn every_golden_program_compiles_for_aarch64() {
         let data = std::fs::read(&obj).unwrap();
         let _ = std::fs::remove_file(&obj);
         let file = object::File::parse(&*data).unwrap();
-        assert_eq!(object::Object::architecture(&file), object::Architecture::Aarch64, "{}", dir.display());
+        check(&dir, &file);
     }
 }
 
@@ -265,27 +273,9 @@ fn parallel_compilation_gives_the_same_object() {
 /// object (the Windows x64 calling convention, no GOT relocations).
 #[test]
 fn every_golden_program_compiles_for_windows() {
-    for dir in hlc_tests::golden_programs() {
-        let obj = std::env::temp_dir().join(format!("hlc-win-{}.o", std::process::id()));
-        let out = hlc_tests::hlc(
-            env!("CARGO_BIN_EXE_hlc-test-driver"),
-            &[
-                "build".as_ref(),
-                dir.join("main.hl").as_os_str(),
-                "--target".as_ref(),
-                "x86_64-pc-windows-gnu".as_ref(),
-                "--emit".as_ref(),
-                "obj".as_ref(),
-                "-o".as_ref(),
-                obj.as_os_str(),
-            ],
-        );
-        assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
-        let data = std::fs::read(&obj).unwrap();
-        let _ = std::fs::remove_file(&obj);
-        let file = object::File::parse(&*data).unwrap();
+    for_each_golden_object("x86_64-pc-windows-gnu", |dir, file| {
         assert_eq!(file.format(), object::BinaryFormat::Coff, "{}", dir.display());
-        assert_eq!(object::Object::architecture(&file), object::Architecture::X86_64, "{}", dir.display());
+        assert_eq!(object::Object::architecture(file), object::Architecture::X86_64, "{}", dir.display());
         use object::{Object as _, ObjectSection as _};
         for section in file.sections() {
             for (_, r) in section.relocations() {
@@ -296,7 +286,7 @@ fn every_golden_program_compiles_for_windows() {
                 );
             }
         }
-    }
+    });
 }
 
 /// A Windows executable imports only DLLs every Windows 10+ system has

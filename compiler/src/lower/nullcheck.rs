@@ -95,22 +95,26 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
             }
         }
     };
+    // What is known at the start of block `b`: nothing at the entry, in a
+    // trap handler or in unreachable code; else what every predecessor ends with.
+    let entry = |outs: &[Vec<u64>], b: usize| {
+        if b == 0 || handler[starts[b]] || preds[b].is_empty() {
+            return empty.clone();
+        }
+        let mut s = full.clone();
+        for &p in &preds[b] {
+            for (w, o) in s.iter_mut().zip(&outs[p]) {
+                *w &= *o;
+            }
+        }
+        s
+    };
     let mut outs: Vec<Vec<u64>> = vec![full.clone(); nb];
     let mut changed = true;
     while changed {
         changed = false;
         for b in 0..nb {
-            let mut set = if b == 0 || handler[starts[b]] || preds[b].is_empty() {
-                empty.clone()
-            } else {
-                let mut s = full.clone();
-                for &p in &preds[b] {
-                    for (w, o) in s.iter_mut().zip(&outs[p]) {
-                        *w &= *o;
-                    }
-                }
-                s
-            };
+            let mut set = entry(&outs, b);
             for op in &ops[starts[b]..end(b)] {
                 transfer(&mut set, op);
             }
@@ -121,19 +125,9 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
         }
     }
     // Final pass: mark checks of known registers.
-    for b in 0..nb {
-        let mut set = if b == 0 || handler[starts[b]] || preds[b].is_empty() {
-            empty.clone()
-        } else {
-            let mut s = full.clone();
-            for &p in &preds[b] {
-                for (w, o) in s.iter_mut().zip(&outs[p]) {
-                    *w &= *o;
-                }
-            }
-            s
-        };
-        for i in starts[b]..end(b) {
+    for (b, &start) in starts.iter().enumerate().take(nb) {
+        let mut set = entry(&outs, b);
+        for i in start..end(b) {
             if let Op::NullCheck { reg } = &ops[i] {
                 out[i] = set.get(reg.idx() / 64).is_some_and(|w| w >> (reg.idx() % 64) & 1 == 1);
             }
