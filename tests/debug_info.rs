@@ -10,7 +10,10 @@ use std::process::Command;
 /// Builds golden program `name` with `extra` options; the executable is
 /// removed when the returned guard is dropped.
 fn build(name: &str, extra: &[&str]) -> Exe {
-    let path = std::env::temp_dir().join(format!("hlc-dbg-{name}-{}-{}", extra.join(""), std::process::id()));
+    // Tests run in parallel and may build the same program: one path per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("hlc-dbg-{name}-{}-{}-{call}", extra.join(""), std::process::id()));
     let out = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &golden_dir().join(name).join("main.hl"), &path, extra);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     Exe(path)
@@ -119,9 +122,34 @@ fn release_strips_symbols_and_debug_info() {
     for section in [".debug_line", ".debug_info", ".debug_frame", ".symtab"] {
         assert!(file.section_by_name(section).is_none(), "--release left {section}");
     }
-    assert!(data.len() < debug_size / 2, "release {} bytes vs debug {debug_size}", data.len());
+    assert!(data.len() < debug_size, "release {} bytes vs debug {debug_size}", data.len());
     let run = Command::new(&release.0).output().unwrap();
     assert!(String::from_utf8_lossy(&run.stdout).starts_with("Main.hx:3: Hello, world!\n"));
+}
+
+/// An executable carries the DWARF of its Haxe code and the runtime's
+/// symbols, but the runtime's own DWARF only with `--runtime-debug-info`.
+#[test]
+fn runtime_debug_info_is_linked_on_request() {
+    // Does any debug section mention `needle` (a source file name)?
+    fn debug_mentions(exe: &Exe, needle: &[u8]) -> bool {
+        use object::ObjectSection as _;
+        let data = std::fs::read(&exe.0).unwrap();
+        let file = object::File::parse(&*data).unwrap();
+        let found = file.sections().filter(|s| s.name().is_ok_and(|n| n.starts_with(".debug"))).any(|s| {
+            let bytes = s.uncompressed_data().unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        });
+        assert!(file.symbols().any(|s| s.name() == Ok("hl_alloc_obj")), "the runtime's symbols are kept");
+        found
+    }
+    let default = build("hello", &[]);
+    let with_runtime = build("hello", &["--runtime-debug-info"]);
+    assert!(debug_mentions(&default, b"Main.hx"));
+    assert!(debug_mentions(&with_runtime, b"Main.hx"));
+    // `runtime/src/gc/heap.rs`: a source file of the runtime.
+    assert!(!debug_mentions(&default, b"heap.rs"), "the runtime's DWARF was linked by default");
+    assert!(debug_mentions(&with_runtime, b"heap.rs"), "--runtime-debug-info did not link the runtime's DWARF");
 }
 
 /// `HLC_PERF_MAP=1 hlc run` writes `/tmp/perf-<pid>.map` (what perf reads

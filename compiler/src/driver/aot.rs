@@ -41,8 +41,11 @@ pub struct BuildOptions {
     pub link_dirs: Vec<PathBuf>,
     /// Arguments passed to the linker driver as they are (`--link-arg`).
     pub link_args: Vec<String>,
-    /// A release executable: unused code removed, symbols and debug information stripped.
+    /// A release executable: symbols and debug information stripped.
     pub release: bool,
+    /// Link the runtime with its debug information (by default executables
+    /// carry only their own: see [`super::stripped_runtime`]).
+    pub runtime_debug_info: bool,
     /// Threads compiling functions.
     pub jobs: usize,
 }
@@ -279,7 +282,11 @@ pub fn compile_functions(module: Arc<hlbc::Module>, opt: OptLevel, select: &dyn 
 /// Everything the link step puts together.
 pub struct LinkInputs<'a> {
     pub object: &'a Path,
+    /// The runtime archive to link (see [`super::stripped_runtime`]).
     pub runtime: &'a Path,
+    /// The runtime archive found for the target: what lies beside it (musl's
+    /// C library) is linked too.
+    pub runtime_home: &'a Path,
     /// Native libraries (`--lib`), in order.
     pub libs: &'a [natives::Library],
     /// Copies of runtime objects without the natives user libraries replace.
@@ -290,7 +297,7 @@ pub struct LinkInputs<'a> {
     /// Where to write the linker's export list, if a shared library needs one.
     pub export_list: &'a Path,
     pub output: &'a Path,
-    /// Strip and drop unused sections (`--release`).
+    /// Strip symbols and debug information (`--release`).
     pub release: bool,
     /// Write a shared library for embedding (`--emit cdylib`) instead of an executable.
     pub shared_library: bool,
@@ -305,7 +312,7 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
     // The target's linker and its part of the link line: start files and
     // flags before the inputs, system libraries after them (`toolchain`).
     let linker = toolchain::linker(target)?;
-    let line = toolchain::link_line(target, &linker, inputs.runtime, inputs.release);
+    let line = toolchain::link_line(target, &linker, inputs.runtime_home, inputs.release);
     let mut cmd = toolchain::link_command(&linker, &line);
     cmd.arg("-o").arg(inputs.output).arg(inputs.object);
     let shared: Vec<&natives::Library> = inputs.libs.iter().filter(|l| l.kind == natives::LibKind::Shared).collect();
@@ -450,7 +457,17 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         ));
     }
     let target = toolchain::target(opts.target.as_deref())?;
-    let runtime = if emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
+    let runtime_home = if emit_obj { None } else { Some(toolchain::find_runtime(target)?) };
+    let runtime = runtime_home.as_ref().map(|home| {
+        if opts.runtime_debug_info {
+            return home.clone();
+        }
+        super::stripped_runtime::for_linking(target, home, &mut |note| {
+            if opts.verbose {
+                eprintln!("hlc: {note}");
+            }
+        })
+    });
     let mut stubs = std::collections::HashSet::new();
     let mut bound = None;
     if let Some(rt) = &runtime {
@@ -481,6 +498,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
         return super::commands::write_atomically(&opts.output, &object);
     }
     let runtime = runtime.expect("found above");
+    let runtime_home = runtime_home.expect("found above");
     let dir = opts.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let stem = opts.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let obj_path = if opts.keep_obj { dir.join(format!("{stem}.o")) } else { dir.join(format!(".{stem}.hlc-{}.o", std::process::id())) };
@@ -497,6 +515,7 @@ pub fn build(opts: &BuildOptions) -> Result<()> {
             &LinkInputs {
                 object: &obj_path,
                 runtime: &runtime,
+                runtime_home: &runtime_home,
                 libs: &bound.libs,
                 runtime_replacements: &replacements,
                 link_libs: &opts.link_libs,

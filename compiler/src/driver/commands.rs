@@ -14,6 +14,26 @@ pub struct InputError {
     pub source: std::io::Error,
 }
 
+/// hlc's cache directory (the JIT's code cache, the runtime without debug
+/// information): `$HLC_CACHE_DIR`, else `$XDG_CACHE_HOME/hlc`, else
+/// `~/.cache/hlc`; `None` when `HLC_CACHE_DIR` is set but empty (no cache).
+pub fn cache_root() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    match std::env::var_os("HLC_CACHE_DIR") {
+        Some(d) if d.is_empty() => None,
+        Some(d) => Some(PathBuf::from(d)),
+        None => std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(|d| PathBuf::from(d).join("hlc"))
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("hlc"))),
+    }
+}
+
+/// FNV-1a, 64 bits: checksums of cache entries and keys of cached files.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
 /// Reads and decodes the module at `path`.
 pub fn load_module(path: &Path) -> Result<Module> {
     let data = std::fs::read(path).map_err(|source| InputError { path: path.display().to_string(), source })?;

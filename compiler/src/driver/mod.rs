@@ -7,6 +7,7 @@
 //! - `debuginfo`: function symbols and DWARF for executables;
 //! - `isa`: the Cranelift target for a triple;
 //! - `natives`: which natives the runtime and given libraries provide;
+//! - `stripped_runtime`: the runtime archive without debug information;
 //! - `toolchain`: a target's runtime library, linker and link line;
 //! - `commands`: reading modules, `hlc dump`, writing outputs atomically.
 
@@ -18,6 +19,7 @@ pub mod isa;
 pub mod jit;
 pub mod main_shim;
 pub mod natives;
+pub mod stripped_runtime;
 pub mod toolchain;
 
 pub use commands::*;

@@ -89,29 +89,13 @@ pub struct CodeCache {
     dir: PathBuf,
 }
 
-/// The cache's root directory, unless turned off.
-pub fn root() -> Option<PathBuf> {
-    match std::env::var_os("HLC_CACHE_DIR") {
-        Some(d) if d.is_empty() => None,
-        Some(d) => Some(PathBuf::from(d)),
-        None => std::env::var_os("XDG_CACHE_HOME")
-            .filter(|d| !d.is_empty())
-            .map(|d| PathBuf::from(d).join("hlc"))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("hlc"))),
-    }
-}
-
-/// FNV-1a, 64 bits: the checksum of entries.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
-}
 
 impl CodeCache {
     /// The cache of the program whose `.hl` bytes are `bytecode`, compiled
     /// with `settings` (target and Cranelift flags); `None` if the cache is
     /// off or its directory cannot be made.
     pub fn open(bytecode: &[u8], settings: &str) -> Option<CodeCache> {
-        let root = root()?;
+        let root = super::super::cache_root()?;
         let exe = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok());
         let mut key = Vec::with_capacity(settings.len() + 64);
         key.extend_from_slice(MAGIC);
@@ -312,7 +296,7 @@ fn encode(e: &Entry) -> Vec<u8> {
         w.u32(off);
         w.u32(op);
     }
-    let sum = fnv(&w.0);
+    let sum = super::super::fnv1a(&w.0);
     w.u64(sum);
     w.0
 }
@@ -360,7 +344,7 @@ impl Reader<'_> {
 
 fn decode(file: &[u8]) -> Option<Entry> {
     let (body, sum) = file.split_at_checked(file.len().checked_sub(8)?)?;
-    if fnv(body) != u64::from_le_bytes(sum.try_into().ok()?) {
+    if super::super::fnv1a(body) != u64::from_le_bytes(sum.try_into().ok()?) {
         return None;
     }
     let mut r = Reader(body.strip_prefix(MAGIC.as_slice())?);
