@@ -121,3 +121,37 @@ fn cli_dump_prints_the_same_text() {
     let m = read_module(&std::fs::read(dir.join("main.hl")).unwrap()).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), hlc::bytecode::dump::dump(&m));
 }
+
+/// `hlbc::reader::without_code` (the module an executable's runtime reads at
+/// start-up) keeps every declaration of every golden program and drops
+/// every function body; its own bodiless form is a fixed point. The
+/// declarations blob carries the field names only the code named.
+#[test]
+fn without_code_keeps_every_declaration() {
+    for dir in golden_programs() {
+        let data = std::fs::read(dir.join("main.hl")).unwrap();
+        let full = read_module(&data).unwrap();
+        let stripped = hlc::bytecode::reader::without_code(&data).unwrap();
+        assert!(stripped.len() < data.len(), "{}", dir.display());
+        let m = read_module(&stripped).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let what = dir.display();
+        assert_eq!((m.version, m.flags, m.entrypoint), (full.version, full.flags, full.entrypoint), "{what}");
+        assert_eq!(m.ints, full.ints, "{what}");
+        let bits = |f: &[f64]| f.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&m.floats), bits(&full.floats), "{what}");
+        assert_eq!((&m.strings, &m.bytes, &m.debug_files), (&full.strings, &full.bytes, &full.debug_files), "{what}");
+        assert_eq!((&m.types, &m.globals, &m.natives, &m.constants), (&full.types, &full.globals, &full.natives, &full.constants), "{what}");
+        assert_eq!(m.functions.len(), full.functions.len(), "{what}");
+        for (a, b) in m.functions.iter().zip(&full.functions) {
+            assert_eq!((a.ty, a.findex), (b.ty, b.findex), "{what}");
+            assert!(a.regs.is_empty() && a.ops.is_empty() && a.debug.is_empty() && a.assigns.is_empty(), "{what}");
+        }
+        assert_eq!(hlc::bytecode::reader::without_code(&stripped).unwrap(), stripped, "{what}");
+        // What executables embed: the same declarations, and the dynamic
+        // field names the code held, so field hashes come out the same.
+        let (d, dynamic) = hlc::bytecode::declarations::decode(&hlc::bytecode::declarations::encode(&data).unwrap()).unwrap();
+        assert_eq!(d.types, full.types, "{what}");
+        let hashes = hlc::bytecode::hash::FieldHashes::new(&full);
+        assert_eq!(hlc::bytecode::hash::FieldHashes::with_dynamic_names(&d, &dynamic).order, hashes.order, "{what}");
+    }
+}

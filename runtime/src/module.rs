@@ -30,6 +30,10 @@ pub struct hlc_program {
     /// Code-offset → op table for stack traces (see `crate::stack`).
     pub debug: *const u8,
     pub debug_len: usize,
+    /// `bytecode`'s declarations (`hlbc::declarations`), read at start-up
+    /// instead of it; null if absent (the JIT).
+    pub declarations: *const u8,
+    pub declarations_len: usize,
 }
 
 pub use hlbc::layout::PROGRAM_ABI_VERSION;
@@ -48,6 +52,8 @@ const _: () = {
     assert!(offset_of!(hlc_program, entry) == A.program_field(F::Entry) as usize);
     assert!(offset_of!(hlc_program, debug) == A.program_field(F::Debug) as usize);
     assert!(offset_of!(hlc_program, debug_len) == A.program_field(F::DebugLen) as usize);
+    assert!(offset_of!(hlc_program, declarations) == A.program_field(F::Declarations) as usize);
+    assert!(offset_of!(hlc_program, declarations_len) == A.program_field(F::DeclarationsLen) as usize);
     assert!(std::mem::size_of::<hlc_program>() == A.program_size() as usize);
 };
 
@@ -104,21 +110,59 @@ fn field_hash(hashes: &hlbc::hash::FieldHashes, name: &str) -> i32 {
     }
 }
 
-/// Owner of the C-visible tables built at load time.
+/// Owner of the C-visible tables built at load time: zeroed chunks handed
+/// out in order (one allocation per chunk, not per table), and the UTF-16
+/// copy of each module string asked for (type and field names repeat).
 #[derive(Default)]
 struct Arena {
     blocks: Vec<Box<[u64]>>,
+    /// Words of the last block not handed out yet.
+    free: usize,
+    /// Address of the UTF-16 copy of each module string (0: not made yet).
+    ustrs: Vec<usize>,
 }
+
+/// Words in one chunk; a table of more than a quarter of that gets its own.
+const ARENA_CHUNK_WORDS: usize = 8192;
 
 impl Arena {
     /// Zeroed memory for `n` values of `T`, aligned to 8 and kept alive with the arena.
     fn alloc<T>(&mut self, n: usize) -> *mut T {
         let bytes = std::mem::size_of::<T>() * n;
         let words = bytes.div_ceil(8).max(1);
-        let mut b = vec![0u64; words].into_boxed_slice();
-        let p = b.as_mut_ptr().cast();
-        self.blocks.push(b);
-        p
+        if words > ARENA_CHUNK_WORDS / 4 {
+            let mut b = vec![0u64; words].into_boxed_slice();
+            let p = b.as_mut_ptr().cast();
+            // Behind the current chunk, whose free words stay usable.
+            let at = self.blocks.len().saturating_sub(1);
+            self.blocks.insert(at, b);
+            return p;
+        }
+        if words > self.free {
+            self.blocks.push(vec![0u64; ARENA_CHUNK_WORDS].into_boxed_slice());
+            self.free = ARENA_CHUNK_WORDS;
+        }
+        let block = self.blocks.last_mut().expect("a chunk was pushed");
+        let at = block.len() - self.free;
+        self.free -= words;
+        block[at..].as_mut_ptr().cast()
+    }
+
+    /// The NUL-terminated UTF-16 copy of string `s` of module `m`, made once.
+    fn ustr_of(&mut self, m: &Module, s: hlbc::StrIdx) -> *const uchar {
+        if self.ustrs.len() < m.strings.len() {
+            self.ustrs.resize(m.strings.len(), 0);
+        }
+        match self.ustrs.get(s.idx()) {
+            Some(&p) if p != 0 => p as *const uchar,
+            _ => {
+                let p = self.ustr(&m.str(s));
+                if let Some(slot) = self.ustrs.get_mut(s.idx()) {
+                    *slot = p as usize;
+                }
+                p
+            }
+        }
     }
 
     fn slice<T: Copy>(&mut self, items: &[T]) -> *mut T {
@@ -148,9 +192,22 @@ impl Program {
     /// `desc` must come from hlc-generated code (or the JIT), with storage for
     /// every type and global of its module.
     pub unsafe fn load(desc: &hlc_program) -> Result<Program, LoadError> {
-        let data = std::slice::from_raw_parts(desc.bytecode, desc.bytecode_len);
-        let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
-        Program::load_module(desc, Arc::new(module))
+        // SAFETY: the descriptor's bytecode is static data of the executable
+        // or library that holds the program, which outlives the runtime (a
+        // host destroys the runtime before it unloads the library).
+        let data: &'static [u8] = std::slice::from_raw_parts(desc.bytecode, desc.bytecode_len);
+        if desc.declarations.is_null() {
+            let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
+            let hashes = hlbc::hash::FieldHashes::new(&module);
+            return Program::load_with(desc, Arc::new(module), hashes, None);
+        }
+        // Start-up reads the declarations only: the code is compiled, and
+        // stack traces read the whole bytecode when they first need it.
+        // SAFETY: as for `data`.
+        let decls = std::slice::from_raw_parts(desc.declarations, desc.declarations_len);
+        let (module, dynamic) = hlbc::declarations::decode(decls).map_err(LoadError)?;
+        let hashes = hlbc::hash::FieldHashes::with_dynamic_names(&module, &dynamic);
+        Program::load_with(desc, Arc::new(module), hashes, Some(data))
     }
 
     /// Builds everything for `module`, the module `desc` was compiled from.
@@ -158,6 +215,18 @@ impl Program {
     /// # Safety
     /// As for [`Program::load`].
     pub unsafe fn load_module(desc: &hlc_program, module: Arc<Module>) -> Result<Program, LoadError> {
+        let hashes = hlbc::hash::FieldHashes::new(&module);
+        Program::load_with(desc, module, hashes, None)
+    }
+
+    /// [`Program::load_module`] with the module's field-name hashes, for a
+    /// module read without its function bodies from `source` when that is given.
+    unsafe fn load_with(
+        desc: &hlc_program,
+        module: Arc<Module>,
+        hashes: hlbc::hash::FieldHashes,
+        source: Option<&'static [u8]>,
+    ) -> Result<Program, LoadError> {
         if desc.abi_version != PROGRAM_ABI_VERSION {
             return Err(LoadError(format!(
                 "program built for runtime ABI {}, this runtime has {}",
@@ -174,9 +243,9 @@ impl Program {
         std::ptr::write_bytes(desc.globals, 0, layouts.globals_size as usize);
         let types = (0..module.types.len()).map(|i| desc.types.byte_add(i * type_size)).collect();
         let globals = layouts.global_offsets.iter().map(|&o| desc.globals.add(o as usize)).collect();
-        let hashes = Arc::new(hlbc::hash::FieldHashes::new(&module));
+        let hashes = Arc::new(hashes);
         let debug = crate::stack::DebugTable::new();
-        let debug_id = debug.add_module(module.clone());
+        let debug_id = debug.add_module(module.clone(), source);
         let mut main = Instance {
             owned: vec![true; module.types.len()],
             module,
@@ -190,9 +259,13 @@ impl Program {
         };
         // Seed the runtime's name cache in the order HashLink sees names, so
         // its collision resolution gives each name the hash the compiler used.
+        let mut units: Vec<u16> = Vec::new();
         for name in &hashes.order {
-            let u = main.arena.ustr(name);
-            crate::std::bytes::hl_hash_gen(u, true);
+            units.clear();
+            units.extend(name.encode_utf16());
+            units.push(0);
+            // SAFETY: a NUL-terminated UTF-16 string; the cache copies it.
+            crate::std::bytes::hl_hash_gen(units.as_ptr(), true);
         }
         main.build_types();
         let p = Program { main, debug, hashes, extensions: Default::default() };
@@ -248,7 +321,7 @@ impl Program {
                 }
             })
             .collect();
-        let debug_id = self.debug.add_module(module.clone());
+        let debug_id = self.debug.add_module(module.clone(), None);
         let mut inst = Instance {
             module,
             layouts,
@@ -316,8 +389,7 @@ impl Instance {
                     Type::Bool => *(addr as *mut bool) = idx != 0,
                     Type::F64 => *(addr as *mut f64) = m.floats[idx as usize],
                     Type::Bytes => {
-                        let text = m.str(hlbc::StrIdx(idx));
-                        *(addr as *mut *const uchar) = self.arena.ustr(&text);
+                        *(addr as *mut *const uchar) = self.arena.ustr_of(&m, hlbc::StrIdx(idx));
                     }
                     Type::Type => *(addr as *mut *mut hl_type) = self.ty(TypeIdx(idx)),
                     _ => *(addr as *mut *mut c_void) = *(self.global_addr(hlbc::GlobalIdx(idx)) as *mut *mut c_void),
@@ -397,7 +469,7 @@ impl Instance {
             }
             Type::Obj(o) | Type::Struct(o) => {
                 let obj = self.arena.alloc::<hl_type_obj>(1);
-                (*obj).name = self.arena.ustr(&m.str(o.name));
+                (*obj).name = self.arena.ustr_of(&m, o.name);
                 (*obj).super_ = o.super_.map_or(null_mut(), tp);
                 (*obj).nfields = o.fields.len() as i32;
                 (*obj).nproto = o.protos.len() as i32;
@@ -406,7 +478,7 @@ impl Instance {
                 for (k, f) in o.fields.iter().enumerate() {
                     let name = m.str(f.name);
                     let fp = fields.add(k);
-                    (*fp).name = self.arena.ustr(&name);
+                    (*fp).name = self.arena.ustr_of(&m, f.name);
                     (*fp).t = tp(f.ty);
                     (*fp).hashed_name = self.hash(&name);
                 }
@@ -415,7 +487,7 @@ impl Instance {
                 for (k, p) in o.protos.iter().enumerate() {
                     let name = m.str(p.name);
                     let pp = protos.add(k);
-                    (*pp).name = self.arena.ustr(&name);
+                    (*pp).name = self.arena.ustr_of(&m, p.name);
                     (*pp).findex = p.findex.0 as i32;
                     (*pp).pindex = p.pindex;
                     (*pp).hashed_name = self.hash(&name);
@@ -435,7 +507,7 @@ impl Instance {
                 for (k, f) in v.fields.iter().enumerate() {
                     let name = m.str(f.name);
                     let fp = fields.add(k);
-                    (*fp).name = self.arena.ustr(&name);
+                    (*fp).name = self.arena.ustr_of(&m, f.name);
                     (*fp).t = tp(f.ty);
                     (*fp).hashed_name = self.hash(&name);
                 }
@@ -443,15 +515,15 @@ impl Instance {
                 (*virt).nfields = v.fields.len() as i32;
                 virt.cast()
             }
-            Type::Abstract(name) => self.arena.ustr(&m.str(*name)) as *mut c_void,
+            Type::Abstract(name) => self.arena.ustr_of(&m, *name) as *mut c_void,
             Type::Enum(e) => {
                 let en = self.arena.alloc::<hl_type_enum>(1);
-                (*en).name = self.arena.ustr(&m.str(e.name));
+                (*en).name = self.arena.ustr_of(&m, e.name);
                 (*en).nconstructs = e.constructs.len() as i32;
                 let cs = self.arena.alloc::<hl_enum_construct>(e.constructs.len());
                 for (k, c) in e.constructs.iter().enumerate() {
                     let cp = cs.add(k);
-                    (*cp).name = self.arena.ustr(&m.str(c.name));
+                    (*cp).name = self.arena.ustr_of(&m, c.name);
                     (*cp).nparams = c.params.len() as i32;
                     let params: Vec<*mut hl_type> = c.params.iter().map(|&p| tp(p)).collect();
                     (*cp).params = self.arena.slice(&params);

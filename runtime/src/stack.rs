@@ -9,7 +9,7 @@ use hlbc::names::FunctionNames;
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 /// Where one compiled function's code is and how it maps back to ops.
 struct FnDebug {
@@ -24,10 +24,31 @@ struct FnDebug {
 
 /// What resolving a module's frames needs.
 struct ModuleDebug {
+    /// The module as loaded. An executable's runtime loads it without function
+    /// bodies (`Program::load`); then `source` holds the whole bytecode.
     module: Arc<hlbc::Module>,
-    names: FunctionNames,
+    source: Option<&'static [u8]>,
+    /// The module with its bodies (debug positions, and the ops closures are
+    /// named from) and its function names: made when the first frame is resolved.
+    named: OnceLock<Option<(Arc<hlbc::Module>, FunctionNames)>>,
     /// Position in `Module::functions` of each function index.
     position: HashMap<u32, usize>,
+}
+
+impl ModuleDebug {
+    fn named(&self) -> Option<&(Arc<hlbc::Module>, FunctionNames)> {
+        self.named
+            .get_or_init(|| {
+                let full = match self.source {
+                    // The bytecode the program was compiled from: it reads as it did then.
+                    Some(data) => Arc::new(hlbc::read_module(data).ok()?),
+                    None => self.module.clone(),
+                };
+                let names = FunctionNames::new(&full);
+                Some((full, names))
+            })
+            .as_ref()
+    }
 }
 
 /// The code ranges of every compiled function of a program, sorted by start
@@ -75,11 +96,14 @@ impl DebugTable {
     }
 
     /// Registers a module whose functions will be added; returns its id.
-    pub fn add_module(&self, m: Arc<hlbc::Module>) -> u32 {
+    /// `source` is the whole bytecode of a module loaded without function
+    /// bodies, read again when a frame of it is first resolved.
+    pub fn add_module(&self, m: Arc<hlbc::Module>, source: Option<&'static [u8]>) -> u32 {
         let info = ModuleDebug {
-            names: FunctionNames::new(&m),
             position: m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect(),
             module: m,
+            source,
+            named: OnceLock::new(),
         };
         let mut modules = self.modules.write().unwrap_or_else(|e| e.into_inner());
         modules.push(Arc::new(info));
@@ -139,14 +163,14 @@ impl DebugTable {
             (f.module, f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
         })?;
         let info = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize)?.clone();
-        let m = &info.module;
+        let (m, names) = info.named()?;
         let fun = &m.functions[fi];
         let pos = fun.debug.get(op).copied().unwrap_or_default();
         let file = pos
             .file
             .and_then(|fi| m.debug_files.get(fi.idx()))
             .map_or("?".to_string(), |f| String::from_utf8_lossy(f).into_owned());
-        Some(format!("{}({file}:{})", info.names.hl_name(m, fi), pos.line))
+        Some(format!("{}({file}:{})", names.hl_name(m, fi), pos.line))
     }
 }
 

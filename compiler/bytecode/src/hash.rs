@@ -33,8 +33,26 @@ pub struct FieldHashes {
     pub order: Vec<String>,
 }
 
+/// The names of dynamic field accesses (`DynGet`, `DynSet`) in code order:
+/// registered after the types' names, as HashLink's loader does.
+pub fn dynamic_names(m: &crate::Module) -> Vec<crate::StrIdx> {
+    let ops = m.functions.iter().flat_map(|f| &f.ops);
+    ops.filter_map(|op| match op {
+        crate::Op::DynGet { name, .. } | crate::Op::DynSet { name, .. } => Some(*name),
+        _ => None,
+    })
+    .collect()
+}
+
 impl FieldHashes {
     pub fn new(m: &crate::Module) -> FieldHashes {
+        FieldHashes::with_dynamic_names(m, &dynamic_names(m))
+    }
+
+    /// The hashes of `m`'s names when its code, which [`dynamic_names`]
+    /// reads, is not at hand: `dynamic` is what that gave for the module with
+    /// its code.
+    pub fn with_dynamic_names(m: &crate::Module, dynamic: &[crate::StrIdx]) -> FieldHashes {
         let mut h = FieldHashes::default();
         for t in &m.types {
             match t {
@@ -54,12 +72,8 @@ impl FieldHashes {
                 _ => {}
             }
         }
-        for f in &m.functions {
-            for op in &f.ops {
-                if let crate::Op::DynGet { name, .. } | crate::Op::DynSet { name, .. } = op {
-                    h.register(&m.str(*name));
-                }
-            }
+        for &name in dynamic {
+            h.register(&m.str(name));
         }
         h
     }

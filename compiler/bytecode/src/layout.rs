@@ -39,10 +39,13 @@ pub enum ProgramField {
     Entry,
     Debug,
     DebugLen,
+    /// What start-up reads instead of the bytecode (`crate::declarations`).
+    Declarations,
+    DeclarationsLen,
 }
 
 /// Bumped whenever `hlc_program` changes, so a mismatched runtime is caught.
-pub const PROGRAM_ABI_VERSION: u32 = 1;
+pub const PROGRAM_ABI_VERSION: u32 = 2;
 
 impl Abi {
     pub const HOST: Abi = Abi { ptr: Target::HOST.ptr };
@@ -56,7 +59,7 @@ impl Abi {
     }
     /// `sizeof(hlc_program)`.
     pub const fn program_size(&self) -> u32 {
-        (ProgramField::DebugLen as u32 + 1) * self.ptr
+        (ProgramField::DeclarationsLen as u32 + 1) * self.ptr
     }
     /// `offsetof(hl_thread_info, trap_current)`: after `thread_id`, `gc_blocking`, `stack_top`, `stack_cur`.
     pub const fn thread_trap_current(&self) -> u32 {

@@ -5,6 +5,7 @@
 //! them into pointers, so every later stage can address the tables directly.
 
 pub mod codemap;
+pub mod declarations;
 pub mod dump;
 pub mod hash;
 pub mod layout;

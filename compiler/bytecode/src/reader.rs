@@ -268,6 +268,49 @@ impl OpDecoder<'_, '_> {
 
 /// Reads a complete HLB module from `data`.
 pub fn read_module(data: &[u8]) -> Result<Module, ReadError> {
+    read_module_and_code_span(data).map(|(m, _)| m)
+}
+
+/// The HLB file `data` with every function's body removed: each function
+/// keeps its type and index, and has no registers, ops, debug positions or
+/// assigns; every other section is copied as it is. It reads as a valid
+/// module whose declarations (types, globals, natives, strings, constants,
+/// function types) are those of `data`: what an executable's runtime needs
+/// at start-up, its code being compiled already. `data` is checked whole.
+pub fn without_code(data: &[u8]) -> Result<Vec<u8>, ReadError> {
+    let (m, span) = read_module_and_code_span(data)?;
+    let mut out = Vec::with_capacity(span.start + 8 * m.functions.len() + (data.len() - span.end));
+    out.extend_from_slice(&data[..span.start]);
+    for f in &m.functions {
+        write_index(&mut out, f.ty.0 as i32);
+        write_index(&mut out, f.findex.0 as i32);
+        // No registers and no ops; so no debug positions either.
+        write_index(&mut out, 0);
+        write_index(&mut out, 0);
+        if m.has_debug() && m.version >= 3 {
+            write_index(&mut out, 0); // no assigns
+        }
+    }
+    out.extend_from_slice(&data[span.end..]);
+    Ok(out)
+}
+
+/// HLB's variable-length integer, as [`Reader::index`] reads it.
+fn write_index(out: &mut Vec<u8>, v: i32) {
+    let (neg, a) = (v < 0, v.unsigned_abs());
+    let sign = if neg { 0x20 } else { 0 };
+    if !neg && a < 0x80 {
+        out.push(a as u8);
+    } else if a < 0x2000 {
+        out.extend_from_slice(&[0x80 | sign | (a >> 8) as u8, a as u8]);
+    } else {
+        assert!(a < 0x2000_0000, "HLB cannot encode {v}");
+        out.extend_from_slice(&[0xC0 | sign | (a >> 24) as u8, (a >> 16) as u8, (a >> 8) as u8, a as u8]);
+    }
+}
+
+/// The module and the byte range of its functions section.
+fn read_module_and_code_span(data: &[u8]) -> Result<(Module, std::ops::Range<usize>), ReadError> {
     let mut r = Reader { data, pos: 0, section: Section::Header };
     if data.len() < 3 || &data[..3] != b"HLB" {
         return Err(r.error("not a HashLink bytecode file (missing `HLB` signature)"));
@@ -365,11 +408,13 @@ pub fn read_module(data: &[u8]) -> Result<Module, ReadError> {
     }
 
     m.functions = Vec::with_capacity(nfunctions);
+    let code_start = r.pos;
     for i in 0..nfunctions {
         r.section = Section::Function(i);
         let f = read_function(&mut r, &limits, m.has_debug())?;
         m.functions.push(f);
     }
+    let code_span = code_start..r.pos;
 
     m.constants = Vec::with_capacity(nconstants);
     for i in 0..nconstants {
@@ -387,7 +432,7 @@ pub fn read_module(data: &[u8]) -> Result<Module, ReadError> {
         return Err(r.error(format!("{} unexpected bytes after the last section", r.remaining())));
     }
     check_function_indexes(&m, &r)?;
-    Ok(m)
+    Ok((m, code_span))
 }
 
 /// Every function index must name exactly one function or native.

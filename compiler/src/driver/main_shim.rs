@@ -15,7 +15,7 @@ use hlbc::layout::{ProgramField as F, PROGRAM_ABI_VERSION};
 use hlbc::FunIdx;
 use miette::{miette, Result};
 
-/// Defines `hlc_functions`, `hlc_bytecode`, `hlc_debug`, `hlc_program` and
+/// Defines `hlc_functions`, `hlc_bytecode`, `hlc_debug`, `hlc_declarations`, `hlc_program` and
 /// `main`, or with `library`, `hlc_vm_create` instead of `main`.
 pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: &[FnCodeMap], library: bool) -> Result<()> {
     let err = |e: cranelift_module::ModuleError| miette!("{e}");
@@ -42,6 +42,10 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     let blob = hlbc::codemap::encode(maps);
     let debug_len = blob.len();
     let debug = define_rodata(module, "hlc_debug", blob, 8)?;
+    // What start-up reads: the code is compiled already.
+    let decls = hlbc::declarations::encode(bytecode).map_err(|e| miette!("{e}"))?;
+    let decls_len = decls.len();
+    let decls = define_rodata(module, "hlc_declarations", decls, 8)?;
 
     let prog = module.declare_data("hlc_program", Linkage::Local, false, false).map_err(err)?;
     let mut d = DataDescription::new();
@@ -54,9 +58,10 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     put(F::BytecodeLen, bytecode.len() as u64);
     put(F::NFunctions, count as u64);
     put(F::DebugLen, debug_len as u64);
+    put(F::DeclarationsLen, decls_len as u64);
     d.define(bytes.into_boxed_slice());
     d.set_align(8);
-    for (field, data) in [(F::Bytecode, code), (F::Types, types), (F::Globals, globals), (F::Functions, table), (F::Debug, debug)] {
+    for (field, data) in [(F::Bytecode, code), (F::Types, types), (F::Globals, globals), (F::Functions, table), (F::Debug, debug), (F::Declarations, decls)] {
         let gv = module.declare_data_in_data(data, &mut d);
         d.write_data_addr(abi.program_field(field), gv, 0);
     }

@@ -172,6 +172,8 @@ pub fn load_fake(name: &str) -> &'static Program {
         entry: no_entry,
         debug: std::ptr::null(),
         debug_len: 0,
+        declarations: std::ptr::null(),
+        declarations_len: 0,
     };
     Box::leak(Box::new(unsafe { Program::load(&desc) }.unwrap()))
 }

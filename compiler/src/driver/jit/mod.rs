@@ -567,6 +567,8 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         entry: unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn()>(functions[m.entrypoint.idx()]) },
         debug: std::ptr::null(),
         debug_len: 0,
+        declarations: std::ptr::null(),
+        declarations_len: 0,
     };
     if opts.hot_reload {
         reload::enable(reload::Live::new(opts.input.clone(), &m, &plan, g, opts.opt, arch, opts.verbose));
