@@ -78,12 +78,22 @@ const MEM: MemFlagsData = MemFlagsData::new();
 const FIELD_REGION_BASE: u32 = 0x484c_0000;
 const ELEMENT_REGION_BASE: u32 = 0x484c_0100;
 const BYTES_REGION: u32 = 0x484c_0200;
+/// `OBJECT_FIELD_REGION_BASE | type code << 20 | offset`: one region per
+/// kind and offset of an object field no virtual can reach (`Data::ObjectField`).
+const OBJECT_FIELD_REGION_BASE: u32 = 0x4000_0000;
+/// Offsets up to this get their own region; fields further in share their kind's.
+const OBJECT_FIELD_REGION_OFFSETS: i32 = 1 << 20;
 
 /// What an access to program data reaches (see `FnLower::mem_flags`).
 #[derive(Clone, Copy)]
 enum Data {
     /// A field of an object, struct, virtual or enum value.
     Field,
+    /// A field of an object at `offset` that no virtual's field pointer can
+    /// reach (its name is no virtual field's): only object field accesses at
+    /// that offset reach it, so each kind and offset is a region of its own.
+    /// Values stored there stay known across stores to other fields.
+    ObjectField { offset: i32 },
     /// An element of a native array (`OGetArray`, `OSetArray`).
     Element,
     /// Bytes (`OGetI8` ... `OSetMem`).
@@ -174,7 +184,22 @@ impl<'a> FnLower<'a, '_> {
                 address_taken[src.idx()] = true;
             }
         }
-        self.redundant_null = super::nullcheck::redundant(&f.ops, f.regs.len(), &address_taken);
+        let kinds: Vec<super::nullcheck::RegKind> = f
+            .regs
+            .iter()
+            .map(|&t| {
+                use super::nullcheck::RegKind;
+                match m.ty(t) {
+                    Type::Obj(_) | Type::Struct(_) => RegKind::Object,
+                    Type::Virtual(_) => RegKind::Virtual,
+                    Type::Void | Type::U8 | Type::U16 | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Bool => {
+                        RegKind::Value
+                    }
+                    _ => RegKind::Pointer,
+                }
+            })
+            .collect();
+        self.redundant_null = super::nullcheck::redundant(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
         let ptr = self.pt;
         for (i, &t) in f.regs.iter().enumerate() {
             let store = match cl_type(m, t, ptr) {
@@ -672,6 +697,10 @@ impl<'a> FnLower<'a, '_> {
         }
         let (user_id, description) = match data {
             Data::Field => (FIELD_REGION_BASE + u32::from(type_code(ty)), "fields"),
+            Data::ObjectField { offset } if (0..OBJECT_FIELD_REGION_OFFSETS).contains(&offset) => {
+                (OBJECT_FIELD_REGION_BASE | u32::from(type_code(ty)) << 20 | offset as u32, "object field")
+            }
+            Data::ObjectField { .. } => (FIELD_REGION_BASE + u32::from(type_code(ty)), "fields"),
             Data::Element => (ELEMENT_REGION_BASE + u32::from(type_code(ty)), "array elements"),
             Data::Bytes => (BYTES_REGION, "bytes"),
             Data::Ref => return MEM,
@@ -681,6 +710,19 @@ impl<'a> FnLower<'a, '_> {
             description: std::borrow::Cow::Borrowed(description),
         });
         MEM.with_alias_region(Some(region))
+    }
+
+    /// How field `fid` (at `off`) of an object or struct of type `ot` is
+    /// reached: [`Data::ObjectField`] for an object's field whose name no
+    /// virtual field has, else [`Data::Field`].
+    fn object_field_data(&self, ot: TypeIdx, fid: FieldIdx, off: i32) -> Data {
+        let m = self.m();
+        match (m.ty(ot), hlbc::names::field_of(m, ot, fid)) {
+            (Type::Obj(_), Some(f)) if !self.lw.virtual_field_names.contains(&m.strings[f.name.idx()]) => {
+                Data::ObjectField { offset: off }
+            }
+            _ => Data::Field,
+        }
     }
 
     fn load_data(&mut self, data: Data, ty: ClType, p: Value, off: i32) -> Value {
@@ -701,7 +743,8 @@ impl<'a> FnLower<'a, '_> {
                 let (off, _) = self.obj_field(ot, fid)?;
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
-                let v = self.load_data(Data::Field, ty, o, off);
+                let data = self.object_field_data(ot, fid, off);
+                let v = self.load_data(data, ty, o, off);
                 self.set(dst, v);
             }
             Type::Virtual(v) => {
@@ -775,7 +818,8 @@ impl<'a> FnLower<'a, '_> {
                 let o = self.get(obj);
                 let v = self.get(src);
                 let v = self.coerce(v, ty);
-                self.store_data(Data::Field, v, o, off);
+                let data = self.object_field_data(ot, fid, off);
+                self.store_data(data, v, o, off);
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;

@@ -180,6 +180,10 @@ pub struct Lowerer {
     leaf_bodies: HashMap<FuncId, Function>,
     /// Whether accesses to program data carry alias regions ([`memory_regions_sound`]).
     memory_regions: bool,
+    /// Names of the module's virtual fields: an object field of another name
+    /// is reached only at its own offset in its object, never through a
+    /// virtual's field pointer, so it may have an alias region of its own.
+    virtual_field_names: HashSet<Box<[u8]>>,
 }
 
 pub use hlbc::native_sig::native_symbol;
@@ -193,6 +197,15 @@ impl Lowerer {
         let fun_table = m.fun_table();
         let abi = Abi::new(target.layout);
         let memory_regions = memory_regions_sound(&m);
+        let virtual_field_names = m
+            .types
+            .iter()
+            .filter_map(|t| match t {
+                hlbc::Type::Virtual(v) => Some(v.fields.iter().map(|f| m.strings[f.name.idx()].clone())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         let mut lw = Lowerer {
             m,
             layouts,
@@ -215,6 +228,7 @@ impl Lowerer {
             leaves: Vec::new(),
             leaf_bodies: HashMap::new(),
             memory_regions,
+            virtual_field_names,
         };
         lw.declare_functions(env, missing_natives)?;
         lw.declare_runtime(env)?;

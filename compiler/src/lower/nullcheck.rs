@@ -2,20 +2,104 @@
 //!
 //! The Haxe compiler emits `ONullCheck r` before every field access and
 //! method call on a nullable register, so a loop over an array checks the
-//! array on every iteration. A forward data-flow over the function's ops
-//! finds the registers known non-null before each op — checked by an earlier
-//! `ONullCheck` (or made by `ONew`, or copied from such a register) on every
-//! path, and not written since — and the lowering emits no check for those.
-//! Registers whose address is taken may change through the reference, so
-//! they are never known; a trap handler starts knowing nothing.
+//! array on every iteration, and `vel.x += 1; vel.y += 1` reads `this.vel`
+//! into a fresh register and checks it twice. A forward data-flow over the
+//! function's ops finds the registers known non-null before each op, and the
+//! lowering emits no check for those. A register is known non-null when, on
+//! every path, it was checked by an earlier `ONullCheck`, made by `ONew`,
+//! copied from a known register, or read from an object field known
+//! non-null; it stops being known when it is written.
+//!
+//! A field `(o, f)` (field `f` of the object in register `o`) becomes known
+//! non-null when a register read from it is checked, or a known register is
+//! stored into it. It stops being known when `o` is written, when a pointer
+//! is stored into field `f` of any object (fields of one index have one type
+//! in a class hierarchy, so a number stored there cannot clear a pointer),
+//! and at any op that may write object fields otherwise: calls, dynamic and
+//! virtual stores, and — in a module that reinterprets pointers as bytes
+//! ([`super::memory_regions_sound`]) — stores to bytes, arrays and
+//! references. Registers whose address is taken may change through the
+//! reference, so they and their fields are never known; a trap handler
+//! starts knowing nothing.
 
 use hlbc::opcodes::{Jump, Op};
-use hlbc::Reg;
+use hlbc::{FieldIdx, Reg};
+
+/// What the analysis needs to know of a register's type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RegKind {
+    /// An object or struct: its fields live at fixed slots.
+    Object,
+    /// A virtual: its fields may be another object's, at other indexes.
+    Virtual,
+    /// Any other value that may be null.
+    Pointer,
+    /// A number or boolean: never null.
+    Value,
+}
+
+/// What is known at one point of a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Facts {
+    /// Registers known non-null (a bit set).
+    regs: Vec<u64>,
+    /// `(register, object register, field)`: the register holds what it read
+    /// from that field, which has not been written since. Sorted.
+    origin: Vec<(u32, u32, u32)>,
+    /// `(object register, field)` known non-null. Sorted.
+    fields: Vec<(u32, u32)>,
+}
+
+impl Facts {
+    fn empty(nregs: usize) -> Facts {
+        Facts { regs: vec![0; nregs.div_ceil(64)], origin: Vec::new(), fields: Vec::new() }
+    }
+
+    fn known(&self, r: Reg) -> bool {
+        self.regs.get(r.idx() / 64).is_some_and(|w| w >> (r.idx() % 64) & 1 == 1)
+    }
+
+    /// What both `self` and `other` know.
+    fn meet(&mut self, other: &Facts) {
+        for (w, o) in self.regs.iter_mut().zip(&other.regs) {
+            *w &= *o;
+        }
+        self.origin.retain(|e| other.origin.binary_search(e).is_ok());
+        self.fields.retain(|e| other.fields.binary_search(e).is_ok());
+    }
+
+    /// Register `r` gets a new value.
+    fn write(&mut self, r: Reg) {
+        self.regs[r.idx() / 64] &= !(1 << (r.idx() % 64));
+        self.origin.retain(|&(d, o, _)| d != r.0 && o != r.0);
+        self.fields.retain(|&(o, _)| o != r.0);
+    }
+
+    /// Fields may have changed: nothing is known of any.
+    fn forget_fields(&mut self) {
+        self.origin.clear();
+        self.fields.clear();
+    }
+
+    /// A pointer may have been stored into field `f` of some object.
+    fn forget_field(&mut self, f: FieldIdx) {
+        self.origin.retain(|&(_, _, g)| g != f.0);
+        self.fields.retain(|&(_, g)| g != f.0);
+    }
+
+    fn insert_field(&mut self, o: Reg, f: FieldIdx) {
+        if let Err(at) = self.fields.binary_search(&(o.0, f.0)) {
+            self.fields.insert(at, (o.0, f.0));
+        }
+    }
+}
 
 /// For each op, whether it is an `ONullCheck` of a register already known
-/// non-null there.
-pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> {
+/// non-null there. `kinds` gives each register's [`RegKind`]; `sound` is
+/// [`super::memory_regions_sound`] for the module.
+pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: bool) -> Vec<bool> {
     let n = ops.len();
+    let nregs = kinds.len();
     let mut out = vec![false; n];
     if !ops.iter().any(|o| matches!(o, Op::NullCheck { .. })) {
         return out;
@@ -52,9 +136,6 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
     };
     let nb = starts.len();
     let end = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
-    let words = nregs.div_ceil(64);
-    let full = vec![u64::MAX; words];
-    let empty = vec![0u64; words];
     // Predecessors of each block.
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); nb];
     for b in 0..nb {
@@ -71,45 +152,97 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
             }
         }
     }
-    let transfer = |set: &mut Vec<u64>, op: &Op| {
-        let known = |set: &Vec<u64>, r: Reg| set[r.idx() / 64] >> (r.idx() % 64) & 1 == 1;
-        let add = |set: &mut Vec<u64>, r: Reg| {
-            if !address_taken.get(r.idx()).copied().unwrap_or(true) {
-                set[r.idx() / 64] |= 1 << (r.idx() % 64);
+    let tracked = |r: Reg| !address_taken.get(r.idx()).copied().unwrap_or(true);
+    let kind = |r: Reg| kinds.get(r.idx()).copied().unwrap_or(RegKind::Pointer);
+    let transfer = |set: &mut Facts, op: &Op| {
+        let add = |set: &mut Facts, r: Reg| {
+            if tracked(r) {
+                set.regs[r.idx() / 64] |= 1 << (r.idx() % 64);
+            }
+        };
+        // A read of field `f` of `o` into `dst`.
+        let read = |set: &mut Facts, dst: Reg, o: Reg, f: FieldIdx| {
+            let known = set.fields.binary_search(&(o.0, f.0)).is_ok();
+            set.write(dst);
+            if kind(o) != RegKind::Object || kind(dst) == RegKind::Value || !tracked(o) || dst == o {
+                return;
+            }
+            if known {
+                add(set, dst);
+            } else if tracked(dst) {
+                let e = (dst.0, o.0, f.0);
+                if let Err(at) = set.origin.binary_search(&e) {
+                    set.origin.insert(at, e);
+                }
+            }
+        };
+        // A store of `src` into field `f` of `o`.
+        let store = |set: &mut Facts, o: Reg, f: FieldIdx, src: Reg| {
+            if kind(o) != RegKind::Object {
+                set.forget_fields();
+                return;
+            }
+            if kind(src) == RegKind::Value {
+                return;
+            }
+            set.forget_field(f);
+            if set.known(src) && tracked(o) {
+                set.insert_field(o, f);
             }
         };
         match op {
-            Op::NullCheck { reg } => add(set, *reg),
-            Op::New { dst } => add(set, *dst),
+            Op::NullCheck { reg } => {
+                add(set, *reg);
+                let from: Vec<(u32, u32)> =
+                    set.origin.iter().filter(|&&(d, _, _)| d == reg.0).map(|&(_, o, f)| (o, f)).collect();
+                for (o, f) in from {
+                    set.insert_field(Reg(o), FieldIdx(f));
+                }
+            }
+            Op::New { dst } => {
+                set.write(*dst);
+                add(set, *dst);
+            }
             Op::Mov { dst, src } => {
-                let k = known(set, *src);
-                set[dst.idx() / 64] &= !(1 << (dst.idx() % 64));
+                let k = set.known(*src);
+                set.write(*dst);
                 if k {
                     add(set, *dst);
                 }
             }
+            Op::Field { dst, obj, field } => read(set, *dst, *obj, *field),
+            Op::GetThis { dst, field } => read(set, *dst, Reg(0), *field),
+            Op::SetField { obj, field, src } => store(set, *obj, *field, *src),
+            Op::SetThis { field, src } => store(set, Reg(0), *field, *src),
             _ => {
                 if let Some(d) = op.written() {
-                    set[d.idx() / 64] &= !(1 << (d.idx() % 64));
+                    set.write(d);
+                }
+                if !keeps_fields(op, sound) {
+                    set.forget_fields();
                 }
             }
         }
     };
     // What is known at the start of block `b`: nothing at the entry, in a
-    // trap handler or in unreachable code; else what every predecessor ends with.
-    let entry = |outs: &[Vec<u64>], b: usize| {
+    // trap handler or in unreachable code; else what every predecessor ends
+    // with (a predecessor not reached yet, `None`, adds no constraint).
+    let entry = |outs: &[Option<Facts>], b: usize| {
         if b == 0 || handler[starts[b]] || preds[b].is_empty() {
-            return empty.clone();
+            return Facts::empty(nregs);
         }
-        let mut s = full.clone();
-        for &p in &preds[b] {
-            for (w, o) in s.iter_mut().zip(&outs[p]) {
-                *w &= *o;
+        let mut s: Option<Facts> = None;
+        for p in &preds[b] {
+            if let Some(o) = &outs[*p] {
+                match &mut s {
+                    None => s = Some(o.clone()),
+                    Some(s) => s.meet(o),
+                }
             }
         }
-        s
+        s.unwrap_or_else(|| Facts::empty(nregs))
     };
-    let mut outs: Vec<Vec<u64>> = vec![full.clone(); nb];
+    let mut outs: Vec<Option<Facts>> = vec![None; nb];
     let mut changed = true;
     while changed {
         changed = false;
@@ -118,8 +251,8 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
             for op in &ops[starts[b]..end(b)] {
                 transfer(&mut set, op);
             }
-            if set != outs[b] {
-                outs[b] = set;
+            if outs[b].as_ref() != Some(&set) {
+                outs[b] = Some(set);
                 changed = true;
             }
         }
@@ -129,12 +262,68 @@ pub fn redundant(ops: &[Op], nregs: usize, address_taken: &[bool]) -> Vec<bool> 
         let mut set = entry(&outs, b);
         for i in start..end(b) {
             if let Op::NullCheck { reg } = &ops[i] {
-                out[i] = set.get(reg.idx() / 64).is_some_and(|w| w >> (reg.idx() % 64) & 1 == 1);
+                out[i] = set.known(*reg);
             }
             transfer(&mut set, &ops[i]);
         }
     }
     out
+}
+
+/// Ops that write no object field (other than the field stores the
+/// analysis follows itself). Stores to bytes, arrays and references reach
+/// object fields only by reinterpreting pointers, which `sound` rules out.
+fn keeps_fields(op: &Op, sound: bool) -> bool {
+    match op {
+        Op::SetI8 { .. } | Op::SetI16 { .. } | Op::SetMem { .. } | Op::SetArray { .. } | Op::Setref { .. } => sound,
+        Op::Mov { .. }
+        | Op::Int { .. }
+        | Op::Float { .. }
+        | Op::Bool { .. }
+        | Op::Bytes { .. }
+        | Op::String { .. }
+        | Op::Null { .. }
+        | Op::Add { .. }
+        | Op::Sub { .. }
+        | Op::Mul { .. }
+        | Op::SDiv { .. }
+        | Op::UDiv { .. }
+        | Op::SMod { .. }
+        | Op::UMod { .. }
+        | Op::Shl { .. }
+        | Op::SShr { .. }
+        | Op::UShr { .. }
+        | Op::And { .. }
+        | Op::Or { .. }
+        | Op::Xor { .. }
+        | Op::Neg { .. }
+        | Op::Not { .. }
+        | Op::Incr { .. }
+        | Op::Decr { .. }
+        | Op::GetGlobal { .. }
+        | Op::SetGlobal { .. }
+        | Op::Field { .. }
+        | Op::GetThis { .. }
+        | Op::ToSFloat { .. }
+        | Op::ToUFloat { .. }
+        | Op::ToInt { .. }
+        | Op::Label {}
+        | Op::Ret { .. }
+        | Op::NullCheck { .. }
+        | Op::GetI8 { .. }
+        | Op::GetI16 { .. }
+        | Op::GetMem { .. }
+        | Op::GetArray { .. }
+        | Op::New { .. }
+        | Op::ArraySize { .. }
+        | Op::Type { .. }
+        | Op::GetType { .. }
+        | Op::GetTID { .. }
+        | Op::EnumIndex { .. }
+        | Op::EnumField { .. }
+        | Op::Nop {} => true,
+        _ => op.conditional_jump().is_some() || matches!(op, Op::JAlways { .. } | Op::Switch { .. }),
+    }
 }
 
 /// Ops after which control does not fall through.
@@ -182,7 +371,7 @@ mod tests {
             Op::JAlways { offset: Jump(-5) },                           // 5 -> 1
             Op::Ret { src: Reg(0) },                                    // 6
         ];
-        assert_eq!(redundant(&ops, 4, &[false; 4]), vec![false, false, false, true, false, false, false]);
+        assert_eq!(redundant(&ops, &[RegKind::Pointer; 4], &[false; 4], true), vec![false, false, false, true, false, false, false]);
     }
 
     #[test]
@@ -197,9 +386,9 @@ mod tests {
             check(3),                                                   // 6: a copy is known too
             Op::Ret { src: Reg(0) },                                    // 7
         ];
-        assert_eq!(redundant(&ops, 4, &[false; 4]), vec![false, false, false, false, true, false, true, false]);
+        assert_eq!(redundant(&ops, &[RegKind::Pointer; 4], &[false; 4], true), vec![false, false, false, false, true, false, true, false]);
         // r1's address is taken: it may change through the reference.
-        assert_eq!(redundant(&ops, 4, &[false, true, false, false]), vec![false; 8]);
+        assert_eq!(redundant(&ops, &[RegKind::Pointer; 4], &[false, true, false, false], true), vec![false; 8]);
     }
 
     #[test]
@@ -213,6 +402,57 @@ mod tests {
             check(1),                                                   // 5: joins 3 (known) and 4 (checked)
             Op::Ret { src: Reg(0) },                                    // 6
         ];
-        assert_eq!(redundant(&ops, 3, &[false; 3]), vec![false, false, false, false, false, true, false]);
+        assert_eq!(redundant(&ops, &[RegKind::Pointer; 3], &[false; 3], true), vec![false, false, false, false, false, true, false]);
+    }
+
+    /// `getthis r,[f]; nullcheck r` twice (what `vel.x *= k; vel.y *= k`
+    /// compiles to): the second check is redundant, across a branch too.
+    #[test]
+    fn a_field_read_again_is_known_after_one_check() {
+        use RegKind::*;
+        let kinds = [Object, Object, Value, Object];
+        let (f, x) = (hlbc::FieldIdx(1), hlbc::FieldIdx(0));
+        let ops = vec![
+            Op::GetThis { dst: Reg(1), field: f },                      // 0
+            check(1),                                                   // 1: needed
+            Op::SetField { obj: Reg(1), field: x, src: Reg(2) },        // 2: a number: keeps (this, f)
+            Op::JTrue { cond: Reg(2), offset: Jump(2) },                // 3 -> 6
+            Op::GetThis { dst: Reg(3), field: f },                      // 4
+            check(3),                                                   // 5: redundant
+            Op::GetThis { dst: Reg(1), field: f },                      // 6: joins 3 and 5
+            check(1),                                                   // 7: redundant
+            Op::Ret { src: Reg(2) },                                    // 8
+        ];
+        let want = vec![false, false, false, false, false, true, false, true, false];
+        assert_eq!(redundant(&ops, &kinds, &[false; 4], true), want);
+    }
+
+    /// A pointer stored into a field of that index, a call, or (in a module
+    /// that reinterprets pointers) a bytes store: the field must be checked again.
+    #[test]
+    fn stores_and_calls_forget_fields() {
+        use RegKind::*;
+        let kinds = [Object, Object, Pointer, Object, Pointer];
+        let f = hlbc::FieldIdx(1);
+        let read_and_check = |r: u32| [Op::GetThis { dst: Reg(r), field: f }, check(r)];
+        let between = [
+            Op::SetField { obj: Reg(3), field: f, src: Reg(4) },         // another object's field f
+            Op::Call0 { dst: Reg(2), fun: hlbc::FunIdx(0) },
+            Op::SetMem { bytes: Reg(4), index: Reg(2), src: Reg(2) },
+        ];
+        for (k, op) in between.iter().enumerate() {
+            let mut ops: Vec<Op> = read_and_check(1).to_vec();
+            ops.push(op.clone());
+            ops.extend(read_and_check(3));
+            ops.push(Op::Ret { src: Reg(2) });
+            // The bytes store: in a module that reinterprets pointers.
+            let sound = k != 2;
+            let got = redundant(&ops, &kinds, &[false; 5], sound);
+            assert!(!got[4], "op {k} ({op:?}) must forget the field");
+            if k == 2 {
+                // In a module that does not reinterpret pointers, bytes stores keep it.
+                assert!(redundant(&ops, &kinds, &[false; 5], true)[4]);
+            }
+        }
     }
 }
