@@ -469,7 +469,7 @@ impl Instance {
             }
             Type::Obj(o) | Type::Struct(o) => {
                 let obj = self.arena.alloc::<hl_type_obj>(1);
-                (*obj).name = self.arena.ustr_of(&m, o.name);
+                (*obj).name = self.arena.ustr_of(m, o.name);
                 (*obj).super_ = o.super_.map_or(null_mut(), tp);
                 (*obj).nfields = o.fields.len() as i32;
                 (*obj).nproto = o.protos.len() as i32;
@@ -478,7 +478,7 @@ impl Instance {
                 for (k, f) in o.fields.iter().enumerate() {
                     let name = m.str(f.name);
                     let fp = fields.add(k);
-                    (*fp).name = self.arena.ustr_of(&m, f.name);
+                    (*fp).name = self.arena.ustr_of(m, f.name);
                     (*fp).t = tp(f.ty);
                     (*fp).hashed_name = self.hash(&name);
                 }
@@ -487,7 +487,7 @@ impl Instance {
                 for (k, p) in o.protos.iter().enumerate() {
                     let name = m.str(p.name);
                     let pp = protos.add(k);
-                    (*pp).name = self.arena.ustr_of(&m, p.name);
+                    (*pp).name = self.arena.ustr_of(m, p.name);
                     (*pp).findex = p.findex.0 as i32;
                     (*pp).pindex = p.pindex;
                     (*pp).hashed_name = self.hash(&name);
@@ -507,7 +507,7 @@ impl Instance {
                 for (k, f) in v.fields.iter().enumerate() {
                     let name = m.str(f.name);
                     let fp = fields.add(k);
-                    (*fp).name = self.arena.ustr_of(&m, f.name);
+                    (*fp).name = self.arena.ustr_of(m, f.name);
                     (*fp).t = tp(f.ty);
                     (*fp).hashed_name = self.hash(&name);
                 }
@@ -515,15 +515,15 @@ impl Instance {
                 (*virt).nfields = v.fields.len() as i32;
                 virt.cast()
             }
-            Type::Abstract(name) => self.arena.ustr_of(&m, *name) as *mut c_void,
+            Type::Abstract(name) => self.arena.ustr_of(m, *name) as *mut c_void,
             Type::Enum(e) => {
                 let en = self.arena.alloc::<hl_type_enum>(1);
-                (*en).name = self.arena.ustr_of(&m, e.name);
+                (*en).name = self.arena.ustr_of(m, e.name);
                 (*en).nconstructs = e.constructs.len() as i32;
                 let cs = self.arena.alloc::<hl_enum_construct>(e.constructs.len());
                 for (k, c) in e.constructs.iter().enumerate() {
                     let cp = cs.add(k);
-                    (*cp).name = self.arena.ustr_of(&m, c.name);
+                    (*cp).name = self.arena.ustr_of(m, c.name);
                     (*cp).nparams = c.params.len() as i32;
                     let params: Vec<*mut hl_type> = c.params.iter().map(|&p| tp(p)).collect();
                     (*cp).params = self.arena.slice(&params);
