@@ -417,6 +417,42 @@ define_opcodes! {
 }
 
 impl Op {
+    /// Whether the op reads and writes registers only: constants held in the
+    /// op, moves, integer and float arithmetic, conversions, labels and
+    /// no-ops. It touches no memory and calls nothing.
+    pub fn registers_only(&self) -> bool {
+        matches!(
+            self,
+            Op::Mov { .. }
+                | Op::Int { .. }
+                | Op::Float { .. }
+                | Op::Bool { .. }
+                | Op::Null { .. }
+                | Op::Add { .. }
+                | Op::Sub { .. }
+                | Op::Mul { .. }
+                | Op::SDiv { .. }
+                | Op::UDiv { .. }
+                | Op::SMod { .. }
+                | Op::UMod { .. }
+                | Op::Shl { .. }
+                | Op::SShr { .. }
+                | Op::UShr { .. }
+                | Op::And { .. }
+                | Op::Or { .. }
+                | Op::Xor { .. }
+                | Op::Neg { .. }
+                | Op::Not { .. }
+                | Op::Incr { .. }
+                | Op::Decr { .. }
+                | Op::ToSFloat { .. }
+                | Op::ToUFloat { .. }
+                | Op::ToInt { .. }
+                | Op::Label {}
+                | Op::Nop {}
+        )
+    }
+
     /// The register an op writes, if any (`OTrap` writes its exception
     /// register; `OSetref` and `OSetEnumField` write through their first
     /// register, not into it). Exhaustive on purpose: a new op must say what

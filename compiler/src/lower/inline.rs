@@ -33,34 +33,8 @@ pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool) 
     let scalar = |r: &Reg| matches!(ty(r), Some(Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::U8 | Type::U16 | Type::Bool));
     let object = |r: &Reg| matches!(ty(r), Some(Type::Obj(_) | Type::Struct(_)));
     f.ops.iter().all(|op| match op {
-        Op::Mov { .. }
-        | Op::Int { .. }
-        | Op::Float { .. }
-        | Op::Bool { .. }
-        | Op::Null { .. }
-        | Op::Add { .. }
-        | Op::Sub { .. }
-        | Op::Mul { .. }
-        | Op::SDiv { .. }
-        | Op::UDiv { .. }
-        | Op::SMod { .. }
-        | Op::UMod { .. }
-        | Op::Shl { .. }
-        | Op::SShr { .. }
-        | Op::UShr { .. }
-        | Op::And { .. }
-        | Op::Or { .. }
-        | Op::Xor { .. }
-        | Op::Neg { .. }
-        | Op::Not { .. }
-        | Op::Incr { .. }
-        | Op::Decr { .. }
-        | Op::ToSFloat { .. }
-        | Op::ToUFloat { .. }
-        | Op::ToInt { .. }
-        | Op::Label {}
-        | Op::Nop {}
-        | Op::Ret { .. } => true,
+        op if op.registers_only() => true,
+        Op::Ret { .. } => true,
         // Forward branches only (no loop, so no GC poll); comparisons of
         // numbers only (objects may compare through a Haxe `__compare`).
         Op::JTrue { offset, .. } | Op::JFalse { offset, .. } | Op::JAlways { offset } => offset.0 >= 0,

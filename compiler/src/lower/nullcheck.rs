@@ -276,38 +276,13 @@ pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: b
 fn keeps_fields(op: &Op, sound: bool) -> bool {
     match op {
         Op::SetI8 { .. } | Op::SetI16 { .. } | Op::SetMem { .. } | Op::SetArray { .. } | Op::Setref { .. } => sound,
-        Op::Mov { .. }
-        | Op::Int { .. }
-        | Op::Float { .. }
-        | Op::Bool { .. }
-        | Op::Bytes { .. }
+        op if op.registers_only() => true,
+        Op::Bytes { .. }
         | Op::String { .. }
-        | Op::Null { .. }
-        | Op::Add { .. }
-        | Op::Sub { .. }
-        | Op::Mul { .. }
-        | Op::SDiv { .. }
-        | Op::UDiv { .. }
-        | Op::SMod { .. }
-        | Op::UMod { .. }
-        | Op::Shl { .. }
-        | Op::SShr { .. }
-        | Op::UShr { .. }
-        | Op::And { .. }
-        | Op::Or { .. }
-        | Op::Xor { .. }
-        | Op::Neg { .. }
-        | Op::Not { .. }
-        | Op::Incr { .. }
-        | Op::Decr { .. }
         | Op::GetGlobal { .. }
         | Op::SetGlobal { .. }
         | Op::Field { .. }
         | Op::GetThis { .. }
-        | Op::ToSFloat { .. }
-        | Op::ToUFloat { .. }
-        | Op::ToInt { .. }
-        | Op::Label {}
         | Op::Ret { .. }
         | Op::NullCheck { .. }
         | Op::GetI8 { .. }
@@ -320,8 +295,7 @@ fn keeps_fields(op: &Op, sound: bool) -> bool {
         | Op::GetType { .. }
         | Op::GetTID { .. }
         | Op::EnumIndex { .. }
-        | Op::EnumField { .. }
-        | Op::Nop {} => true,
+        | Op::EnumField { .. } => true,
         _ => op.conditional_jump().is_some() || matches!(op, Op::JAlways { .. } | Op::Switch { .. }),
     }
 }
