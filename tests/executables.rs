@@ -323,3 +323,61 @@ fn windows_executables_import_only_system_dlls() {
         assert!(hlc_targets::WINDOWS_SYSTEM_DLLS.contains(&dll.as_str()), "imports {dll}, which Windows does not ship (all: {dlls:?})");
     }
 }
+
+/// Processes in a Windows executable under Wine pass bytes unchanged both
+/// ways (Windows has no byte-transparent filter, so the child is
+/// `tests/programs/win_process/bincat.c`, built here with MinGW), quote
+/// arguments as the C runtime splits them, report EOF, exit codes and the
+/// pid, and do not leak the parent's pipe ends into later children (a
+/// leaked stdin would never reach EOF: the program is killed after 120 s).
+/// Skipped without the Windows runtime, MinGW or Wine unless `HLC_TEST_WINDOWS=1`.
+#[test]
+fn windows_processes_pass_bytes_unchanged() {
+    let required = std::env::var_os("HLC_TEST_WINDOWS").is_some_and(|v| v == "1");
+    let dir = hlc_tests::scratch("win-process");
+    let src = hlc_tests::program("win_process");
+    let exe = dir.join("win_process.exe");
+    let build = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &src.join("main.hl"), &exe, &["--target", "x86_64-pc-windows-gnu"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let wine = ["wine64", "wine"].into_iter().find(|w| Command::new(w).arg("--version").output().is_ok_and(|o| o.status.success()));
+    if !required && (!build.status.success() && (stderr.contains("hlc::runtime_missing") || stderr.contains("no linker for")) || wine.is_none()) {
+        eprintln!("skipped: no Windows runtime, MinGW or Wine here");
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    assert!(build.status.success(), "{stderr}");
+    hlc_tests::run(Command::new("x86_64-w64-mingw32-gcc").arg("-O2").arg("-o").arg(dir.join("bincat.exe")).arg(src.join("bincat.c")));
+    // CreateProcess finds bincat.exe in the executable's directory.
+    let mut child = Command::new(wine.expect("wine"))
+        .arg(&exe)
+        .arg("bincat.exe")
+        .current_dir(&dir)
+        .env("WINEDEBUG", "-all")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the program did not finish in 120 s (a child's stdin never reached EOF?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout,
+        "binary: 600 same=true\n\
+         stderr: 600 bytes; 3 args: [x y] [q\"z] []|\n\
+         eof\n\
+         exit: 7\n\
+         pid: true\n\
+         first: one exit 7\n\
+         second: 0 exit 7\n"
+    );
+}

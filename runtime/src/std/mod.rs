@@ -156,9 +156,6 @@ pub mod obj;
 pub mod tostring;
 pub mod types;
 pub mod file;
-// Not ported to Windows yet: there `crate::sys::not_ported` defines its
-// natives as functions that throw an error naming themselves.
-#[cfg(unix)]
 pub mod process;
 pub mod socket;
 pub mod thread;

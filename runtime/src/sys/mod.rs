@@ -3,10 +3,7 @@
 //! and per-thread fault-handling state. `posix.rs` (Linux) and `windows.rs`
 //! implement the same functions; the rest of the runtime calls only these
 //! (or Rust's `std`, which is portable), never `cfg` on the OS itself.
-//!
-//! Natives that have no Windows implementation yet are listed in
-//! [`not_ported`]: on Windows they exist (the program links) and throw an
-//! error naming themselves when called.
+//! Sockets (`net`) and child processes (`process`) are submodules of each.
 
 #[cfg(unix)]
 mod posix;
@@ -18,7 +15,10 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
-pub mod not_ported;
+// The Windows command-line quoting is pure: its test runs on every host.
+#[cfg(all(test, not(windows)))]
+#[path = "windows/quote.rs"]
+mod windows_quote;
 
 /// `Sys.systemName()` as HashLink reports it on this system.
 pub const SYSTEM_NAME: &str = if cfg!(windows) {

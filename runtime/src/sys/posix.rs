@@ -1,6 +1,7 @@
 //! [`super`] on POSIX systems (Linux, glibc or musl).
 
 pub mod net;
+pub mod process;
 
 use std::ffi::c_void;
 use std::ptr::null_mut;

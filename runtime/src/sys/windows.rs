@@ -4,6 +4,8 @@
 
 pub mod c;
 pub mod net;
+pub mod process;
+mod quote;
 
 use std::ffi::c_void;
 use std::ptr::null_mut;
