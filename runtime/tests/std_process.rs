@@ -111,7 +111,7 @@ fn stdin_poll_and_kill() {
         assert_eq!(hl_process_exit(p, null_mut()), 0);
         assert_eq!(hl_process_stdin_write(p, data.as_mut_ptr(), 0, 8), -1);
         // The finalizer closes the pipes.
-        let fd = (*p).oread;
+        let fd = (*p).child.stdout;
         ((*p).finalize.unwrap())(p);
         assert_eq!(libc::fcntl(fd, libc::F_GETFD), -1);
 

@@ -16,10 +16,10 @@ use std::ffi::{c_char, CStr};
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct Child {
-    stdout: i32,
-    stderr: i32,
-    stdin: i32,
-    pid: i32,
+    pub stdout: i32,
+    pub stderr: i32,
+    pub stdin: i32,
+    pub pid: i32,
 }
 
 /// Which output of the child to read.
