@@ -9,8 +9,8 @@
 //! goes, which is what HL/C users get from a release `libhl`.
 //! `hlc build --runtime-debug-info` links the archive as built.
 //!
-//! The copy is made once per runtime build, with the target's `objcopy
-//! --strip-debug`, and kept in hlc's cache directory under a name derived
+//! The copy (Linux targets) is made once per runtime build, with the
+//! target's `objcopy --strip-debug`, and kept in hlc's cache directory under a name derived
 //! from the archive's path, size and modification time; a copy of an older
 //! build of the same archive is removed when a new one is made. Without
 //! `objcopy` or a cache directory the archive is linked as it is.
@@ -39,6 +39,11 @@ pub fn for_linking(t: &Target, runtime: &Path, note: &mut dyn FnMut(String)) -> 
 
 /// The cached copy's path and whether it was made now.
 fn stripped_copy(t: &Target, runtime: &Path) -> Result<(PathBuf, bool), String> {
+    if t.os != hlc_targets::Os::Linux {
+        // Rust's windows-gnu archives hold members without sections (`.dwo`),
+        // which MinGW's objcopy refuses.
+        return Err(format!("{} archives are linked as built", t.triple));
+    }
     let dir = super::cache_root().ok_or("no cache directory (HLC_CACHE_DIR is empty)")?.join("runtime");
     let source = runtime.canonicalize().map_err(|e| format!("cannot resolve `{}`: {e}", runtime.display()))?;
     let meta = std::fs::metadata(&source).map_err(|e| format!("cannot read `{}`: {e}", source.display()))?;

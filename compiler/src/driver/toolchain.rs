@@ -305,8 +305,9 @@ pub struct LinkLine {
     pub tail: Vec<OsString>,
 }
 
-/// The target-specific parts of the link line. Unused sections are always
-/// removed; `release` also strips symbols and debug information.
+/// The target-specific parts of the link line. Unused sections are removed
+/// (on Windows with `release` only); `release` also strips symbols and
+/// debug information.
 pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool) -> LinkLine {
     let mut head: Vec<OsString> = linker.args.iter().map(OsString::from).collect();
     let mut tail: Vec<OsString> = Vec::new();
@@ -363,9 +364,13 @@ pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool) -> 
     if t.os == Os::Linux && linker.source == "PATH" && !zig && binutil(t, "ld.gold").is_some() {
         head.push("-fuse-ld=gold".into());
     }
-    // Unused runtime code is left out of every executable: what a hello world
-    // keeps resident drops from 5.8 to 3.6 MB.
-    tail.push("-Wl,--gc-sections".into());
+    // Unused runtime code is left out of every Linux executable: what a hello
+    // world keeps resident drops from 5.8 to 3.6 MB. For a PE image it removes
+    // little and made the default link 0.9 s slower (2.0 -> 2.9 s), so there
+    // only `--release` asks for it.
+    if t.os == Os::Linux || release {
+        tail.push("-Wl,--gc-sections".into());
+    }
     if release {
         tail.push("-s".into());
     }
