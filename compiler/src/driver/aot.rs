@@ -312,10 +312,12 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
     // The target's linker and its part of the link line: start files and
     // flags before the inputs, system libraries after them (`toolchain`).
     let linker = toolchain::linker(target)?;
-    let line = toolchain::link_line(target, &linker, inputs.runtime_home, inputs.release);
+    let shared: Vec<&natives::Library> = inputs.libs.iter().filter(|l| l.kind == natives::LibKind::Shared).collect();
+    // An executable loading `.hdll`s answers to `libhl.so` (see below).
+    let soname = !shared.is_empty() && !inputs.shared_library;
+    let line = toolchain::link_line(target, &linker, inputs.runtime_home, inputs.release, soname);
     let mut cmd = toolchain::link_command(&linker, &line);
     cmd.arg("-o").arg(inputs.output).arg(inputs.object);
-    let shared: Vec<&natives::Library> = inputs.libs.iter().filter(|l| l.kind == natives::LibKind::Shared).collect();
     for lib in inputs.libs {
         if lib.kind == natives::LibKind::Shared {
             let dir = lib.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

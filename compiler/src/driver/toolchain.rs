@@ -307,8 +307,8 @@ pub struct LinkLine {
 
 /// The target-specific parts of the link line. Unused sections are removed
 /// (on Windows with `release` only); `release` also strips symbols and
-/// debug information.
-pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool) -> LinkLine {
+/// debug information; `soname`: the output must carry its soname.
+pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool, soname: bool) -> LinkLine {
     let mut head: Vec<OsString> = linker.args.iter().map(OsString::from).collect();
     let mut tail: Vec<OsString> = Vec::new();
     let zig = linker.program.rsplit('/').next() == Some("zig");
@@ -360,8 +360,10 @@ pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool) -> 
     // GNU gold links an ELF executable in about half of ld.bfd's time (hello
     // world: 0.21 s against 0.37 s); used when the driver was found on PATH
     // (a linker named in $CC or $CC_<triple> is used as it is) and the
-    // target's gold is installed.
-    if t.os == Os::Linux && linker.source == "PATH" && !zig && binutil(t, "ld.gold").is_some() {
+    // target's gold is installed. Not for an executable that must carry a
+    // soname (`soname`: it answers to `libhl.so` for the `.hdll`s it loads),
+    // which gold leaves out of executables.
+    if t.os == Os::Linux && linker.source == "PATH" && !zig && !soname && binutil(t, "ld.gold").is_some() {
         head.push("-fuse-ld=gold".into());
     }
     // Unused runtime code is left out of every Linux executable: what a hello
