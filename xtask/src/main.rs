@@ -774,11 +774,18 @@ fn bench(args: &[String]) -> Result<bool> {
         // The runners take turns (AOT, JIT, hl, HL/C, AOT, ...), so that a
         // machine whose speed drifts affects each the same; each keeps its
         // best time and largest peak RSS.
+        // Each runs in the program's directory, as the golden programs do
+        // (fmt_codecs reads a file relative to it).
         let c_exe = hlc_c_dir.as_ref().map(|d| d.join(&name)).filter(|p| p.is_file());
+        let in_dir = |program: &Path| {
+            let mut c = Command::new(program);
+            c.current_dir(&dir);
+            c
+        };
         let mut runners: Vec<Runner> = vec![
-            ("hlc build", Box::new(|| Command::new(&exe))),
+            ("hlc build", Box::new(|| in_dir(&exe))),
             ("hlc run", Box::new(|| {
-                let mut c = Command::new(&hlc);
+                let mut c = in_dir(&hlc);
                 c.arg("run").arg(dir.join("main.hl"));
                 c
             })),
@@ -786,13 +793,13 @@ fn bench(args: &[String]) -> Result<bool> {
         if let Some(hl) = &hl {
             let main = dir.join("main.hl");
             runners.push(("hl", Box::new(move || {
-                let mut c = Command::new(hl);
+                let mut c = in_dir(hl);
                 c.arg(&main);
                 c
             })));
         }
         if let Some(c) = &c_exe {
-            runners.push(("HL/C", Box::new(move || Command::new(c))));
+            runners.push(("HL/C", Box::new(move || in_dir(c))));
         }
         let mut results = interleaved(runs, &runners);
         let mut take = |what: &str| -> Option<Measure> {
