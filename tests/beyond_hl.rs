@@ -22,6 +22,14 @@ fn build_and_run(name: &str) -> Output {
     out
 }
 
+/// What `tests/programs/stack_overflow` prints: three overflows caught, then
+/// a deep recursion that still fits.
+const STACK_OVERFLOW_OUTPUT: &str = "Main.hx:14: 10000\n\
+     Main.hx:19: round 0 caught: Stack overflow\n\
+     Main.hx:19: round 1 caught: Stack overflow\n\
+     Main.hx:19: round 2 caught: Stack overflow\n\
+     Main.hx:22: 20000\n";
+
 /// HashLink dies with SIGSEGV on unbounded recursion; hlc throws a catchable
 /// error, repeatedly, and the program goes on with a usable stack.
 #[test]
@@ -29,14 +37,7 @@ fn stack_overflow_is_a_catchable_error() {
     let out = build_and_run("stack_overflow");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(
-        stdout,
-        "Main.hx:14: 10000\n\
-         Main.hx:19: round 0 caught: Stack overflow\n\
-         Main.hx:19: round 1 caught: Stack overflow\n\
-         Main.hx:19: round 2 caught: Stack overflow\n\
-         Main.hx:22: 20000\n"
-    );
+    assert_eq!(stdout, STACK_OVERFLOW_OUTPUT);
 }
 
 /// The same for a Windows executable under Wine (vectored exception
@@ -64,14 +65,7 @@ fn stack_overflow_is_a_catchable_error_on_windows() {
     let _ = std::fs::remove_file(&exe);
     let stdout = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(
-        stdout,
-        "Main.hx:14: 10000\n\
-         Main.hx:19: round 0 caught: Stack overflow\n\
-         Main.hx:19: round 1 caught: Stack overflow\n\
-         Main.hx:19: round 2 caught: Stack overflow\n\
-         Main.hx:22: 20000\n"
-    );
+    assert_eq!(stdout, STACK_OVERFLOW_OUTPUT);
 }
 
 /// `--lib` links a user's native library whose symbols follow HL/C's naming;
