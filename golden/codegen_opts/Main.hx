@@ -4,7 +4,9 @@
 // field reads and writes on `this`), natives computed inline (sqrt, abs,
 // isNaN, isFinite), and memory typed by kind (object fields, bytes, virtual
 // fields pointing at object fields) read back after writes of other kinds,
-// and bytes written at one width or kind and read at another.
+// and bytes written at one width or kind and read at another; object
+// literals, whose fields are stored at their own offsets until the object is
+// passed on, then moved by dynamic code.
 import haxe.io.Bytes;
 
 typedef HasX = {x:Float, n:Int};
@@ -145,7 +147,37 @@ class Main {
 		Sys.println('punning ${out.join(" | ")}');
 	}
 
+	static function pick(b:Bool):Int return b ? 7 : 8;
+
+	static function addField(o:Dynamic, name:String, v:Dynamic) Reflect.setField(o, name, v);
+
+	// Anonymous objects: built field by field, with calls and branches between
+	// the stores; converted to another structure; given new fields by
+	// reflection, which moves the fields' storage, then read and written again.
+	static function literals() {
+		var out = [];
+		for (i in 0...3) {
+			var o = {a: i, b: pick(i == 1), s: i > 0 ? "pos" : "zero", f: i * 0.5};
+			o.a += o.b;
+			var wide = {x: o.f + 1, n: o.a, extra: o.s};
+			var h:HasX = wide;
+			out.push('${o.a} ${o.b} ${o.s} ${o.f} ${h.x} ${h.n} ${Reflect.field(h, "extra")}');
+			addField(o, "c", i * 100);
+			o.a += 1000;
+			o.s += "!";
+			addField(h, "n", 55);
+			h.x *= 2;
+			out.push('${o.a} ${o.s} ${Reflect.field(o, "c")} ${Reflect.fields(o).length} ${h.x} ${h.n}');
+		}
+		var same:HasX = {x: 2.5, n: 3};
+		same.n++;
+		Reflect.setField(same, "n", same.n * 10);
+		out.push('${same.x} ${same.n}');
+		Sys.println('literals ${out.join(" | ")}');
+	}
+
 	static function main() {
+		literals();
 		refs();
 		leaves();
 		natives();

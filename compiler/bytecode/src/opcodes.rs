@@ -68,6 +68,8 @@ pub trait Operand: Sized {
     fn decode(d: &mut OpDecoder<'_, '_>) -> Result<Self, ReadError>;
     /// Appends the operand as the Haxe disassembler prints it.
     fn dump(&self, names: &dyn OpNames, out: &mut String);
+    /// Calls `f` with each register the operand names.
+    fn registers(&self, _f: &mut dyn FnMut(Reg)) {}
 }
 
 /// Display adapter used by the generated printer.
@@ -95,8 +97,20 @@ macro_rules! numeric_operand {
     )*};
 }
 
+impl Operand for Reg {
+    fn decode(d: &mut OpDecoder<'_, '_>) -> Result<Self, ReadError> {
+        let v = d.index()?;
+        d.check_reg(v).map(Reg)
+    }
+    fn dump(&self, _: &dyn OpNames, out: &mut String) {
+        let _ = write!(out, "{}", self.0);
+    }
+    fn registers(&self, f: &mut dyn FnMut(Reg)) {
+        f(*self)
+    }
+}
+
 numeric_operand! {
-    Reg => check_reg,
     FieldIdx => check_non_negative,
     ConstructIdx => check_non_negative,
 }
@@ -183,6 +197,9 @@ impl Operand for RegList {
     fn dump(&self, _: &dyn OpNames, out: &mut String) {
         join(out, self.0.iter().map(|r| r.0 as i64));
     }
+    fn registers(&self, f: &mut dyn FnMut(Reg)) {
+        self.0.iter().for_each(|&r| f(r))
+    }
 }
 
 impl Operand for JumpTable {
@@ -227,6 +244,9 @@ impl Operand for SwitchReg {
     }
     fn dump(&self, names: &dyn OpNames, out: &mut String) {
         self.0.dump(names, out)
+    }
+    fn registers(&self, f: &mut dyn FnMut(Reg)) {
+        f(self.0)
     }
 }
 
@@ -282,6 +302,14 @@ macro_rules! define_opcodes {
                 match code {
                     $( $code => Ok(Op::$name { $($field: <$fty as Operand>::decode(d)?),* }), )*
                     _ => Err(d.error(format!("invalid opcode {code}"))),
+                }
+            }
+
+            /// Calls `f` with every register the op names, read or written,
+            /// in operand order.
+            pub fn registers(&self, mut f: impl FnMut(Reg)) {
+                match self {
+                    $( Op::$name { $($field),* } => { $( Operand::registers($field, &mut f); )* } )*
                 }
             }
 

@@ -52,8 +52,8 @@ struct FnLower<'a, 'f> {
     blocks: Vec<Option<Block>>,
     /// The GC poll at the start of each op's block (loop heads, see `polls`).
     polls: Vec<Poll>,
-    /// `ONullCheck`s the bytecode proves redundant (`nullcheck.rs`).
-    redundant_null: Vec<bool>,
+    /// What the bytecode proves at each op (`facts.rs`).
+    proven: super::facts::Proven,
     /// Registers stored as [`Store::Mirror`].
     mirrored: Vec<Reg>,
     /// Ops reachable from an `ORef` of a mirrored register: where its slot
@@ -140,7 +140,7 @@ pub fn lower(
         blocks: vec![None; f.ops.len() + 1],
         polls,
         mirrored: Vec::new(),
-        redundant_null: Vec::new(),
+        proven: Default::default(),
         ref_reach: vec![false; f.ops.len() + 1],
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
@@ -184,11 +184,11 @@ impl<'a> FnLower<'a, '_> {
                 address_taken[src.idx()] = true;
             }
         }
-        let kinds: Vec<super::nullcheck::RegKind> = f
+        let kinds: Vec<super::facts::RegKind> = f
             .regs
             .iter()
             .map(|&t| {
-                use super::nullcheck::RegKind;
+                use super::facts::RegKind;
                 match m.ty(t) {
                     Type::Obj(_) | Type::Struct(_) => RegKind::Object,
                     Type::Virtual(_) => RegKind::Virtual,
@@ -199,7 +199,7 @@ impl<'a> FnLower<'a, '_> {
                 }
             })
             .collect();
-        self.redundant_null = super::nullcheck::redundant(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
+        self.proven = super::facts::analyse(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
         let ptr = self.pt;
         for (i, &t) in f.regs.iter().enumerate() {
             let store = match cl_type(m, t, ptr) {
@@ -483,14 +483,7 @@ impl<'a> FnLower<'a, '_> {
     /// The value of address `a`.
     fn address(&mut self, a: Address) -> Value {
         match a {
-            Address::Data { id, offset } => {
-                let base = self.data_ptr(id);
-                if offset == 0 {
-                    base
-                } else {
-                    self.b.ins().iadd_imm_s(base, offset)
-                }
-            }
+            Address::Data { id, offset } => self.data_ptr_at(id, offset),
             Address::Absolute(p) => self.b.ins().iconst(self.pt, p as i64),
         }
     }
@@ -513,10 +506,19 @@ impl<'a> FnLower<'a, '_> {
     /// runtime's, or program storage the environment placed), which is
     /// PC-relative only if the environment says the runtime is near.
     fn data_ptr(&mut self, id: cranelift_module::DataId) -> Value {
+        self.data_ptr_at(id, 0)
+    }
+
+    /// The address `offset` bytes into data `id`, as one symbol reference
+    /// with that addend (one `lea` on x86-64). Each use declares its own
+    /// global value, so that the egraph does not merge them into one value
+    /// live across the whole function.
+    fn data_ptr_at(&mut self, id: cranelift_module::DataId, at: i64) -> Value {
         let near = self.env.runtime_is_near();
         let gv = self.env.module().declare_data_in_func(id, self.b.func);
-        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, .. } = &mut self.b.func.global_values[gv] {
+        if let cranelift_codegen::ir::GlobalValueData::Symbol { colocated, offset, .. } = &mut self.b.func.global_values[gv] {
             *colocated |= near;
+            *offset = at.into();
         }
         self.b.ins().symbol_value(self.pt, gv)
     }
@@ -736,7 +738,8 @@ impl<'a> FnLower<'a, '_> {
         self.b.ins().store(flags, v, p, off);
     }
 
-    fn get_field(&mut self, dst: Reg, obj: Reg, fid: FieldIdx) -> Result<(), LowerError> {
+    /// `dst = obj.fid`; `own`: `obj` is a virtual whose fields are its own (`facts.rs`).
+    fn get_field(&mut self, dst: Reg, obj: Reg, fid: FieldIdx, own: bool) -> Result<(), LowerError> {
         let ot = self.rtype(obj);
         match self.rty(obj) {
             Type::Obj(_) | Type::Struct(_) => {
@@ -753,6 +756,11 @@ impl<'a> FnLower<'a, '_> {
                 let hash = self.env.field_hash(&self.m().str(field.name));
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
                 let o = self.get(obj);
+                if let Some(off) = own.then(|| self.own_field_offset(ot, fid)).flatten() {
+                    let v = self.load_data(Data::Field, ty, o, off);
+                    self.set(dst, v);
+                    return Ok(());
+                }
                 let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
                 let direct = self.b.create_block();
                 let dynamic = self.b.create_block();
@@ -809,7 +817,14 @@ impl<'a> FnLower<'a, '_> {
         self.call_rt_dyn((name, params, ret), &args);
     }
 
-    fn set_field(&mut self, obj: Reg, fid: FieldIdx, src: Reg) -> Result<(), LowerError> {
+    /// The offset of field `fid` of a virtual of type `t` that owns its fields.
+    fn own_field_offset(&self, t: TypeIdx, fid: FieldIdx) -> Option<i32> {
+        let l = self.lw.layouts.virtuals.get(t.idx())?.as_ref()?;
+        l.field_offsets.get(fid.idx()).map(|&o| o as i32)
+    }
+
+    /// `obj.fid = src`; `own`: `obj` is a virtual whose fields are its own (`facts.rs`).
+    fn set_field(&mut self, obj: Reg, fid: FieldIdx, src: Reg, own: bool) -> Result<(), LowerError> {
         let ot = self.rtype(obj);
         match self.rty(obj) {
             Type::Obj(_) | Type::Struct(_) => {
@@ -828,6 +843,10 @@ impl<'a> FnLower<'a, '_> {
                 let o = self.get(obj);
                 let v = self.get(src);
                 let v = self.coerce(v, ty);
+                if let Some(off) = own.then(|| self.own_field_offset(ot, fid)).flatten() {
+                    self.store_data(Data::Field, v, o, off);
+                    return Ok(());
+                }
                 let slot = self.load(self.pt, o, (self.lw.abi.virtual_fields() + 8 * fid.0) as i32);
                 let direct = self.b.create_block();
                 let dynamic = self.b.create_block();
@@ -1552,10 +1571,10 @@ impl<'a> FnLower<'a, '_> {
                     self.store(v, base, off);
                 }
             }
-            Op::Field { dst, obj, field } => self.get_field(*dst, *obj, *field)?,
-            Op::SetField { obj, field, src } => self.set_field(*obj, *field, *src)?,
-            Op::GetThis { dst, field } => self.get_field(*dst, Reg(0), *field)?,
-            Op::SetThis { field, src } => self.set_field(Reg(0), *field, *src)?,
+            Op::Field { dst, obj, field } => self.get_field(*dst, *obj, *field, self.proven.own_virtual[i])?,
+            Op::SetField { obj, field, src } => self.set_field(*obj, *field, *src, self.proven.own_virtual[i])?,
+            Op::GetThis { dst, field } => self.get_field(*dst, Reg(0), *field, false)?,
+            Op::SetThis { field, src } => self.set_field(Reg(0), *field, *src, false)?,
             Op::DynGet { dst, obj, name } => {
                 if let Some(ty) = self.cl(*dst) {
                     let hash = self.env.field_hash(&m.str(*name));
@@ -1643,6 +1662,15 @@ impl<'a> FnLower<'a, '_> {
             Op::ToVirtual { dst, src } => {
                 let tp = self.type_ptr(self.rtype(*dst));
                 let v = self.get(*src);
+                if self.proven.own_virtual[i] {
+                    // Made here: not null, and of its register's type.
+                    let r = match self.rtype(*src) == self.rtype(*dst) {
+                        true => v,
+                        false => self.call_rt(rt::hl_to_virtual, &[tp, v]).unwrap(),
+                    };
+                    self.set(*dst, r);
+                    return Ok(());
+                }
                 // A virtual of the very type asked for is its own view (what
                 // `hl_to_virtual` returns for it): taken inline, as when an
                 // interface value comes back out of an `Array<Shape>`.
@@ -1695,7 +1723,7 @@ impl<'a> FnLower<'a, '_> {
                 self.terminated = true;
             }
             Op::NullCheck { reg } => {
-                if !self.redundant_null.get(i).copied().unwrap_or(false) {
+                if !self.proven.redundant_null.get(i).copied().unwrap_or(false) {
                     self.null_check(i, *reg)
                 }
             }

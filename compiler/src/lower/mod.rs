@@ -14,10 +14,10 @@
 //! [`env::Env::global_address`].
 
 pub mod env;
+mod facts;
 mod function;
 mod inline;
 mod intrinsics;
-mod nullcheck;
 mod polls;
 pub mod runtime_fns;
 pub mod types;

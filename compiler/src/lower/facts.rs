@@ -1,4 +1,7 @@
-//! Null checks the bytecode proves redundant.
+//! What the bytecode proves about registers at each op: null checks that
+//! are redundant, and virtuals whose fields are still their own.
+//!
+//! ## Redundant null checks
 //!
 //! The Haxe compiler emits `ONullCheck r` before every field access and
 //! method call on a nullable register, so a loop over an array checks the
@@ -21,6 +24,19 @@
 //! references. Registers whose address is taken may change through the
 //! reference, so they and their fields are never known; a trap handler
 //! starts knowing nothing.
+//!
+//! ## Virtuals with their own fields
+//!
+//! A virtual made by `ONew` holds its fields' data itself, and its field
+//! pointers point into it (the runtime's `hl_alloc_virtual`, at the offsets of
+//! [`hlbc::layout::VirtualLayout`]). They move elsewhere only when dynamic code
+//! adds a field to that virtual, which needs a reference to it. So from its
+//! `ONew` until the register is written or the virtual may be reached from
+//! anywhere else, its fields are at fixed offsets, and an object literal's
+//! field stores need neither the field pointer nor the dynamic fallback. The
+//! virtual stays its own while the register is only read by `OField`,
+//! `OSetField` (as the object, not the value stored) and `ONullCheck`; any
+//! other op naming the register (a copy, a call, a store of it) ends it.
 
 use hlbc::opcodes::{Jump, Op};
 use hlbc::{FieldIdx, Reg};
@@ -48,20 +64,30 @@ struct Facts {
     origin: Vec<(u32, u32, u32)>,
     /// `(object register, field)` known non-null. Sorted.
     fields: Vec<(u32, u32)>,
+    /// Registers holding a virtual made here that nothing else reaches (a bit set).
+    own: Vec<u64>,
+}
+
+fn bit(set: &[u64], r: Reg) -> bool {
+    set.get(r.idx() / 64).is_some_and(|w| w >> (r.idx() % 64) & 1 == 1)
 }
 
 impl Facts {
     fn empty(nregs: usize) -> Facts {
-        Facts { regs: vec![0; nregs.div_ceil(64)], origin: Vec::new(), fields: Vec::new() }
+        let words = nregs.div_ceil(64);
+        Facts { regs: vec![0; words], origin: Vec::new(), fields: Vec::new(), own: vec![0; words] }
     }
 
     fn known(&self, r: Reg) -> bool {
-        self.regs.get(r.idx() / 64).is_some_and(|w| w >> (r.idx() % 64) & 1 == 1)
+        bit(&self.regs, r)
     }
 
     /// What both `self` and `other` know.
     fn meet(&mut self, other: &Facts) {
         for (w, o) in self.regs.iter_mut().zip(&other.regs) {
+            *w &= *o;
+        }
+        for (w, o) in self.own.iter_mut().zip(&other.own) {
             *w &= *o;
         }
         self.origin.retain(|e| other.origin.binary_search(e).is_ok());
@@ -71,8 +97,14 @@ impl Facts {
     /// Register `r` gets a new value.
     fn write(&mut self, r: Reg) {
         self.regs[r.idx() / 64] &= !(1 << (r.idx() % 64));
+        self.disown(r);
         self.origin.retain(|&(d, o, _)| d != r.0 && o != r.0);
         self.fields.retain(|&(o, _)| o != r.0);
+    }
+
+    /// The virtual in `r` may now be reached from elsewhere.
+    fn disown(&mut self, r: Reg) {
+        self.own[r.idx() / 64] &= !(1 << (r.idx() % 64));
     }
 
     /// Fields may have changed: nothing is known of any.
@@ -94,14 +126,26 @@ impl Facts {
     }
 }
 
-/// For each op, whether it is an `ONullCheck` of a register already known
-/// non-null there. `kinds` gives each register's [`RegKind`]; `sound` is
-/// [`super::memory_regions_sound`] for the module.
-pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: bool) -> Vec<bool> {
+/// What [`analyse`] proves, per op.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proven {
+    /// Whether the op is an `ONullCheck` of a register already known non-null.
+    pub redundant_null: Vec<bool>,
+    /// Whether the op reads a virtual made by `ONew` in this function that
+    /// owns its fields (see the module documentation): the object of an
+    /// `OField` or `OSetField`, the source of an `OToVirtual`. Such a virtual
+    /// is not null and its type is its register's.
+    pub own_virtual: Vec<bool>,
+}
+
+/// What the bytecode proves at each op. `kinds` gives each register's
+/// [`RegKind`]; `sound` is [`super::memory_regions_sound`] for the module.
+pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: bool) -> Proven {
     let n = ops.len();
     let nregs = kinds.len();
-    let mut out = vec![false; n];
-    if !ops.iter().any(|o| matches!(o, Op::NullCheck { .. })) {
+    let mut out = Proven { redundant_null: vec![false; n], own_virtual: vec![false; n] };
+    let kind = |r: Reg| kinds.get(r.idx()).copied().unwrap_or(RegKind::Pointer);
+    if !ops.iter().any(|o| matches!(o, Op::NullCheck { .. }) || matches!(o, Op::New { dst } if kind(*dst) == RegKind::Virtual)) {
         return out;
     }
     // Blocks: op 0, jump targets, and the op after any branch or terminator.
@@ -153,8 +197,19 @@ pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: b
         }
     }
     let tracked = |r: Reg| !address_taken.get(r.idx()).copied().unwrap_or(true);
-    let kind = |r: Reg| kinds.get(r.idx()).copied().unwrap_or(RegKind::Pointer);
     let transfer = |set: &mut Facts, op: &Op| {
+        // Any op naming an own virtual's register other than to reach its
+        // fields may let it be reached from elsewhere.
+        match op {
+            Op::Field { .. } | Op::NullCheck { .. } | Op::GetThis { .. } => {}
+            Op::SetField { src, .. } | Op::SetThis { src, .. } => set.disown(*src),
+            // The receiver, register 0, is passed without being named.
+            Op::CallThis { .. } => {
+                set.disown(Reg(0));
+                op.registers(|r| set.disown(r));
+            }
+            _ => op.registers(|r| set.disown(r)),
+        }
         let add = |set: &mut Facts, r: Reg| {
             if tracked(r) {
                 set.regs[r.idx() / 64] |= 1 << (r.idx() % 64);
@@ -202,6 +257,9 @@ pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: b
             Op::New { dst } => {
                 set.write(*dst);
                 add(set, *dst);
+                if kind(*dst) == RegKind::Virtual && tracked(*dst) {
+                    set.own[dst.idx() / 64] |= 1 << (dst.idx() % 64);
+                }
             }
             Op::Mov { dst, src } => {
                 let k = set.known(*src);
@@ -257,12 +315,16 @@ pub fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: b
             }
         }
     }
-    // Final pass: mark checks of known registers.
+    // Final pass: what holds before each op.
     for (b, &start) in starts.iter().enumerate().take(nb) {
         let mut set = entry(&outs, b);
         for i in start..end(b) {
-            if let Op::NullCheck { reg } = &ops[i] {
-                out[i] = set.known(*reg);
+            match &ops[i] {
+                Op::NullCheck { reg } => out.redundant_null[i] = set.known(*reg),
+                Op::Field { obj: v, .. } | Op::SetField { obj: v, .. } | Op::ToVirtual { src: v, .. } => {
+                    out.own_virtual[i] = bit(&set.own, *v)
+                }
+                _ => {}
             }
             transfer(&mut set, &ops[i]);
         }
@@ -332,6 +394,77 @@ mod tests {
 
     fn check(r: u32) -> Op {
         Op::NullCheck { reg: Reg(r) }
+    }
+
+    fn redundant(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: bool) -> Vec<bool> {
+        analyse(ops, kinds, address_taken, sound).redundant_null
+    }
+
+    fn own_virtual(ops: &[Op], kinds: &[RegKind]) -> Vec<bool> {
+        analyse(ops, kinds, &vec![false; kinds.len()], true).own_virtual
+    }
+
+    /// An object literal: `new` then field stores, with a call and a branch
+    /// between them that do not see the virtual.
+    #[test]
+    fn a_new_virtual_owns_its_fields_until_it_is_passed_on() {
+        use RegKind::*;
+        let kinds = [Object, Virtual, Value, Pointer, Virtual];
+        let (a, b) = (hlbc::FieldIdx(0), hlbc::FieldIdx(1));
+        let ops = vec![
+            Op::New { dst: Reg(1) },                                    // 0
+            Op::SetField { obj: Reg(1), field: a, src: Reg(2) },        // 1: own
+            Op::Call1 { dst: Reg(3), fun: hlbc::FunIdx(0), a0: Reg(2) }, // 2: does not see r1
+            Op::JTrue { cond: Reg(2), offset: Jump(1) },                // 3 -> 5
+            Op::Int { dst: Reg(2), value: hlbc::IntIdx(0) },            // 4
+            Op::SetField { obj: Reg(1), field: b, src: Reg(3) },        // 5: own on both paths
+            Op::Field { dst: Reg(2), obj: Reg(1), field: a },           // 6: own
+            check(1),                                                   // 7
+            Op::ToVirtual { dst: Reg(4), src: Reg(1) },                 // 8: own, then passed on
+            Op::SetField { obj: Reg(1), field: a, src: Reg(2) },        // 9: not own
+            Op::Ret { src: Reg(0) },                                    // 10
+        ];
+        let got = own_virtual(&ops, &kinds);
+        let want: Vec<bool> = (0..ops.len()).map(|i| matches!(i, 1 | 5 | 6 | 8)).collect();
+        assert_eq!(got, want);
+    }
+
+    /// Each way the virtual may be reached from elsewhere, or replaced, ends it.
+    #[test]
+    fn a_virtual_copied_stored_or_overwritten_is_not_own() {
+        use RegKind::*;
+        let kinds = [Object, Virtual, Value, Virtual, Object];
+        let a = hlbc::FieldIdx(0);
+        let enders = [
+            Op::Mov { dst: Reg(3), src: Reg(1) },                       // a copy
+            Op::SetField { obj: Reg(4), field: a, src: Reg(1) },        // stored into an object
+            Op::SetField { obj: Reg(1), field: a, src: Reg(1) },        // stored into itself
+            Op::ToDyn { dst: Reg(4), src: Reg(1) },                     // boxed
+            Op::Null { dst: Reg(1) },                                   // overwritten
+            Op::Ref { dst: Reg(4), src: Reg(1) },                       // its register's address
+        ];
+        for op in enders {
+            let ops = vec![
+                Op::New { dst: Reg(1) },
+                op.clone(),
+                Op::SetField { obj: Reg(1), field: a, src: Reg(2) },
+                Op::Ret { src: Reg(0) },
+            ];
+            assert!(!own_virtual(&ops, &kinds)[2], "{op:?} must end it");
+        }
+        // One path that passes it on is enough.
+        let ops = vec![
+            Op::New { dst: Reg(1) },                                    // 0
+            Op::JTrue { cond: Reg(2), offset: Jump(1) },                // 1 -> 3
+            Op::Call1 { dst: Reg(3), fun: hlbc::FunIdx(0), a0: Reg(1) }, // 2
+            Op::SetField { obj: Reg(1), field: a, src: Reg(2) },        // 3
+            Op::Ret { src: Reg(0) },                                    // 4
+        ];
+        assert!(!own_virtual(&ops, &kinds)[3]);
+        // A register whose address is taken elsewhere is never own.
+        let ops = vec![Op::New { dst: Reg(1) }, Op::SetField { obj: Reg(1), field: a, src: Reg(2) }, Op::Ret { src: Reg(0) }];
+        assert!(own_virtual(&ops, &kinds)[1]);
+        assert!(!analyse(&ops, &kinds, &[false, true, false, false, false], true).own_virtual[1]);
     }
 
     #[test]
