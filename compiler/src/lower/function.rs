@@ -539,6 +539,12 @@ impl<'a> FnLower<'a, '_> {
     /// Calls function index `f` with `args`, as the environment says it is reached.
     fn call_index(&mut self, f: FunIdx, args: &[Value]) -> Option<Value> {
         match self.lw.callee(f) {
+            // A leaf (inlined later) reads and writes no memory but objects'
+            // fields: the loop around it keeps address-taken registers in
+            // machine registers.
+            Callee::Direct(id) if self.lw.fi_of_body.get(&id).copied().is_some_and(|fi| self.lw.is_leaf(fi)) => {
+                self.call_id_no_refs(id, args)
+            }
             Callee::Direct(id) => self.call_id(id, args),
             Callee::Slot => {
                 let slot = self.env.slot_address(f);

@@ -20,6 +20,7 @@ mod inline;
 mod intrinsics;
 mod polls;
 pub mod runtime_fns;
+mod select;
 pub mod types;
 
 use cranelift_codegen::ir::{Function, Type as ClType, UserFuncName};
@@ -435,6 +436,7 @@ impl Lowerer {
         );
         function::lower(self, env, &m, fi, &mut ctx.func, fb)?;
         self.inline_leaves(env, fi, ctx, fb)?;
+        select::if_convert(&mut ctx.func);
         Ok(id)
     }
 
