@@ -318,15 +318,15 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
     // Final pass: what holds before each op.
     for (b, &start) in starts.iter().enumerate().take(nb) {
         let mut set = entry(&outs, b);
-        for i in start..end(b) {
-            match &ops[i] {
+        for (i, op) in ops.iter().enumerate().take(end(b)).skip(start) {
+            match op {
                 Op::NullCheck { reg } => out.redundant_null[i] = set.known(*reg),
                 Op::Field { obj: v, .. } | Op::SetField { obj: v, .. } | Op::ToVirtual { src: v, .. } => {
                     out.own_virtual[i] = bit(&set.own, *v)
                 }
                 _ => {}
             }
-            transfer(&mut set, &ops[i]);
+            transfer(&mut set, op);
         }
     }
     out
