@@ -6,7 +6,9 @@
 // fields pointing at object fields) read back after writes of other kinds,
 // and bytes written at one width or kind and read at another; object
 // literals, whose fields are stored at their own offsets until the object is
-// passed on, then moved by dynamic code.
+// passed on, then moved by dynamic code; object fields kept in values across
+// branches, changed by calls, through another register, a structural view or
+// reflection, and by another thread while a loop waits for them.
 import haxe.io.Bytes;
 
 typedef HasX = {x:Float, n:Int};
@@ -26,6 +28,20 @@ class Point {
 	public function setN(v:Int):Void n = v;
 
 	public function scaled(k:Float):Float return x * k + n;
+}
+
+class Box {
+	public var n:Int;
+	public var items:Array<Int>;
+	public var done:Bool;
+
+	public function new() {
+		n = 0;
+		items = [];
+		done = false;
+	}
+
+	public function bump() n += 10;
 }
 
 class Main {
@@ -176,7 +192,53 @@ class Main {
 		Sys.println('literals ${out.join(" | ")}');
 	}
 
+	static function touch(b:Box) b.n++;
+
+	// Reads of `b.n` and `b.items` around everything that may change them.
+	static function cached(b:Box, other:Box, cond:Bool) {
+		var out = [];
+		var a = b.n;
+		if (cond) touch(b); // a call on one path only
+		out.push(b.n - a);
+		other.n = 7; // `other` may be `b`
+		out.push(b.n);
+		var view:{n:Int} = b;
+		view.n = 40; // through a structural view
+		out.push(b.n);
+		Reflect.setField(b, "n", 41);
+		out.push(b.n);
+		b.bump();
+		out.push(b.n);
+		var arr = b.items;
+		for (i in 0...20) {
+			arr[i] = i; // grows the array: `__expand` moves its bytes
+			if (arr.length > 5 && i % 7 == 0) arr.push(-i);
+		}
+		out.push(arr.length);
+		out.push(arr[19] + arr[6] + arr[7]);
+		Sys.println('cached ${out.join(" ")}');
+	}
+
+	// Another thread sets `box.done`: a loop that only reads it must see it.
+	static function waits() {
+		var box = new Box();
+		sys.thread.Thread.create(() -> {
+			Sys.sleep(0.02);
+			box.n = 1;
+			box.done = true;
+		});
+		var spins = 0.0;
+		var before = box.done; // known on entry to the loop
+		while (!box.done && spins < 3e9)
+			spins++;
+		Sys.println('waits $before ${box.done} ${box.n} ${spins < 3e9}');
+	}
+
 	static function main() {
+		var b = new Box();
+		cached(b, b, true);
+		cached(new Box(), new Box(), false);
+		waits();
 		literals();
 		refs();
 		leaves();

@@ -38,7 +38,7 @@
 //! `OSetField` (as the object, not the value stored) and `ONullCheck`; any
 //! other op naming the register (a copy, a call, a store of it) ends it.
 
-use hlbc::opcodes::{Jump, Op};
+use hlbc::opcodes::Op;
 use hlbc::{FieldIdx, Reg};
 
 /// What the analysis needs to know of a register's type.
@@ -148,54 +148,8 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
     if !ops.iter().any(|o| matches!(o, Op::NullCheck { .. }) || matches!(o, Op::New { dst } if kind(*dst) == RegKind::Virtual)) {
         return out;
     }
-    // Blocks: op 0, jump targets, and the op after any branch or terminator.
-    let mut start = vec![false; n + 1];
-    let mut handler = vec![false; n + 1];
-    start[0] = true;
-    let mut targets = Vec::new();
-    for (i, op) in ops.iter().enumerate() {
-        targets.clear();
-        successors(op, i, &mut targets);
-        if ends_block(op) {
-            start[i + 1] = true;
-        }
-        for &t in &targets {
-            start[t.min(n)] = true;
-        }
-        if let Op::Trap { offset, .. } = op {
-            handler[offset.target(i).min(n)] = true;
-        }
-    }
-    let starts: Vec<usize> = (0..n).filter(|&i| start[i]).collect();
-    let block_of = {
-        let mut b = vec![0usize; n + 1];
-        let mut k = 0;
-        for (i, slot) in b.iter_mut().enumerate().take(n) {
-            if k + 1 < starts.len() && starts[k + 1] == i {
-                k += 1;
-            }
-            *slot = k;
-        }
-        b
-    };
-    let nb = starts.len();
-    let end = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
-    // Predecessors of each block.
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); nb];
-    for b in 0..nb {
-        let last = end(b) - 1;
-        let op = &ops[last];
-        targets.clear();
-        successors(op, last, &mut targets);
-        if !terminates(op) {
-            targets.push(last + 1);
-        }
-        for &t in &targets {
-            if t < n {
-                preds[block_of[t]].push(b);
-            }
-        }
-    }
+    let g = super::cfg::OpBlocks::new(ops);
+    let nb = g.len();
     let tracked = |r: Reg| !address_taken.get(r.idx()).copied().unwrap_or(true);
     let transfer = |set: &mut Facts, op: &Op| {
         // Any op naming an own virtual's register other than to reach its
@@ -286,11 +240,11 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
     // trap handler or in unreachable code; else what every predecessor ends
     // with (a predecessor not reached yet, `None`, adds no constraint).
     let entry = |outs: &[Option<Facts>], b: usize| {
-        if b == 0 || handler[starts[b]] || preds[b].is_empty() {
+        if b == 0 || g.handler[b] || g.preds[b].is_empty() {
             return Facts::empty(nregs);
         }
         let mut s: Option<Facts> = None;
-        for p in &preds[b] {
+        for p in &g.preds[b] {
             if let Some(o) = &outs[*p] {
                 match &mut s {
                     None => s = Some(o.clone()),
@@ -306,7 +260,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
         changed = false;
         for b in 0..nb {
             let mut set = entry(&outs, b);
-            for op in &ops[starts[b]..end(b)] {
+            for op in &ops[g.ops(b)] {
                 transfer(&mut set, op);
             }
             if outs[b].as_ref() != Some(&set) {
@@ -316,9 +270,9 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
         }
     }
     // Final pass: what holds before each op.
-    for (b, &start) in starts.iter().enumerate().take(nb) {
+    for b in 0..nb {
         let mut set = entry(&outs, b);
-        for (i, op) in ops.iter().enumerate().take(end(b)).skip(start) {
+        for (i, op) in ops.iter().enumerate().take(g.end(b)).skip(g.starts[b]) {
             match op {
                 Op::NullCheck { reg } => out.redundant_null[i] = set.known(*reg),
                 Op::Field { obj: v, .. } | Op::SetField { obj: v, .. } | Op::ToVirtual { src: v, .. } => {
@@ -335,7 +289,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
 /// Ops that write no object field (other than the field stores the
 /// analysis follows itself). Stores to bytes, arrays and references reach
 /// object fields only by reinterpreting pointers, which `sound` rules out.
-fn keeps_fields(op: &Op, sound: bool) -> bool {
+pub(super) fn keeps_fields(op: &Op, sound: bool) -> bool {
     match op {
         Op::SetI8 { .. } | Op::SetI16 { .. } | Op::SetMem { .. } | Op::SetArray { .. } | Op::Setref { .. } => sound,
         op if op.registers_only() => true,
@@ -359,31 +313,6 @@ fn keeps_fields(op: &Op, sound: bool) -> bool {
         | Op::EnumIndex { .. }
         | Op::EnumField { .. } => true,
         _ => op.conditional_jump().is_some() || matches!(op, Op::JAlways { .. } | Op::Switch { .. }),
-    }
-}
-
-/// Ops after which control does not fall through.
-fn terminates(op: &Op) -> bool {
-    matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. })
-}
-
-/// Ops that end a block: terminators and branches.
-fn ends_block(op: &Op) -> bool {
-    let mut t = Vec::new();
-    successors(op, 0, &mut t);
-    terminates(op) || !t.is_empty() || matches!(op, Op::Trap { .. } | Op::EndTrap { .. })
-}
-
-/// The jump targets of the op at `i` (not its fall-through; not a trap's handler).
-fn successors(op: &Op, i: usize, out: &mut Vec<usize>) {
-    if let Some(j) = op.conditional_jump() {
-        out.push(j.target(i));
-        return;
-    }
-    match op {
-        Op::JAlways { offset } => out.push(offset.target(i)),
-        Op::Switch { targets, .. } => out.extend(targets.0.iter().map(|&t| Jump(t as i32).target(i))),
-        _ => {}
     }
 }
 

@@ -54,6 +54,11 @@ struct FnLower<'a, 'f> {
     polls: Vec<Poll>,
     /// What the bytecode proves at each op (`facts.rs`).
     proven: super::facts::Proven,
+    /// Object fields kept in values (`fieldcache.rs`).
+    cache: super::fieldcache::FieldCache,
+    /// The variable and type of each cached pair, or `None` where an access
+    /// of the pair has another type than the field (the pair is not used).
+    cache_vars: Vec<Option<(Variable, ClType)>>,
     /// Registers stored as [`Store::Mirror`].
     mirrored: Vec<Reg>,
     /// Ops reachable from an `ORef` of a mirrored register: where its slot
@@ -141,6 +146,8 @@ pub fn lower(
         polls,
         mirrored: Vec::new(),
         proven: Default::default(),
+        cache: Default::default(),
+        cache_vars: Vec::new(),
         ref_reach: vec![false; f.ops.len() + 1],
         func_refs: HashMap::new(),
         sigs: HashMap::new(),
@@ -200,6 +207,11 @@ impl<'a> FnLower<'a, '_> {
             })
             .collect();
         self.proven = super::facts::analyse(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
+        self.cache = super::fieldcache::analyse(&f.ops, &kinds, &address_taken, has_trap, self.lw.memory_regions);
+        for k in 0..self.cache.pairs.len() {
+            let v = self.cache_var_for(f, k);
+            self.cache_vars.push(v);
+        }
         let ptr = self.pt;
         for (i, &t) in f.regs.iter().enumerate() {
             let store = match cl_type(m, t, ptr) {
@@ -316,6 +328,7 @@ impl<'a> FnLower<'a, '_> {
                 self.terminated = false;
             }
             self.op(i, op)?;
+            self.reload_cached(i);
         }
         if !self.terminated {
             // Falling off the end: HL functions always return explicitly; trap if not.
@@ -327,6 +340,49 @@ impl<'a> FnLower<'a, '_> {
         }
         self.b.seal_all_blocks();
         Ok(())
+    }
+
+    /// A variable for cached pair `k` if every access of the pair has the
+    /// field's type.
+    fn cache_var_for(&mut self, f: &hlbc::Function, k: usize) -> Option<(Variable, ClType)> {
+        let (o, fid) = self.cache.pairs[k];
+        let (_, fty) = self.obj_field(f.regs[o.idx()], fid).ok()?;
+        let ty = cl_type(self.m(), fty, self.pt)?;
+        let same = f.ops.iter().enumerate().all(|(i, op)| {
+            self.cache.pair[i] != Some(k as u8)
+                || match op {
+                    Op::Field { dst, .. } | Op::GetThis { dst, .. } => cl_type(self.m(), f.regs[dst.idx()], self.pt) == Some(ty),
+                    _ => true,
+                }
+        });
+        same.then(|| (self.b.declare_var(ty), ty))
+    }
+
+    /// The variable of the cached pair op `i` reads or stores.
+    fn cached(&self, i: usize) -> Option<(Variable, ClType)> {
+        self.cache.pair.get(i).copied().flatten().and_then(|k| self.cache_vars[k as usize])
+    }
+
+    /// Loads again the cached pairs op `i` may have changed and that are read later.
+    fn reload_cached(&mut self, i: usize) {
+        let bits = self.cache.reload.get(i).copied().unwrap_or(0);
+        if bits == 0 || self.terminated {
+            return;
+        }
+        for k in 0..self.cache.pairs.len() {
+            let Some((var, ty)) = self.cache_vars[k] else { continue };
+            if bits >> k & 1 == 0 {
+                continue;
+            }
+            let (o, fid) = self.cache.pairs[k];
+            let ot = self.rtype(o);
+            let Ok((off, _)) = self.obj_field(ot, fid) else { continue };
+            let obj = self.get(o);
+            let data = self.object_field_data(ot, fid, off);
+            // The object was read or written through before: it is not null.
+            let v = self.load_data(data, ty, obj, off);
+            self.b.def_var(var, v);
+        }
     }
 
     fn block_at(&mut self, i: usize) -> Block {
@@ -751,9 +807,19 @@ impl<'a> FnLower<'a, '_> {
             Type::Obj(_) | Type::Struct(_) => {
                 let (off, _) = self.obj_field(ot, fid)?;
                 let Some(ty) = self.cl(dst) else { return Ok(()) };
-                let o = self.get(obj);
-                let data = self.object_field_data(ot, fid, off);
-                let v = self.load_data(data, ty, o, off);
+                let cached = self.cached(self.op_index);
+                let v = match cached {
+                    Some((var, _)) if self.cache.hit[self.op_index] => self.b.use_var(var),
+                    _ => {
+                        let o = self.get(obj);
+                        let data = self.object_field_data(ot, fid, off);
+                        let v = self.load_data(data, ty, o, off);
+                        if let Some((var, _)) = cached {
+                            self.b.def_var(var, v);
+                        }
+                        v
+                    }
+                };
                 self.set(dst, v);
             }
             Type::Virtual(v) => {
@@ -841,6 +907,9 @@ impl<'a> FnLower<'a, '_> {
                 let v = self.coerce(v, ty);
                 let data = self.object_field_data(ot, fid, off);
                 self.store_data(data, v, o, off);
+                if let Some((var, _)) = self.cached(self.op_index) {
+                    self.b.def_var(var, v);
+                }
             }
             Type::Virtual(vt) => {
                 let field = vt.fields.get(fid.idx()).ok_or_else(|| self.error("virtual field out of range"))?;

@@ -13,8 +13,10 @@
 //! (laid out by `hlbc::layout`), found through [`env::Env::type_address`] and
 //! [`env::Env::global_address`].
 
+mod cfg;
 pub mod env;
 mod facts;
+mod fieldcache;
 mod function;
 mod inline;
 mod intrinsics;
