@@ -2,7 +2,7 @@
 //!
 //! A direct call to a function whose bytecode is a *leaf* — a few ops of
 //! arithmetic, comparisons, forward branches, field reads and writes on
-//! objects, natives computed inline — is replaced by the callee's body
+//! objects, bytes reads, natives computed inline — is replaced by the callee's body
 //! (Cranelift's inliner, [`cranelift_codegen::Context::inline`]); the loop
 //! around the call then keeps its values in registers and the body is
 //! optimised with the caller's (constants, common subexpressions).
@@ -23,8 +23,11 @@ use std::collections::HashMap;
 pub const MAX_LEAF_OPS: usize = 40;
 
 /// Whether function `f` (a position in `m.functions`) is a leaf:
-/// `intrinsic(findex)` says which called natives are computed inline.
-pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool) -> bool {
+/// `intrinsic(findex)` says which called natives are computed inline; `sound`
+/// ([`super::memory_regions_sound`]): no bytes pointer of the module can
+/// point at a register's stack slot, so a bytes read (`haxe.io.Bytes.get`)
+/// reads no register the caller keeps in a machine register.
+pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool, sound: bool) -> bool {
     let f = &m.functions[fi];
     if f.ops.len() > MAX_LEAF_OPS {
         return false;
@@ -52,6 +55,7 @@ pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool) 
         // non-null (it would have emitted `ONullCheck`, which is not a leaf op).
         Op::GetThis { .. } | Op::SetThis { .. } => object(&Reg(0)),
         Op::Field { obj, .. } | Op::SetField { obj, .. } => object(obj),
+        Op::GetI8 { .. } | Op::GetI16 { .. } | Op::GetMem { .. } => sound,
         Op::Call1 { fun, .. } | Op::Call2 { fun, .. } | Op::Call3 { fun, .. } | Op::Call4 { fun, .. } => intrinsic(*fun),
         _ => false,
     })

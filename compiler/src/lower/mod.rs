@@ -450,7 +450,7 @@ impl Lowerer {
         if let Some(l) = self.leaves[fi] {
             return l;
         }
-        let l = inline::is_leaf(&self.m, fi, &|f| self.intrinsic(f).is_some());
+        let l = inline::is_leaf(&self.m, fi, &|f| self.intrinsic(f).is_some(), self.memory_regions);
         self.leaves[fi] = Some(l);
         l
     }
