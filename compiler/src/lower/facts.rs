@@ -311,7 +311,8 @@ pub(super) fn keeps_fields(op: &Op, sound: bool) -> bool {
         | Op::GetType { .. }
         | Op::GetTID { .. }
         | Op::EnumIndex { .. }
-        | Op::EnumField { .. } => true,
+        | Op::EnumField { .. }
+        | Op::UnsafeCast { .. } => true,
         _ => op.conditional_jump().is_some() || matches!(op, Op::JAlways { .. } | Op::Switch { .. }),
     }
 }
