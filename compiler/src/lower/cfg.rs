@@ -91,6 +91,33 @@ impl OpBlocks {
     pub fn ops(&self, b: usize) -> std::ops::Range<usize> {
         self.starts[b]..self.end(b)
     }
+
+    /// Runs a forward data-flow to its fixed point and returns what holds at
+    /// the end of each block: `entry` gives what holds at the start of a
+    /// block from its predecessors' ends (`None`: not reached yet), `step`
+    /// applies op `i`.
+    pub fn forward<S: Clone + PartialEq>(
+        &self,
+        entry: impl Fn(&[Option<S>], usize) -> S,
+        mut step: impl FnMut(&mut S, usize),
+    ) -> Vec<Option<S>> {
+        let mut outs: Vec<Option<S>> = vec![None; self.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for b in 0..self.len() {
+                let mut s = entry(&outs, b);
+                for i in self.ops(b) {
+                    step(&mut s, i);
+                }
+                if outs[b].as_ref() != Some(&s) {
+                    outs[b] = Some(s);
+                    changed = true;
+                }
+            }
+        }
+        outs
+    }
 }
 
 /// Ops after which control does not fall through.

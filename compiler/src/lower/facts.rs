@@ -254,21 +254,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], sound: boo
         }
         s.unwrap_or_else(|| Facts::empty(nregs))
     };
-    let mut outs: Vec<Option<Facts>> = vec![None; nb];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for b in 0..nb {
-            let mut set = entry(&outs, b);
-            for op in &ops[g.ops(b)] {
-                transfer(&mut set, op);
-            }
-            if outs[b].as_ref() != Some(&set) {
-                outs[b] = Some(set);
-                changed = true;
-            }
-        }
-    }
+    let outs = g.forward(entry, |set, i| transfer(set, &ops[i]));
     // Final pass: what holds before each op.
     for b in 0..nb {
         let mut set = entry(&outs, b);

@@ -165,21 +165,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: 
         }
         g.preds[b].iter().filter_map(|&p| outs[p]).fold(None, |m: Option<u64>, o| Some(m.map_or(o, |m| m & o))).unwrap_or(0)
     };
-    let mut outs: Vec<Option<u64>> = vec![None; nb];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for b in 0..nb {
-            let mut known = entry(&outs, b);
-            for i in g.ops(b) {
-                known = transfer(i, known);
-            }
-            if outs[b] != Some(known) {
-                outs[b] = Some(known);
-                changed = true;
-            }
-        }
-    }
+    let outs = g.forward(entry, |known, i| *known = transfer(i, *known));
     for b in 0..nb {
         let mut known = entry(&outs, b);
         for i in g.ops(b) {
