@@ -120,14 +120,33 @@ pub fn lower(
     let pt = lw.ptr;
     let polls = if lw.target.loop_polls {
         let counter_ok = |r: Reg| f.regs.get(r.idx()).is_some_and(|&t| matches!(m.ty(t), Type::I32 | Type::I64));
-        let native = |fun: FunIdx| matches!(lw.fun_ref(fun), Some(hlbc::FunRef::Native(_)));
+        // A leaf cannot loop or call, so a call of one returns at once (and
+        // is inlined in an executable).
+        let quick: std::collections::HashSet<FunIdx> = f
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Call0 { fun, .. }
+                | Op::Call1 { fun, .. }
+                | Op::Call2 { fun, .. }
+                | Op::Call3 { fun, .. }
+                | Op::Call4 { fun, .. }
+                | Op::CallN { fun, .. } => Some(*fun),
+                _ => None,
+            })
+            .filter(|&fun| match lw.fun_ref(fun) {
+                Some(hlbc::FunRef::Native(_)) => true,
+                Some(hlbc::FunRef::Function(callee)) => lw.is_leaf(callee),
+                None => false,
+            })
+            .collect();
         let runs_code = |op: &Op| match op {
             Op::Call0 { fun, .. }
             | Op::Call1 { fun, .. }
             | Op::Call2 { fun, .. }
             | Op::Call3 { fun, .. }
             | Op::Call4 { fun, .. }
-            | Op::CallN { fun, .. } => !native(*fun),
+            | Op::CallN { fun, .. } => !quick.contains(fun),
             Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. } => true,
             _ => false,
         };

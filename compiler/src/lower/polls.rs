@@ -12,8 +12,8 @@
 //!   register-only test and branch, and calls the safe point (which reads
 //!   the stop flag) when they are zero: at least once every 65,536 returns,
 //!   with no memory access and no register kept for the flag's address.
-//!   Only for loops that call no HL code (natives and the runtime's own
-//!   helpers are allowed): a call may take long without polling (recursion
+//!   Only for loops that call no HL code (natives, leaves and the runtime's
+//!   own helpers are allowed): a call may take long without polling (recursion
 //!   does not poll), and 65,536 of them would hold up a collection. An
 //!   inner loop's counter is reset by the outer loop, so its cycles through
 //!   an outer head that is itself a `Counter` (by this rule over all its
@@ -53,7 +53,7 @@ pub struct Facts<'a> {
     /// Registers that may serve as a `Counter` (32- or 64-bit integers).
     pub counter_ok: &'a dyn Fn(Reg) -> bool,
     /// Ops that may run HL code (calls of functions, methods and closures;
-    /// not of natives).
+    /// not of natives or leaves, which cannot loop or call).
     pub runs_code: &'a dyn Fn(&Op) -> bool,
 }
 
