@@ -34,8 +34,9 @@ const INITIAL_RESERVE_BYTES: usize = 256 << 20;
 const LOWEST_SPAN_ADDRESS: usize = 4 << 30;
 /// Address space is made accessible in steps of this many chunks.
 const COMMIT_STEP: u32 = 64; // 4 MB
-/// Freed single pages kept (not returned to the OS) for quick reuse, at least.
-const DIRTY_CACHE_PAGES: usize = 64;
+/// Freed single pages kept (not returned to the OS) for quick reuse, at least
+/// (as many as the smallest trigger allocates).
+const DIRTY_CACHE_PAGES: usize = 8;
 
 /// The header of a page. Small pages hold `nblocks` blocks of `block_size`
 /// bytes starting at `start`; large pages hold one block spanning `nchunks`

@@ -17,6 +17,28 @@ pub struct Marker<'a> {
     pub live_blocks: usize,
 }
 
+/// Blocks in flight between the mark stack and their scan (see `drain`).
+const PREFETCH_DEPTH: usize = 16;
+
+/// Hints the CPU to load the cache line at `addr` (a block about to be
+/// scanned). A hint only: it never faults, whatever the address.
+#[inline(always)]
+fn prefetch(addr: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 is part of SSE, which every x86_64 CPU has; it reads
+    // nothing architecturally and never faults.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(addr as *const i8);
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: PRFM is a hint: it never faults and changes no register or memory.
+    unsafe {
+        std::arch::asm!("prfm pldl1keep, [{0}]", in(reg) addr, options(nostack, readonly, preserves_flags));
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    let _ = addr;
+}
+
 #[inline(always)]
 fn has_ptr(kind: u8) -> bool {
     kind as i32 & 2 == 0
@@ -135,9 +157,13 @@ impl<'a> Marker<'a> {
     /// Every word of `[p, p + n*8)` that is the start of a block.
     #[inline(always)]
     unsafe fn scan_words(&mut self, p: *const usize, n: usize) {
+        // A word equal to the one before it was just marked (arrays often
+        // repeat a value: a palette entry, a shared default).
+        let mut last = 0usize;
         for i in 0..n {
             let v = *p.add(i);
-            if v != 0 {
+            if v != last {
+                last = v;
                 self.mark_exact(v);
             }
         }
@@ -167,9 +193,27 @@ impl<'a> Marker<'a> {
         }
     }
 
-    /// Drains the mark stack.
+    /// Drains the mark stack. Blocks go through a small FIFO whose entries
+    /// are prefetched when they enter it, so a block's memory is (mostly) in
+    /// cache by the time it is scanned: without it, marking a heap of small
+    /// objects spent most of its time waiting for each block's first word.
     pub unsafe fn drain(&mut self) {
-        while let Some((addr, h)) = self.stack.pop() {
+        let mut ring = [(0usize, std::ptr::null_mut::<Page>()); PREFETCH_DEPTH];
+        let mut head = 0usize;
+        let mut len = 0usize;
+        loop {
+            while len < PREFETCH_DEPTH {
+                let Some(e) = self.stack.pop() else { break };
+                prefetch(e.0);
+                ring[(head + len) % PREFETCH_DEPTH] = e;
+                len += 1;
+            }
+            if len == 0 {
+                return;
+            }
+            let (addr, h) = ring[head];
+            head = (head + 1) % PREFETCH_DEPTH;
+            len -= 1;
             let pg = &*h;
             let nwords = pg.block_size as usize / 8;
             let p = addr as *const usize;

@@ -30,9 +30,15 @@ use thread::{blocking, current, lock_heap, lock_raw, Guard, ThreadState, Tlab};
 pub use natives::*;
 
 /// Default minimum allocation between two collections.
-pub const DEFAULT_MIN_TRIGGER: usize = 8 << 20;
+pub const DEFAULT_MIN_TRIGGER: usize = 512 << 10;
 /// Default ratio of allocation between collections to live bytes.
-pub const DEFAULT_GROWTH: f64 = 1.0;
+pub const DEFAULT_GROWTH: f64 = 0.25;
+/// A small live heap may allocate up to twice its size, at most this much,
+/// between collections (see [`update_trigger`]).
+const SMALL_HEAP_WINDOW: usize = 4 << 20;
+/// The heap target reuses an earlier, larger target up to this many times
+/// the live bytes.
+const BUDGET_LIVE_RATIO: usize = 3;
 
 /// `hl.Gc` flags (libhl's values).
 pub mod flags {
@@ -82,6 +88,9 @@ struct Gc {
     retired_alloc_count: u64,
     min_trigger: usize,
     growth: f64,
+    /// The largest heap size (live bytes plus trigger) any collection has
+    /// let the program reach so far.
+    high_water: usize,
     dump_types: Option<natives::TypesDump>,
 }
 
@@ -135,6 +144,10 @@ pub fn init() {
     unsafe { init_locked(&g) };
 }
 
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok()?.trim().parse().ok()
+}
+
 unsafe fn init_locked(_g: &Guard) {
     let slot = &mut *STATE.0.get();
     if slot.is_some() {
@@ -160,6 +173,10 @@ unsafe fn init_locked(_g: &Guard) {
     TRIGGER.store(DEFAULT_MIN_TRIGGER, Relaxed);
     TOTAL_ALLOCATED.store(0, Relaxed);
     COLLECTIONS.store(0, Relaxed);
+    // Tuning knobs (documented in docs/ARCHITECTURE.md): bytes, and a ratio.
+    let min_trigger = env_number("HLC_GC_MIN_TRIGGER").unwrap_or(DEFAULT_MIN_TRIGGER);
+    let growth = env_number::<f64>("HLC_GC_GROWTH").filter(|g| *g >= 0.0).unwrap_or(DEFAULT_GROWTH);
+    TRIGGER.store(min_trigger, Relaxed);
     *slot = Some(Gc {
         heap,
         roots: Vec::new(),
@@ -171,8 +188,9 @@ unsafe fn init_locked(_g: &Guard) {
         last_ns: 0,
         total_ns: 0,
         retired_alloc_count: 0,
-        min_trigger: DEFAULT_MIN_TRIGGER,
-        growth: DEFAULT_GROWTH,
+        min_trigger,
+        growth,
+        high_water: 0,
         dump_types: None,
     });
     INITIALIZED.store(true, Release);
@@ -271,8 +289,9 @@ pub fn is_initialized() -> bool {
     INITIALIZED.load(Acquire)
 }
 
-/// Sets the trigger policy: collect when the bytes allocated since the last
-/// collection reach `max(min_bytes, growth × live bytes after it)`.
+/// Sets the trigger policy's floor and growth: collect when the bytes
+/// allocated since the last collection reach `max(min_bytes, growth × live
+/// bytes after it)`, or the larger amounts of [`update_trigger`]'s rules.
 pub fn set_trigger(min_bytes: usize, growth: f64) {
     init();
     let g = lock_raw();
@@ -285,8 +304,26 @@ pub fn set_trigger(min_bytes: usize, growth: f64) {
     }
 }
 
+/// The trigger after a collection that found `live` bytes:
+/// - `max(min_trigger, min(4 MB, 2 × live), growth × live)`: a big heap
+///   grows by `growth` (25%) between collections, as HashLink's does by 20%;
+///   a small one by up to twice its size, so a live pointer array of a few MB
+///   is not re-marked every few hundred KB; an empty one by `min_trigger`;
+/// - raised to reach the largest heap size an earlier trigger allowed, up to
+///   3 × live: that memory was touched already, so reusing it costs no peak
+///   RSS and saves collections after a phase that had more live data.
 fn update_trigger(st: &mut Gc) {
-    let t = (((st.live_bytes as f64) * st.growth) as usize).max(st.min_trigger);
+    let live = st.live_bytes;
+    let base = (((live as f64) * st.growth) as usize)
+        .max(st.min_trigger)
+        .max(live.saturating_mul(2).min(SMALL_HEAP_WINDOW));
+    let target = live.saturating_add(base);
+    st.high_water = st.high_water.max(target);
+    // Up to the largest heap target so far (the process has already touched
+    // that much memory, so reusing it does not raise the peak), but never
+    // more than BUDGET_LIVE_RATIO × live.
+    let budget = target.max(st.high_water.min(live.saturating_mul(BUDGET_LIVE_RATIO)));
+    let t = budget - live;
     TRIGGER.store(t, Relaxed);
     st.heap.dirty_limit = t >> size::PAGE_BITS;
 }
@@ -479,7 +516,7 @@ unsafe fn alloc_slow(_t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
         // At a safe point a collector may be running: allocate under the lock.
         let g = lock_raw();
         let p = if sz > MAX_SMALL {
-            alloc_large_locked(ts, &g, kind, sz)
+            alloc_large_locked(ts, &g, kind, sz, true)
         } else {
             let class = class_of(sz);
             refill(ts, kind, class, Some(&g));
@@ -489,22 +526,30 @@ unsafe fn alloc_slow(_t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
         return p;
     }
     thread::poll(ts);
-    if ENABLED.load(Relaxed)
-        && (ALLOC_SINCE.load(Relaxed) >= TRIGGER.load(Relaxed)
-            || FLAGS.load(Relaxed) & flags::FORCE_MAJOR != 0)
-    {
-        let g = lock_heap(ts);
-        if ALLOC_SINCE.load(Relaxed) >= TRIGGER.load(Relaxed)
+    // A large block counts before it is allocated, so the collection that
+    // its size calls for runs first and can free the block it replaces (a
+    // growing array's old buffer) before the new one is mapped.
+    let incoming = if sz > MAX_SMALL { sz } else { 0 };
+    let due = || {
+        ALLOC_SINCE.load(Relaxed).saturating_add(incoming) >= TRIGGER.load(Relaxed)
             || FLAGS.load(Relaxed) & flags::FORCE_MAJOR != 0
-        {
+    };
+    let mut collected = false;
+    if ENABLED.load(Relaxed) && due() {
+        let g = lock_heap(ts);
+        if due() {
             collect_locked(ts, &g);
+            collected = true;
         }
         drop(g);
         run_pending_finalizers();
     }
     if sz > MAX_SMALL {
         let g = lock_heap(ts);
-        let p = alloc_large_locked(ts, &g, kind, sz);
+        // A block that a collection has just made room for does not count
+        // toward the next one (it would trigger it at once, with the stack
+        // still holding whatever the caller was doing).
+        let p = alloc_large_locked(ts, &g, kind, sz, !collected);
         drop(g);
         run_pending_finalizers();
         return p;
@@ -582,7 +627,13 @@ unsafe fn refill(ts: *mut ThreadState, kind: usize, class: usize, locked: Option
     }
 }
 
-unsafe fn alloc_large_locked(ts: *mut ThreadState, g: &Guard, kind: usize, size: usize) -> *mut u8 {
+unsafe fn alloc_large_locked(
+    ts: *mut ThreadState,
+    g: &Guard,
+    kind: usize,
+    size: usize,
+    count: bool,
+) -> *mut u8 {
     let bytes = (size + 7) & !7;
     let st = state(g);
     let h = match st.heap.new_large(kind, bytes) {
@@ -601,7 +652,9 @@ unsafe fn alloc_large_locked(ts: *mut ThreadState, g: &Guard, kind: usize, size:
         }
     };
     let pg = &*h;
-    ALLOC_SINCE.fetch_add((pg.nchunks as usize) << size::PAGE_BITS, Relaxed);
+    if count {
+        ALLOC_SINCE.fetch_add((pg.nchunks as usize) << size::PAGE_BITS, Relaxed);
+    }
     TOTAL_ALLOCATED.fetch_add(bytes as u64, Relaxed);
     pg.start as *mut u8
 }
