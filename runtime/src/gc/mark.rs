@@ -12,10 +12,15 @@ pub struct Marker<'a> {
     reserved: usize,
     table: *mut *mut Page,
     pub stack: &'a mut Vec<(usize, *mut Page)>,
+    /// Unscanned tails of big blocks (first word, word count).
+    ranges: Vec<(*const usize, usize)>,
     /// Bytes of blocks marked.
     pub live_bytes: usize,
     pub live_blocks: usize,
 }
+
+/// Words of a block scanned before its tail is set aside (see `scan_words`).
+const SCAN_CHUNK: usize = 1024;
 
 /// Blocks in flight between the mark stack and their scan (see `drain`).
 const PREFETCH_DEPTH: usize = 16;
@@ -57,6 +62,7 @@ impl<'a> Marker<'a> {
             reserved: heap.reserved,
             table: heap.table,
             stack,
+            ranges: Vec::new(),
             live_bytes: 0,
             live_blocks: 0,
         }
@@ -156,7 +162,13 @@ impl<'a> Marker<'a> {
 
     /// Every word of `[p, p + n*8)` that is the start of a block.
     #[inline(always)]
-    unsafe fn scan_words(&mut self, p: *const usize, n: usize) {
+    unsafe fn scan_words(&mut self, p: *const usize, mut n: usize) {
+        if n > SCAN_CHUNK {
+            // The rest waits until the mark stack is empty, so a big array
+            // adds at most SCAN_CHUNK entries to it at a time.
+            self.ranges.push((p.add(SCAN_CHUNK), n - SCAN_CHUNK));
+            n = SCAN_CHUNK;
+        }
         // A word equal to the one before it was just marked (arrays often
         // repeat a value: a palette entry, a shared default).
         let mut last = 0usize;
@@ -209,7 +221,13 @@ impl<'a> Marker<'a> {
                 len += 1;
             }
             if len == 0 {
-                return;
+                match self.ranges.pop() {
+                    Some((p, n)) => {
+                        self.scan_words(p, n);
+                        continue;
+                    }
+                    None => return,
+                }
             }
             let (addr, h) = ring[head];
             head = (head + 1) % PREFETCH_DEPTH;
