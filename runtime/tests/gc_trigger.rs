@@ -64,11 +64,11 @@ unsafe fn run() {
     let s1 = gc::stats();
     let collections = s1.collections - s0.collections;
     let allocated = (s1.total_allocated - s0.total_allocated) as usize;
-    // The trigger is at least min(4 MB, 2 × live) and 25% of live (a 4 MB
-    // window here), so at most allocated / 4 MB collections (+1 for
+    // The trigger is at least min(4 MB, 2 × live) and half of live (a
+    // 6.4 MB window here), so at most allocated / 6 MB collections (+1 for
     // rounding). HashLink's policy (20% of heap capacity / block count)
     // would run about twice as many, and with an 8 MB live heap hundreds.
-    let bound = allocated / (4 << 20).max(s0.live_bytes / 4) + 1;
+    let bound = allocated / (4 << 20).max(s0.live_bytes / 2) + 1;
     eprintln!(
         "{collections} collections for {} MB allocated, live {} MB, mark time {:.1} ms total",
         allocated >> 20,
