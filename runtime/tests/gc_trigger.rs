@@ -64,9 +64,9 @@ unsafe fn run() {
     let s1 = gc::stats();
     let collections = s1.collections - s0.collections;
     let allocated = (s1.total_allocated - s0.total_allocated) as usize;
-    // The trigger is at least min(4 MB, 2 × live) and half of live (a
-    // 6.4 MB window here), so at most allocated / 6 MB collections (+1 for
-    // rounding). HashLink's policy (20% of heap capacity / block count)
+    // The trigger is at least min(4 MB, 2 × live) and 0.75 × live (a
+    // 9.6 MB window here), so at most allocated / (live / 2) collections
+    // (+1 for rounding). HashLink's policy (20% of heap capacity / block count)
     // would run about twice as many, and with an 8 MB live heap hundreds.
     let bound = allocated / (4 << 20).max(s0.live_bytes / 2) + 1;
     eprintln!(

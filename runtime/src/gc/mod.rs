@@ -32,7 +32,7 @@ pub use natives::*;
 /// Default minimum allocation between two collections.
 pub const DEFAULT_MIN_TRIGGER: usize = 512 << 10;
 /// Default ratio of allocation between collections to live bytes.
-pub const DEFAULT_GROWTH: f64 = 0.5;
+pub const DEFAULT_GROWTH: f64 = 0.75;
 /// A small live heap may allocate up to twice its size, at most this much,
 /// between collections (see [`update_trigger`]).
 const SMALL_HEAP_WINDOW: usize = 4 << 20;
@@ -305,7 +305,7 @@ pub fn set_trigger(min_bytes: usize, growth: f64) {
 
 /// The trigger after a collection that found `live` bytes:
 /// - `max(min_trigger, min(4 MB, 2 × live), growth × live)`: a big heap
-///   grows by `growth` (half) between collections (HashLink's by 20%);
+///   grows by `growth` (0.75) between collections (HashLink's by 20%);
 ///   a small one by up to twice its size, so a live pointer array of a few MB
 ///   is not re-marked every few hundred KB; an empty one by `min_trigger`;
 /// - raised to reach the largest heap size an earlier trigger allowed, up to
