@@ -593,6 +593,20 @@ impl Op {
         }
     }
 
+    /// The function a direct call (`OCall0` ... `OCallN`) calls; `None` for
+    /// every other op (method, closure and `this` calls included).
+    pub fn direct_callee(&self) -> Option<FunIdx> {
+        match self {
+            Op::Call0 { fun, .. }
+            | Op::Call1 { fun, .. }
+            | Op::Call2 { fun, .. }
+            | Op::Call3 { fun, .. }
+            | Op::Call4 { fun, .. }
+            | Op::CallN { fun, .. } => Some(*fun),
+            _ => None,
+        }
+    }
+
     /// The offset of a conditional jump (`OJTrue` ... `OJNotEq`); `None` for
     /// every other op, `OJAlways`, `OTrap` and `OSwitch` included. The one list
     /// of conditional jumps, for the verifier and the lowering.

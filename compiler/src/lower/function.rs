@@ -125,30 +125,16 @@ pub fn lower(
         let quick: std::collections::HashSet<FunIdx> = f
             .ops
             .iter()
-            .filter_map(|op| match op {
-                Op::Call0 { fun, .. }
-                | Op::Call1 { fun, .. }
-                | Op::Call2 { fun, .. }
-                | Op::Call3 { fun, .. }
-                | Op::Call4 { fun, .. }
-                | Op::CallN { fun, .. } => Some(*fun),
-                _ => None,
-            })
+            .filter_map(Op::direct_callee)
             .filter(|&fun| match lw.fun_ref(fun) {
                 Some(hlbc::FunRef::Native(_)) => true,
                 Some(hlbc::FunRef::Function(callee)) => lw.is_leaf(callee),
                 None => false,
             })
             .collect();
-        let runs_code = |op: &Op| match op {
-            Op::Call0 { fun, .. }
-            | Op::Call1 { fun, .. }
-            | Op::Call2 { fun, .. }
-            | Op::Call3 { fun, .. }
-            | Op::Call4 { fun, .. }
-            | Op::CallN { fun, .. } => !quick.contains(fun),
-            Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. } => true,
-            _ => false,
+        let runs_code = |op: &Op| match op.direct_callee() {
+            Some(fun) => !quick.contains(&fun),
+            None => matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. }),
         };
         super::polls::poll_points(&f.ops, &super::polls::Facts { counter_ok: &counter_ok, runs_code: &runs_code })
     } else {
