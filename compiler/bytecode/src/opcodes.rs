@@ -70,6 +70,10 @@ pub trait Operand: Sized {
     fn dump(&self, names: &dyn OpNames, out: &mut String);
     /// Calls `f` with each register the operand names.
     fn registers(&self, _f: &mut dyn FnMut(Reg)) {}
+    /// Replaces each register the operand names by `f` of it.
+    fn map_registers(&mut self, _f: &mut dyn FnMut(Reg) -> Reg) {}
+    /// Replaces each relative jump offset the operand holds by `f` of it.
+    fn map_jumps(&mut self, _f: &mut dyn FnMut(i64) -> i64) {}
 }
 
 /// Display adapter used by the generated printer.
@@ -107,6 +111,9 @@ impl Operand for Reg {
     }
     fn registers(&self, f: &mut dyn FnMut(Reg)) {
         f(*self)
+    }
+    fn map_registers(&mut self, f: &mut dyn FnMut(Reg) -> Reg) {
+        *self = f(*self)
     }
 }
 
@@ -165,6 +172,9 @@ impl Operand for Jump {
     fn dump(&self, _: &dyn OpNames, out: &mut String) {
         let _ = write!(out, "{}", self.0);
     }
+    fn map_jumps(&mut self, f: &mut dyn FnMut(i64) -> i64) {
+        self.0 = f(self.0 as i64) as i32
+    }
 }
 
 impl Operand for bool {
@@ -200,6 +210,9 @@ impl Operand for RegList {
     fn registers(&self, f: &mut dyn FnMut(Reg)) {
         self.0.iter().for_each(|&r| f(r))
     }
+    fn map_registers(&mut self, f: &mut dyn FnMut(Reg) -> Reg) {
+        self.0.iter_mut().for_each(|r| *r = f(*r))
+    }
 }
 
 impl Operand for JumpTable {
@@ -217,6 +230,9 @@ impl Operand for JumpTable {
     fn dump(&self, _: &dyn OpNames, out: &mut String) {
         join(out, self.0.iter().map(|&v| v as i64));
     }
+    fn map_jumps(&mut self, f: &mut dyn FnMut(i64) -> i64) {
+        self.0.iter_mut().for_each(|v| *v = f(*v as i64) as u32)
+    }
 }
 
 /// The end offset of `OSwitch`, encoded unsigned.
@@ -230,6 +246,9 @@ impl Operand for SwitchEnd {
     }
     fn dump(&self, _: &dyn OpNames, out: &mut String) {
         let _ = write!(out, "{}", self.0);
+    }
+    fn map_jumps(&mut self, f: &mut dyn FnMut(i64) -> i64) {
+        self.0 = f(self.0 as i64) as u32
     }
 }
 
@@ -247,6 +266,9 @@ impl Operand for SwitchReg {
     }
     fn registers(&self, f: &mut dyn FnMut(Reg)) {
         f(self.0)
+    }
+    fn map_registers(&mut self, f: &mut dyn FnMut(Reg) -> Reg) {
+        self.0 = f(self.0)
     }
 }
 
@@ -310,6 +332,21 @@ macro_rules! define_opcodes {
             pub fn registers(&self, mut f: impl FnMut(Reg)) {
                 match self {
                     $( Op::$name { $($field),* } => { $( Operand::registers($field, &mut f); )* } )*
+                }
+            }
+
+            /// Replaces every register the op names, read or written, by `f` of it.
+            pub fn map_registers(&mut self, mut f: impl FnMut(Reg) -> Reg) {
+                match self {
+                    $( Op::$name { $($field),* } => { $( Operand::map_registers($field, &mut f); )* } )*
+                }
+            }
+
+            /// Replaces every relative jump offset the op holds (branches,
+            /// `OSwitch`'s cases and end, `OTrap`'s handler, `OCatch`) by `f` of it.
+            pub fn map_jumps(&mut self, mut f: impl FnMut(i64) -> i64) {
+                match self {
+                    $( Op::$name { $($field),* } => { $( Operand::map_jumps($field, &mut f); )* } )*
                 }
             }
 

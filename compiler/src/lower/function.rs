@@ -24,6 +24,79 @@ use hlbc::opcodes::{Jump, Op};
 use hlbc::{FieldIdx, FunIdx, Reg, Type, TypeIdx};
 use std::collections::HashMap;
 
+/// What the lowering's analyses need to know of a function's registers.
+struct RegFacts {
+    kinds: Vec<super::facts::RegKind>,
+    /// Registers `ORef` takes the address of.
+    address_taken: Vec<bool>,
+    has_trap: bool,
+    nargs: usize,
+}
+
+fn reg_facts(m: &hlbc::Module, f: &hlbc::Function) -> RegFacts {
+    use super::facts::RegKind;
+    let mut address_taken = vec![false; f.regs.len()];
+    for op in &f.ops {
+        if let Op::Ref { src, .. } = op {
+            address_taken[src.idx()] = true;
+        }
+    }
+    let kinds = f
+        .regs
+        .iter()
+        .map(|&t| match m.ty(t) {
+            Type::Obj(_) | Type::Struct(_) => RegKind::Object,
+            Type::Virtual(_) => RegKind::Virtual,
+            Type::Void | Type::U8 | Type::U16 | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Bool => RegKind::Value,
+            _ => RegKind::Pointer,
+        })
+        .collect();
+    let nargs = match m.ty(f.ty) {
+        Type::Fun(ft) | Type::Method(ft) => ft.args.len(),
+        _ => 0,
+    };
+    RegFacts { kinds, address_taken, has_trap: f.ops.iter().any(|o| matches!(o, Op::Trap { .. })), nargs }
+}
+
+/// The registers of `f` that live in field variables (`scalar.rs`).
+fn scalars(m: &hlbc::Module, f: &hlbc::Function, rf: &RegFacts, ptr: ClType) -> super::scalar::Scalars {
+    let candidate: Vec<bool> = (0..f.regs.len())
+        .map(|r| !rf.has_trap && r >= rf.nargs && !rf.address_taken[r] && rf.kinds[r] == super::facts::RegKind::Object)
+        .collect();
+    if !candidate.iter().any(|&c| c) {
+        return Default::default();
+    }
+    // A field access moves a value of the field's own representation.
+    let fits = |i: usize| -> bool {
+        let (obj, field, value) = match &f.ops[i] {
+            Op::Field { dst, obj, field } => (*obj, *field, *dst),
+            Op::SetField { obj, field, src } => (*obj, *field, *src),
+            _ => return false,
+        };
+        hlbc::names::field_of(m, f.regs[obj.idx()], field)
+            .is_some_and(|fd| cl_type(m, fd.ty, ptr) == cl_type(m, f.regs[value.idx()], ptr))
+    };
+    super::scalar::analyse(&f.ops, &candidate, &f.regs, &fits)
+}
+
+/// The ops of `f` that are null checks its analyses cannot prove redundant
+/// (a register known non-null, or an object that lives in field variables):
+/// checks that may throw.
+pub fn unproven_null_checks(lw: &Lowerer, m: &hlbc::Module, f: &hlbc::Function) -> Vec<usize> {
+    if !f.ops.iter().any(|o| matches!(o, Op::NullCheck { .. })) {
+        return Vec::new();
+    }
+    let rf = reg_facts(m, f);
+    let proven = super::facts::analyse(&f.ops, &rf.kinds, &rf.address_taken, lw.memory_regions);
+    let sc = scalars(m, f, &rf, lw.ptr);
+    f.ops
+        .iter()
+        .enumerate()
+        .filter(|&(i, op)| matches!(op, Op::NullCheck { reg } if !proven.redundant_null[i] && !sc.is(*reg)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Where a register's value lives.
 #[derive(Copy, Clone)]
 enum Store {
@@ -46,8 +119,19 @@ struct FnLower<'a, 'f> {
     env: &'a mut dyn Env,
     m: &'a hlbc::Module,
     b: FunctionBuilder<'f>,
-    fi: usize,
+    /// The function lowered (its callees spliced in, `splice.rs`).
+    f: &'a hlbc::Function,
+    /// The op of the bytecode's function each op of `f` comes from, when
+    /// they differ (`Spliced::origin`).
+    origin: Option<&'a [u32]>,
     regs: Vec<Store>,
+    /// Objects that live in their fields' variables (`scalar.rs`).
+    scalar: super::scalar::Scalars,
+    /// The variable of each field of each such object that the function
+    /// accesses.
+    scalar_vars: HashMap<(Reg, FieldIdx), (Variable, ClType)>,
+    /// The fields accessed on such objects, by type.
+    scalar_fields: HashMap<TypeIdx, Vec<FieldIdx>>,
     /// The block starting at each op that is a jump target or follows a branch.
     blocks: Vec<Option<Block>>,
     /// The GC poll at the start of each op's block (loop heads, see `polls`).
@@ -111,11 +195,11 @@ pub fn lower(
     lw: &mut Lowerer,
     env: &mut dyn Env,
     m: &hlbc::Module,
-    fi: usize,
+    f: &hlbc::Function,
+    origin: Option<&[u32]>,
     func: &mut Function,
     fb: &mut FunctionBuilderContext,
 ) -> Result<(), LowerError> {
-    let f = &m.functions[fi];
     let b = FunctionBuilder::new(func, fb);
     let pt = lw.ptr;
     let polls = if lw.target.loop_polls {
@@ -145,8 +229,12 @@ pub fn lower(
         env,
         m,
         b,
-        fi,
+        f,
+        origin,
         regs: Vec::new(),
+        scalar: Default::default(),
+        scalar_vars: HashMap::new(),
+        scalar_fields: HashMap::new(),
         blocks: vec![None; f.ops.len() + 1],
         polls,
         mirrored: Vec::new(),
@@ -174,7 +262,7 @@ impl<'a> FnLower<'a, '_> {
     }
 
     fn fun(&self) -> &'a hlbc::Function {
-        &self.m().functions[self.fi]
+        self.f
     }
 
     fn error(&self, message: impl Into<String>) -> LowerError {
@@ -189,37 +277,19 @@ impl<'a> FnLower<'a, '_> {
     fn run(&mut self) -> Result<(), LowerError> {
         let f = self.fun();
         let m = self.m();
-        let has_trap = f.ops.iter().any(|o| matches!(o, Op::Trap { .. }));
-        let mut address_taken = vec![false; f.regs.len()];
-        for op in &f.ops {
-            if let Op::Ref { src, .. } = op {
-                address_taken[src.idx()] = true;
-            }
-        }
-        let kinds: Vec<super::facts::RegKind> = f
-            .regs
-            .iter()
-            .map(|&t| {
-                use super::facts::RegKind;
-                match m.ty(t) {
-                    Type::Obj(_) | Type::Struct(_) => RegKind::Object,
-                    Type::Virtual(_) => RegKind::Virtual,
-                    Type::Void | Type::U8 | Type::U16 | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Bool => {
-                        RegKind::Value
-                    }
-                    _ => RegKind::Pointer,
-                }
-            })
-            .collect();
+        let RegFacts { kinds, address_taken, has_trap, nargs } = reg_facts(m, f);
         self.proven = super::facts::analyse(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
         self.cache = super::fieldcache::analyse(&f.ops, &kinds, &address_taken, has_trap, self.lw.memory_regions);
+        self.scalar = scalars(m, f, &RegFacts { kinds: kinds.clone(), address_taken: address_taken.clone(), has_trap, nargs }, self.pt);
+        self.declare_scalars();
         for k in 0..self.cache.pairs.len() {
-            let v = self.cache_var_for(f, k);
+            let v = if self.scalar.is(self.cache.pairs[k].0) { None } else { self.cache_var_for(f, k) };
             self.cache_vars.push(v);
         }
         let ptr = self.pt;
         for (i, &t) in f.regs.iter().enumerate() {
             let store = match cl_type(m, t, ptr) {
+                _ if self.scalar.is(Reg(i as u32)) => Store::Void,
                 None => Store::Void,
                 Some(ty) if has_trap || address_taken[i] => {
                     let size = ty.bytes().max(8);
@@ -314,7 +384,8 @@ impl<'a> FnLower<'a, '_> {
         for (i, op) in f.ops.iter().enumerate() {
             self.op_index = i;
             // Machine code maps back to its op: stack traces resolve lines through it.
-            self.b.set_srcloc(cranelift_codegen::ir::SourceLoc::new(i as u32));
+            let at = self.origin.map_or(i as u32, |o| o[i]);
+            self.b.set_srcloc(cranelift_codegen::ir::SourceLoc::new(at));
             if let Some(blk) = self.blocks[i] {
                 if !self.terminated {
                     self.b.ins().jump(blk, &[]);
@@ -345,6 +416,80 @@ impl<'a> FnLower<'a, '_> {
         }
         self.b.seal_all_blocks();
         Ok(())
+    }
+
+    /// Declares the field variables of the registers that live in them
+    /// (`scalar.rs`).
+    fn declare_scalars(&mut self) {
+        let f = self.fun();
+        for op in &f.ops {
+            if let Op::Field { obj, field, .. } | Op::SetField { obj, field, .. } = op {
+                if self.scalar.is(*obj) {
+                    let list = self.scalar_fields.entry(f.regs[obj.idx()]).or_default();
+                    if !list.contains(field) {
+                        list.push(*field);
+                    }
+                }
+            }
+        }
+        for r in 0..f.regs.len() {
+            let reg = Reg(r as u32);
+            if !self.scalar.is(reg) {
+                continue;
+            }
+            let fields = self.scalar_fields.get(&f.regs[r]).cloned().unwrap_or_default();
+            for fid in fields {
+                let Ok((_, fty)) = self.obj_field(f.regs[r], fid) else { continue };
+                if let Some(ty) = cl_type(self.m(), fty, self.pt) {
+                    let var = self.b.declare_var(ty);
+                    self.scalar_vars.insert((reg, fid), (var, ty));
+                }
+            }
+        }
+    }
+
+    /// Lowers op `op` if it allocates, copies or accesses an object that
+    /// lives in field variables; whether it did.
+    fn scalar_op(&mut self, op: &Op) -> bool {
+        match op {
+            Op::New { dst } if self.scalar.is(*dst) => {
+                // A new object's fields are zero.
+                for fid in self.scalar_fields.get(&self.rtype(*dst)).cloned().unwrap_or_default() {
+                    if let Some(&(var, ty)) = self.scalar_vars.get(&(*dst, fid)) {
+                        let z = self.zero(ty);
+                        self.b.def_var(var, z);
+                    }
+                }
+                true
+            }
+            Op::Mov { dst, src } if self.scalar.is(*dst) => {
+                for fid in self.scalar_fields.get(&self.rtype(*dst)).cloned().unwrap_or_default() {
+                    if let (Some(&(to, _)), Some(&(from, _))) = (self.scalar_vars.get(&(*dst, fid)), self.scalar_vars.get(&(*src, fid))) {
+                        let v = self.b.use_var(from);
+                        self.b.def_var(to, v);
+                    }
+                }
+                true
+            }
+            Op::Field { dst, obj, field } if self.scalar.is(*obj) => {
+                if let Some(&(var, _)) = self.scalar_vars.get(&(*obj, *field)) {
+                    let v = self.b.use_var(var);
+                    self.set(*dst, v);
+                }
+                true
+            }
+            Op::SetField { obj, field, src } if self.scalar.is(*obj) => {
+                if let Some(&(var, ty)) = self.scalar_vars.get(&(*obj, *field)) {
+                    let v = self.get(*src);
+                    let v = self.coerce(v, ty);
+                    self.b.def_var(var, v);
+                }
+                true
+            }
+            // It holds an object wherever it is read.
+            Op::NullCheck { reg } => self.scalar.is(*reg),
+            _ => false,
+        }
     }
 
     /// A variable for cached pair `k` if every access of the pair has the
@@ -1511,6 +1656,9 @@ impl<'a> FnLower<'a, '_> {
 
     fn op(&mut self, i: usize, op: &Op) -> Result<(), LowerError> {
         let m = self.m();
+        if self.scalar_op(op) {
+            return Ok(());
+        }
         match op {
             Op::Mov { dst, src } => {
                 if self.cl(*dst).is_some() {

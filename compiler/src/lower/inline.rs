@@ -28,6 +28,33 @@ pub const MAX_LEAF_OPS: usize = 40;
 /// point at a register's stack slot, so a bytes read (`haxe.io.Bytes.get`)
 /// reads no register the caller keeps in a machine register.
 pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool, sound: bool) -> bool {
+    leaf_ops(m, fi, intrinsic, sound, None)
+}
+
+/// Whether function `f` may be spliced into its callers (`splice.rs`): a
+/// leaf that may also allocate objects, check for null (the caller splices
+/// it only where the check is proven to pass) and call functions `spliced`
+/// says are spliced, and whose registers are written before they are read.
+pub fn is_spliceable(
+    m: &Module,
+    fi: usize,
+    intrinsic: &dyn Fn(hlbc::FunIdx) -> bool,
+    sound: bool,
+    spliced: &dyn Fn(hlbc::FunIdx) -> bool,
+) -> bool {
+    leaf_ops(m, fi, intrinsic, sound, Some(spliced)) && super::splice::assigns_before_reads(m, &m.functions[fi])
+}
+
+/// Whether every op of function `fi` is a leaf's, or (with `spliced`) one a
+/// spliced function may also have.
+fn leaf_ops(
+    m: &Module,
+    fi: usize,
+    intrinsic: &dyn Fn(hlbc::FunIdx) -> bool,
+    sound: bool,
+    spliced: Option<&dyn Fn(hlbc::FunIdx) -> bool>,
+) -> bool {
+    let new = spliced.is_some();
     let f = &m.functions[fi];
     if f.ops.len() > MAX_LEAF_OPS {
         return false;
@@ -56,7 +83,11 @@ pub fn is_leaf(m: &Module, fi: usize, intrinsic: &dyn Fn(hlbc::FunIdx) -> bool, 
         Op::GetThis { .. } | Op::SetThis { .. } => object(&Reg(0)),
         Op::Field { obj, .. } | Op::SetField { obj, .. } => object(obj),
         Op::GetI8 { .. } | Op::GetI16 { .. } | Op::GetMem { .. } => sound,
-        Op::Call1 { fun, .. } | Op::Call2 { fun, .. } | Op::Call3 { fun, .. } | Op::Call4 { fun, .. } => intrinsic(*fun),
+        Op::Call1 { fun, .. } | Op::Call2 { fun, .. } | Op::Call3 { fun, .. } | Op::Call4 { fun, .. } if intrinsic(*fun) => true,
+        op if op.direct_callee().is_some() => spliced.is_some_and(|s| s(op.direct_callee().unwrap())),
+        // Runs no constructor: a call to the runtime's allocator.
+        Op::New { dst } => new && object(dst),
+        Op::NullCheck { .. } => new,
         _ => false,
     })
 }

@@ -22,7 +22,9 @@ mod inline;
 mod intrinsics;
 mod polls;
 pub mod runtime_fns;
+mod scalar;
 mod select;
+mod splice;
 pub mod types;
 
 use cranelift_codegen::ir::{Function, Type as ClType, UserFuncName};
@@ -179,6 +181,10 @@ pub struct Lowerer {
     /// Whether each function (position in `Module::functions`) is a leaf
     /// inlined into its callers (`inline.rs`), computed on first use.
     leaves: Vec<Option<bool>>,
+    /// The body each function is spliced into its callers as (itself with
+    /// its own callees spliced, `splice.rs`), or `None` if it is not
+    /// spliced; computed on first use.
+    spliceable: Vec<Option<Option<Arc<hlbc::Function>>>>,
     /// The IR of each leaf called so far, as inlined.
     leaf_bodies: HashMap<FuncId, Function>,
     /// Whether accesses to program data carry alias regions ([`memory_regions_sound`]).
@@ -229,6 +235,7 @@ impl Lowerer {
             local_data: HashMap::new(),
             fi_of_body: HashMap::new(),
             leaves: Vec::new(),
+            spliceable: Vec::new(),
             leaf_bodies: HashMap::new(),
             memory_regions,
             virtual_field_names,
@@ -436,7 +443,30 @@ impl Lowerer {
             UserFuncName::user(0, f.findex.0),
             types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
         );
-        function::lower(self, env, &m, fi, &mut ctx.func, fb)?;
+        // Direct calls of small functions are spliced at the bytecode level
+        // (executables: `hlc run` calls through slots, for hot reload), where
+        // every null check the callee brings is proven to pass: a check that
+        // fails must name the callee in the stack trace.
+        let mut excluded: HashSet<usize> = HashSet::new();
+        let mut spliced = None;
+        for _ in 0..4 {
+            spliced = splice::splice(&m, f, &mut |i, fun| if excluded.contains(&i) { None } else { self.splice_body(fun) });
+            let Some(s) = &spliced else { break };
+            let failing: Vec<usize> = function::unproven_null_checks(self, &m, &s.function)
+                .into_iter()
+                .map(|k| s.origin[k] as usize)
+                .filter(|&o| f.ops[o].direct_callee().is_some())
+                .collect();
+            if failing.is_empty() {
+                break;
+            }
+            excluded.extend(failing);
+            spliced = None;
+        }
+        match &spliced {
+            Some(s) => function::lower(self, env, &m, &s.function, Some(&s.origin), &mut ctx.func, fb)?,
+            None => function::lower(self, env, &m, f, None, &mut ctx.func, fb)?,
+        }
         self.inline_leaves(env, fi, ctx, fb)?;
         select::if_convert(&mut ctx.func);
         Ok(id)
@@ -453,6 +483,48 @@ impl Lowerer {
         let l = inline::is_leaf(&self.m, fi, &|f| self.intrinsic(f).is_some(), self.memory_regions);
         self.leaves[fi] = Some(l);
         l
+    }
+
+    /// The body a direct call of function index `fun` is spliced as, if it
+    /// is spliced: executables only.
+    fn splice_body(&mut self, fun: FunIdx) -> Option<Arc<hlbc::Function>> {
+        match (self.fun_table.get(fun.idx()).copied().flatten(), self.callee(fun)) {
+            (Some(FunRef::Function(g)), Callee::Direct(_)) => self.spliced_as(g),
+            _ => None,
+        }
+    }
+
+    /// The body function `fi` is spliced as, if it is spliced.
+    fn spliced_as(&mut self, fi: usize) -> Option<Arc<hlbc::Function>> {
+        if self.spliceable.is_empty() {
+            self.spliceable = vec![None; self.m.functions.len()];
+        }
+        if let Some(b) = &self.spliceable[fi] {
+            return b.clone();
+        }
+        // Not spliced while deciding (a cycle of calls is not spliced).
+        self.spliceable[fi] = Some(None);
+        let m = self.m.clone();
+        let f = &m.functions[fi];
+        let mut callees = HashSet::new();
+        for op in &f.ops {
+            if let Some(fun) = op.direct_callee() {
+                if self.intrinsic(fun).is_none() && self.splice_body(fun).is_some() {
+                    callees.insert(fun);
+                }
+            }
+        }
+        let ok = inline::is_spliceable(&m, fi, &|g| self.intrinsic(g).is_some(), self.memory_regions, &|g| callees.contains(&g));
+        let body = if !ok {
+            None
+        } else if callees.is_empty() {
+            Some(Arc::new(f.clone()))
+        } else {
+            splice::splice(&m, f, &mut |_, fun| self.splice_body(fun)).map(|s| Arc::new(s.function))
+        };
+        let body = body.filter(|b| b.ops.len() <= splice::MAX_BODY);
+        self.spliceable[fi] = Some(body.clone());
+        body
     }
 
     /// Replaces the direct calls in `ctx.func` (function `fi`) to leaves by
@@ -482,7 +554,7 @@ impl Lowerer {
                 UserFuncName::user(0, f.findex.0),
                 types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
             );
-            function::lower(self, env, &m, callee, &mut body, fb)?;
+            function::lower(self, env, &m, f, None, &mut body, fb)?;
             self.leaf_bodies.insert(id, body);
         }
         ctx.inline(inline::Leaves { bodies: &self.leaf_bodies })
