@@ -40,6 +40,7 @@ class Main {
 	static function dot(a:Vec2, b:Vec2) return a.x * b.x + a.y * b.y;
 	static function keep(v:Vec2) kept.push(v);
 	static function origin() return new Vec2(0, 0);
+	static function sum3(a:Vec2, b:Vec2, c:Vec2) return add(add(a, b), c);
 
 	static function iterate(cx:Float, cy:Float) {
 		var c = new Vec2(cx, cy);
@@ -159,6 +160,14 @@ class Main {
 			var stack = haxe.CallStack.exceptionStack();
 			Sys.println(stack.length > 0 ? "" + stack[0] : "no stack");
 		}
+		// Through two spliced functions: both frames are in the trace.
+		try {
+			Sys.println(sum3(new Vec2(1, 1), new Vec2(2, 2), none).x);
+		} catch (e:Dynamic) {
+			Sys.println("caught " + e);
+			for (s in haxe.CallStack.exceptionStack())
+				Sys.println("  " + s);
+		}
 	}
 
 	static function hotLoop() {
@@ -172,5 +181,8 @@ class Main {
 			acc = v;
 		}
 		Sys.println(Math.round(acc.x) + " " + Math.round(acc.y) + " " + kept.length + " " + kept[2].x);
+		// Uncaught, through spliced code: the reference VM's trace on stderr.
+		var last:Vec2 = kept.length > 100 ? acc : null;
+		Sys.println(sum3(acc, acc, last).y);
 	}
 }

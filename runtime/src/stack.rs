@@ -157,11 +157,14 @@ impl DebugTable {
 
     fn resolve_uncached(&self, ret_addr: usize) -> Option<String> {
         // The call that returns here is the op covering the byte before the return address.
-        let (module, fi, op) = self.find(ret_addr, |f| {
-            let off = (ret_addr - f.start).saturating_sub(1) as u32;
-            let i = f.locs.partition_point(|l| l.0 <= off);
-            (f.module, f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
-        })?;
+        let (module, fi, op) = match InlinedFrame::decode(ret_addr) {
+            Some(f) => (f.module, f.fi, f.op),
+            None => self.find(ret_addr, |f| {
+                let off = (ret_addr - f.start).saturating_sub(1) as u32;
+                let i = f.locs.partition_point(|l| l.0 <= off);
+                (f.module, f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
+            })?,
+        };
         let info = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize)?.clone();
         let (m, names) = info.named()?;
         let fun = &m.functions[fi];
@@ -172,6 +175,87 @@ impl DebugTable {
             .map_or("?".to_string(), |f| String::from_utf8_lossy(f).into_owned());
         Some(format!("{}({file}:{})", names.hl_name(m, fi), pos.line))
     }
+}
+
+/// A frame of a function the compiler spliced into its caller
+/// (`compiler/src/lower/splice.rs`): a stack trace holds it, in place of a
+/// return address, where the function's own frame would be. Tagged with the
+/// top bit, which no user-space code address has.
+struct InlinedFrame {
+    module: u32,
+    fi: usize,
+    op: usize,
+}
+
+impl InlinedFrame {
+    const TAG: u64 = 1 << 63;
+
+    fn encode(&self) -> usize {
+        (Self::TAG | (self.module as u64 & 0x7FF) << 52 | (self.fi as u64 & 0xFFF_FFFF) << 24 | (self.op as u64 & 0xFF_FFFF)) as usize
+    }
+
+    fn decode(v: usize) -> Option<InlinedFrame> {
+        let v = v as u64;
+        (v & Self::TAG != 0 && usize::BITS == 64).then_some(InlinedFrame {
+            module: (v >> 52 & 0x7FF) as u32,
+            fi: (v >> 24 & 0xFFF_FFFF) as usize,
+            op: (v & 0xFF_FFFF) as usize,
+        })
+    }
+}
+
+thread_local! {
+    /// The spliced frames of the null check failing on this thread, for the
+    /// trace `hl_throw` captures next (see [`hlc_null_access_inlined`]).
+    static INLINED: std::cell::Cell<*const u64> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// `hlc_null_access_inlined(frames, named, hash)`: a null check in code
+/// spliced from other functions failed. `frames` lists those functions,
+/// innermost first, as `position << 32 | op` words ending with `u64::MAX`
+/// (read-only data of the program). The exception and its trace are those of
+/// `hl_null_access_field(hash)` (`named`) or `hl_null_access()`, with the
+/// spliced functions' frames where their calls were.
+///
+/// # Safety
+/// `frames` points at such a list, which lives as long as the program.
+#[no_mangle]
+pub unsafe extern "C" fn hlc_null_access_inlined(frames: *const u64, named: i32, hash: i32) {
+    INLINED.with(|c| c.set(frames));
+    if named != 0 {
+        crate::start::hl_null_access_field(hash)
+    } else {
+        crate::start::hl_null_access()
+    }
+}
+
+/// Puts the frames [`hlc_null_access_inlined`] left for this thread, if any,
+/// before the first HL frame of trace `buf[..n]`; returns the new length.
+fn insert_inlined(buf: &mut [*mut c_void], n: usize) -> usize {
+    let frames = INLINED.with(|c| c.replace(std::ptr::null()));
+    if frames.is_null() {
+        return n;
+    }
+    let Some(p) = crate::start::try_program() else { return n };
+    let Some((at, module)) = buf[..n].iter().enumerate().find_map(|(i, &a)| Some((i, p.debug.find(a as usize, |f| f.module)?))) else {
+        return n;
+    };
+    let mut inlined = Vec::new();
+    // SAFETY: the compiler ends the list with u64::MAX (the function's contract).
+    unsafe {
+        let mut q = frames;
+        while *q != u64::MAX && inlined.len() < 64 {
+            inlined.push(InlinedFrame { module, fi: (*q >> 32) as usize, op: (*q & 0xFFFF_FFFF) as usize }.encode());
+            q = q.add(1);
+        }
+    }
+    let k = inlined.len().min(buf.len() - at);
+    let keep = (n - at).min(buf.len() - at - k);
+    buf.copy_within(at..at + keep, at + k);
+    for (slot, &v) in buf[at..at + k].iter_mut().zip(&inlined) {
+        *slot = v as *mut c_void;
+    }
+    at + k + keep
 }
 
 /// Return addresses of HL frames on the current stack, innermost first,
@@ -264,10 +348,11 @@ pub unsafe extern "C" fn hlc_capture_stack(out: *mut *mut c_void, max: i32) -> i
     }
     // SAFETY: the C caller passes a buffer of `max` entries.
     let buf = std::slice::from_raw_parts_mut(out, max as usize);
-    if let Some(n) = system_capture(buf) {
-        return n as i32;
-    }
-    capture_here(out, max as usize) as i32
+    let n = match system_capture(buf) {
+        Some(n) => n,
+        None => capture_here(out, max as usize),
+    };
+    insert_inlined(buf, n) as i32
 }
 
 /// `hl_dump_stack`-style report of the stack from frame pointer `fp` (used by

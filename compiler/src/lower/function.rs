@@ -79,24 +79,6 @@ fn scalars(m: &hlbc::Module, f: &hlbc::Function, rf: &RegFacts, ptr: ClType) -> 
     super::scalar::analyse(&f.ops, &candidate, &f.regs, &fits)
 }
 
-/// The ops of `f` that are null checks its analyses cannot prove redundant
-/// (a register known non-null, or an object that lives in field variables):
-/// checks that may throw.
-pub fn unproven_null_checks(lw: &Lowerer, m: &hlbc::Module, f: &hlbc::Function) -> Vec<usize> {
-    if !f.ops.iter().any(|o| matches!(o, Op::NullCheck { .. })) {
-        return Vec::new();
-    }
-    let rf = reg_facts(m, f);
-    let proven = super::facts::analyse(&f.ops, &rf.kinds, &rf.address_taken, lw.memory_regions);
-    let sc = scalars(m, f, &rf, lw.ptr);
-    f.ops
-        .iter()
-        .enumerate()
-        .filter(|&(i, op)| matches!(op, Op::NullCheck { reg } if !proven.redundant_null[i] && !sc.is(*reg)))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Where a register's value lives.
 #[derive(Copy, Clone)]
 enum Store {
@@ -124,6 +106,9 @@ struct FnLower<'a, 'f> {
     /// The op of the bytecode's function each op of `f` comes from, when
     /// they differ (`Spliced::origin`).
     origin: Option<&'a [u32]>,
+    /// The frames of the spliced functions each op of `f` comes from
+    /// (`Spliced::frames`).
+    frames: Option<&'a [super::splice::Frames]>,
     regs: Vec<Store>,
     /// Objects that live in their fields' variables (`scalar.rs`).
     scalar: super::scalar::Scalars,
@@ -196,7 +181,7 @@ pub fn lower(
     env: &mut dyn Env,
     m: &hlbc::Module,
     f: &hlbc::Function,
-    origin: Option<&[u32]>,
+    spliced: Option<(&[u32], &[super::splice::Frames])>,
     func: &mut Function,
     fb: &mut FunctionBuilderContext,
 ) -> Result<(), LowerError> {
@@ -230,7 +215,8 @@ pub fn lower(
         m,
         b,
         f,
-        origin,
+        origin: spliced.map(|s| s.0),
+        frames: spliced.map(|s| s.1),
         regs: Vec::new(),
         scalar: Default::default(),
         scalar_vars: HashMap::new(),
@@ -1597,7 +1583,7 @@ impl<'a> FnLower<'a, '_> {
     }
 
     /// `ONullCheck`: as HashLink's JIT, name the field when the next access is a field.
-    fn null_check(&mut self, i: usize, r: Reg) {
+    fn null_check(&mut self, i: usize, r: Reg) -> Result<(), LowerError> {
         let f = self.fun();
         let m = self.m();
         let mut hash = None;
@@ -1639,17 +1625,27 @@ impl<'a> FnLower<'a, '_> {
         self.b.ins().brif(v, ok, &[], fail, &[]);
         self.b.set_cold_block(fail);
         self.b.switch_to_block(fail);
-        match hash {
-            Some(h) => {
+        let inlined = self.frames.and_then(|fr| fr.get(i)).filter(|fr| !fr.is_empty());
+        match (hash, inlined) {
+            // A spliced function's check: the trace gets its frames back.
+            (_, Some(frames)) => {
+                let id = self.lw.inline_frames_data(self.env, frames)?;
+                let list = self.data_ptr(id);
+                let named = self.b.ins().iconst(clt::I32, hash.is_some() as i64);
+                let h = self.b.ins().iconst(clt::I32, hash.unwrap_or(0) as i64);
+                self.call_rt(rt::hlc_null_access_inlined, &[list, named, h]);
+            }
+            (Some(h), None) => {
                 let h = self.b.ins().iconst(clt::I32, h as i64);
                 self.call_rt(rt::hl_null_access_field, &[h]);
             }
-            None => {
+            (None, None) => {
                 self.call_rt(rt::hl_null_access, &[]);
             }
         }
         self.b.ins().trap(TrapCode::unwrap_user(3));
         self.b.switch_to_block(ok);
+        Ok(())
     }
 
     // ---- the ops ---------------------------------------------------------------------------
@@ -1952,7 +1948,7 @@ impl<'a> FnLower<'a, '_> {
             }
             Op::NullCheck { reg } => {
                 if !self.proven.redundant_null.get(i).copied().unwrap_or(false) {
-                    self.null_check(i, *reg)
+                    self.null_check(i, *reg)?
                 }
             }
             Op::Trap { exc, offset } => self.trap(i, *exc, *offset),

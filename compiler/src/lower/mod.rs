@@ -184,7 +184,9 @@ pub struct Lowerer {
     /// The body each function is spliced into its callers as (itself with
     /// its own callees spliced, `splice.rs`), or `None` if it is not
     /// spliced; computed on first use.
-    spliceable: Vec<Option<Option<Arc<hlbc::Function>>>>,
+    spliceable: Vec<Option<Option<Arc<splice::Spliced>>>>,
+    /// Read-only lists of spliced frames defined so far (`splice.rs`), by list.
+    inline_frames: HashMap<Vec<u64>, DataId>,
     /// The IR of each leaf called so far, as inlined.
     leaf_bodies: HashMap<FuncId, Function>,
     /// Whether accesses to program data carry alias regions ([`memory_regions_sound`]).
@@ -236,6 +238,7 @@ impl Lowerer {
             fi_of_body: HashMap::new(),
             leaves: Vec::new(),
             spliceable: Vec::new(),
+            inline_frames: HashMap::new(),
             leaf_bodies: HashMap::new(),
             memory_regions,
             virtual_field_names,
@@ -444,27 +447,10 @@ impl Lowerer {
             types::fun_signature(&m, f.ty, self.ptr, self.target.call_conv),
         );
         // Direct calls of small functions are spliced at the bytecode level
-        // (executables: `hlc run` calls through slots, for hot reload), where
-        // every null check the callee brings is proven to pass: a check that
-        // fails must name the callee in the stack trace.
-        let mut excluded: HashSet<usize> = HashSet::new();
-        let mut spliced = None;
-        for _ in 0..4 {
-            spliced = splice::splice(&m, f, &mut |i, fun| if excluded.contains(&i) { None } else { self.splice_body(fun) });
-            let Some(s) = &spliced else { break };
-            let failing: Vec<usize> = function::unproven_null_checks(self, &m, &s.function)
-                .into_iter()
-                .map(|k| s.origin[k] as usize)
-                .filter(|&o| f.ops[o].direct_callee().is_some())
-                .collect();
-            if failing.is_empty() {
-                break;
-            }
-            excluded.extend(failing);
-            spliced = None;
-        }
+        // (executables: `hlc run` calls through slots, for hot reload).
+        let spliced = splice::splice(&m, f, &mut |fun| self.splice_body(fun));
         match &spliced {
-            Some(s) => function::lower(self, env, &m, &s.function, Some(&s.origin), &mut ctx.func, fb)?,
+            Some(s) => function::lower(self, env, &m, &s.function, Some((&s.origin, &s.frames)), &mut ctx.func, fb)?,
             None => function::lower(self, env, &m, f, None, &mut ctx.func, fb)?,
         }
         self.inline_leaves(env, fi, ctx, fb)?;
@@ -487,15 +473,15 @@ impl Lowerer {
 
     /// The body a direct call of function index `fun` is spliced as, if it
     /// is spliced: executables only.
-    fn splice_body(&mut self, fun: FunIdx) -> Option<Arc<hlbc::Function>> {
+    fn splice_body(&mut self, fun: FunIdx) -> Option<(usize, Arc<splice::Spliced>)> {
         match (self.fun_table.get(fun.idx()).copied().flatten(), self.callee(fun)) {
-            (Some(FunRef::Function(g)), Callee::Direct(_)) => self.spliced_as(g),
+            (Some(FunRef::Function(g)), Callee::Direct(_)) => self.spliced_as(g).map(|b| (g, b)),
             _ => None,
         }
     }
 
     /// The body function `fi` is spliced as, if it is spliced.
-    fn spliced_as(&mut self, fi: usize) -> Option<Arc<hlbc::Function>> {
+    fn spliced_as(&mut self, fi: usize) -> Option<Arc<splice::Spliced>> {
         if self.spliceable.is_empty() {
             self.spliceable = vec![None; self.m.functions.len()];
         }
@@ -518,13 +504,29 @@ impl Lowerer {
         let body = if !ok {
             None
         } else if callees.is_empty() {
-            Some(Arc::new(f.clone()))
+            Some(Arc::new(splice::Spliced::plain(f)))
         } else {
-            splice::splice(&m, f, &mut |_, fun| self.splice_body(fun)).map(|s| Arc::new(s.function))
+            splice::splice(&m, f, &mut |fun| self.splice_body(fun)).map(Arc::new)
         };
-        let body = body.filter(|b| b.ops.len() <= splice::MAX_BODY);
+        let body = body.filter(|b| b.function.ops.len() <= splice::MAX_BODY);
         self.spliceable[fi] = Some(body.clone());
         body
+    }
+
+    /// The read-only list of spliced frames `frames` (innermost first), as
+    /// `hlc_null_access_inlined` reads it: `position << 32 | op` words and
+    /// `u64::MAX`. Defined once per list.
+    fn inline_frames_data(&mut self, env: &mut dyn Env, frames: &[(u32, u32)]) -> Result<DataId, LowerError> {
+        let mut words: Vec<u64> = frames.iter().map(|&(fi, op)| (fi as u64) << 32 | op as u64).collect();
+        words.push(u64::MAX);
+        if let Some(&id) = self.inline_frames.get(&words) {
+            return Ok(id);
+        }
+        // Every target hlc supports is little-endian.
+        let bytes = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let id = define_rodata(env.module(), &format!("hlc_inline_frames{}", self.inline_frames.len()), bytes, 8)?;
+        self.inline_frames.insert(words, id);
+        Ok(id)
     }
 
     /// Replaces the direct calls in `ctx.func` (function `fi`) to leaves by

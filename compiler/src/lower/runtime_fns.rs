@@ -47,6 +47,7 @@ rt! {
     hl_rethrow: (Ptr) -> void;
     hl_null_access: () -> void;
     hl_null_access_field: (I32) -> void;
+    hlc_null_access_inlined: (Ptr, I32, I32) -> void;
     hl_assert: () -> void;
     hl_get_thread: () -> Ptr;
     hlc_gc_poll: () -> void;
@@ -110,6 +111,7 @@ pub const NO_REFS: &[&str] = &[
     "hl_rethrow",
     "hl_null_access",
     "hl_null_access_field",
+    "hlc_null_access_inlined",
     "hl_get_thread",
     "hlc_gc_poll",
     "fmod",

@@ -10,15 +10,18 @@
 //!
 //! A spliced callee is a leaf ([`super::inline::is_leaf`]) that may also
 //! allocate objects (`ONew` of a class or struct, which runs no
-//! constructor). It cannot throw, loop or call Haxe code, so no stack trace
-//! shows that its frame is gone; allocation may collect, which scans the
-//! caller's frame as it would any other. Each of its registers that is not
+//! constructor), check for null and call other spliced functions. It cannot
+//! loop or call other Haxe code, and it throws only from a null check, whose
+//! trace shows the frames splicing removed; allocation may collect, which
+//! scans the caller's frame as it would any other. Each of its registers that is not
 //! an argument is written before it is read on every path, so a copy in a
 //! loop does not see the previous iteration's values where the callee would
 //! see zeroes.
 //!
 //! The spliced ops keep the position of the call in the caller's debug
 //! information: machine code maps back to the call's op ([`Spliced::origin`]).
+//! A callee's null check may fail: then the trace gets the spliced
+//! functions' frames back ([`Spliced::frames`]), so it reads as HashLink's.
 
 use hlbc::opcodes::{Jump, Op};
 use hlbc::{FunIdx, Function, Module, Reg, Type};
@@ -29,12 +32,29 @@ pub const MAX_GROWTH: usize = 2000;
 /// The most ops a spliced body may have (its own callees spliced in).
 pub const MAX_BODY: usize = 120;
 
+/// The frames of spliced functions an op comes from, innermost first:
+/// `(position in Module::functions, op)`.
+pub type Frames = Arc<[(u32, u32)]>;
+
 /// A caller with callees spliced in.
 pub struct Spliced {
     pub function: Function,
     /// For each op of `function`, the op of the original caller it comes
     /// from (a spliced op: the call), for source positions.
     pub origin: Vec<u32>,
+    /// For each op of `function`, the frames of the spliced functions it
+    /// comes from, innermost first: `(position in Module::functions, op)`.
+    /// Empty for the caller's own ops. A null check that fails there puts
+    /// them in the stack trace (`hlc_null_access_inlined`).
+    pub frames: Vec<Frames>,
+}
+
+impl Spliced {
+    /// Function `f` as a body to splice, with nothing spliced into it.
+    pub fn plain(f: &Function) -> Spliced {
+        let none: Frames = Arc::new([]);
+        Spliced { function: f.clone(), origin: (0..f.ops.len() as u32).collect(), frames: vec![none; f.ops.len()] }
+    }
 }
 
 /// Whether the leaf `f` may be spliced: every register it reads that is not
@@ -103,15 +123,22 @@ pub fn assigns_before_reads(m: &Module, f: &Function) -> bool {
 }
 
 /// Splices into `caller` every direct call (op `i` calling `fun`) for which
-/// `callee(i, fun)` gives the body to splice (the callee, itself spliced);
-/// `None` if there is none.
-pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunIdx) -> Option<Arc<Function>>) -> Option<Spliced> {
-    // The body spliced at each op, with how each of its arguments arrives.
-    let mut chosen: Vec<Option<(Arc<Function>, Vec<Arg>)>> = vec![None; caller.ops.len()];
+/// `callee(fun)` gives the callee's position and the body to splice (the
+/// callee, itself spliced); `None` if there is none.
+pub fn splice(
+    m: &Module,
+    caller: &Function,
+    callee: &mut dyn FnMut(FunIdx) -> Option<(usize, Arc<Spliced>)>,
+) -> Option<Spliced> {
+    // The callee spliced at each op: its position, its body, and how each of
+    // its arguments arrives.
+    type Choice = (usize, Arc<Spliced>, Vec<Arg>);
+    let mut chosen: Vec<Option<Choice>> = vec![None; caller.ops.len()];
     let mut growth = 0usize;
     for (i, op) in caller.ops.iter().enumerate() {
         let Some(fun) = op.direct_callee() else { continue };
-        let Some(g) = callee(i, fun) else { continue };
+        let Some((gfi, body)) = callee(fun) else { continue };
+        let g = &body.function;
         if g.findex == caller.findex || growth + g.ops.len() * 2 > MAX_GROWTH {
             continue;
         }
@@ -141,7 +168,7 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
             .map(|(k, &a)| if !written[k] && caller.regs[a.idx()] == g.regs[k] { Arg::Same(a) } else { Arg::Moved })
             .collect();
         growth += g.ops.len() * 2 + nargs;
-        chosen[i] = Some((g, how));
+        chosen[i] = Some((gfi, body.clone(), how));
     }
     if chosen.iter().all(Option::is_none) {
         return None;
@@ -153,7 +180,7 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
     for (i, op) in caller.ops.iter().enumerate() {
         start.push(at);
         at += match &chosen[i] {
-            Some((g, how)) => how.iter().filter(|h| matches!(h, Arg::Moved)).count() + layout(g, keeps(m, caller, op)).1,
+            Some((_, g, how)) => how.iter().filter(|h| matches!(h, Arg::Moved)).count() + layout(&g.function, keeps(m, caller, op)).1,
             None => 1,
         };
     }
@@ -172,16 +199,24 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
             .collect(),
     };
     let mut origin = Vec::with_capacity(at);
+    let none: Frames = Arc::new([]);
+    let mut frames: Vec<Frames> = Vec::with_capacity(at);
     for (i, op) in caller.ops.iter().enumerate() {
         let here = out.ops.len();
         debug_assert_eq!(here, start[i]);
-        let Some((g, how)) = &chosen[i] else {
+        let Some((gfi, body, how)) = &chosen[i] else {
             let mut op = op.clone();
             // A jump from op `i` to op `t` now goes from `here` to `start[t]`.
             op.map_jumps(|off| start[(i as i64 + 1 + off) as usize] as i64 - (here as i64 + 1));
             out.ops.push(op);
             origin.push(i as u32);
+            frames.push(none.clone());
             continue;
+        };
+        let g = &body.function;
+        // The frames of the body's op `k`: its own, then the callee's at the op it comes from.
+        let frames_of = |k: usize| -> Frames {
+            body.frames[k].iter().copied().chain(std::iter::once((*gfi as u32, body.origin[k]))).collect()
         };
         let base = out.regs.len() as u32;
         out.regs.extend_from_slice(&g.regs);
@@ -194,6 +229,7 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
         for (k, &a) in args.iter().enumerate() {
             if matches!(how[k], Arg::Moved) {
                 out.ops.push(Op::Mov { dst: Reg(base + k as u32), src: a });
+                frames.push(none.clone());
             }
         }
         let body = out.ops.len();
@@ -214,19 +250,25 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
                 let to = body + gstart[(k as i64 + 1 + off) as usize];
                 to as i64 - (from as i64 + 1)
             });
+            let fr = frames_of(k);
             match gop {
                 // The result goes to the call's register, control to the op
                 // after the call.
                 Op::Ret { src } => {
                     if keep {
                         out.ops.push(Op::Mov { dst, src });
+                        frames.push(fr.clone());
                     }
                     if k + 1 < g.ops.len() || !keep {
                         let from = out.ops.len();
                         out.ops.push(Op::JAlways { offset: Jump((end as i64 - (from as i64 + 1)) as i32) });
+                        frames.push(fr);
                     }
                 }
-                other => out.ops.push(other),
+                other => {
+                    out.ops.push(other);
+                    frames.push(fr);
+                }
             }
         }
         debug_assert_eq!(out.ops.len(), end);
@@ -235,7 +277,7 @@ pub fn splice(m: &Module, caller: &Function, callee: &mut dyn FnMut(usize, FunId
     if !caller.debug.is_empty() {
         out.debug = origin.iter().map(|&o| caller.debug[o as usize]).collect();
     }
-    Some(Spliced { function: out, origin })
+    Some(Spliced { function: out, origin, frames })
 }
 
 /// How an argument reaches a spliced callee.
