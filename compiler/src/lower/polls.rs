@@ -18,7 +18,11 @@
 //!   inner loop's counter is reset by the outer loop, so its cycles through
 //!   an outer head that is itself a `Counter` (by this rule over all its
 //!   cycles) are left out: a run that keeps going round the outer loop polls
-//!   there.
+//!   there. Otherwise an inner loop still counts over the cycles that avoid
+//!   the other heads when those heads poll (a `Flag`, which is kept unless
+//!   other flag polls catch all its cycles, or a `Counter`): a run that keeps
+//!   going round an outer loop polls there, one that stays inside steps the
+//!   counter.
 //! - [`Poll::Flag`]: a load of the collector's stop flag and a branch.
 //! - [`Poll::None`]: every path from the head back to itself passes another
 //!   head with a `Flag` poll. An outer loop whose every iteration enters an
@@ -103,6 +107,24 @@ pub fn poll_points(ops: &[Op], facts: &Facts) -> Vec<Poll> {
                 polls[h] = Poll::Counter(r);
                 strict[h] = pass == 0;
             }
+        }
+    }
+    // Then an inner loop whose counter the outer loops reset: it counts over
+    // the cycles that avoid the other heads, whose own polls catch a run that
+    // keeps going through them (a flag poll is dropped below only where
+    // other flag polls catch every cycle through it).
+    for &h in &heads {
+        if polls[h] != Poll::Flag {
+            continue;
+        }
+        let all = walk.cycle_through(h, &succ, &pred, &|_| false);
+        let others: Vec<usize> = heads.iter().copied().filter(|&o| o != h && all[o] && polls[o] != Poll::None).collect();
+        if others.is_empty() {
+            continue;
+        }
+        let cycle = walk.cycle_through(h, &succ, &pred, &|i| i != h && others.contains(&i));
+        if let Some(r) = counter(ops, h, &cycle, &succ, facts, &address_taken) {
+            polls[h] = Poll::Counter(r);
         }
     }
     for &h in &heads {
@@ -343,14 +365,22 @@ mod tests {
         ops.push(Op::JAlways { offset: Jump(-8) }); // 7 -> 0
         ops.push(ret()); // 8
         assert_eq!(polls(&ops), [(0, Poll::Flag), (3, Poll::Flag)]);
-        // An inner counter that a non-counting outer loop resets cannot count
-        // (the outer loop may keep it below 65,536); the outer loop, which
-        // always enters it, leaves the poll to it.
+        // An inner counter that a non-counting outer loop resets counts only
+        // over its own cycles (the outer loop may keep it below 65,536): the
+        // outer loop keeps its flag poll, which catches a run that goes round it.
         let mut ops = vec![Op::Label {}, Op::JFalse { cond: Reg(4), offset: Jump(6) }];
         ops.push(Op::Int { dst: Reg(3), value: hlbc::IntIdx(0) }); // 2
         ops.extend(looped(3, vec![Op::Incr { dst: Reg(3) }])); // ops 3..=6
         ops.push(Op::JAlways { offset: Jump(-8) }); // 7 -> 0
         ops.push(ret()); // 8
+        assert_eq!(polls(&ops), [(0, Poll::Flag), (3, Poll::Counter(Reg(3)))]);
+        // Not when the inner loop calls HL code: then its flag poll serves both.
+        let call = Op::CallClosure { dst: Reg(5), fun: Reg(6), args: Default::default() };
+        let mut ops = vec![Op::Label {}, Op::JFalse { cond: Reg(4), offset: Jump(7) }];
+        ops.push(Op::Int { dst: Reg(3), value: hlbc::IntIdx(0) }); // 2
+        ops.extend(looped(3, vec![call, Op::Incr { dst: Reg(3) }])); // ops 3..=7
+        ops.push(Op::JAlways { offset: Jump(-9) }); // 8 -> 0
+        ops.push(ret()); // 9
         assert_eq!(polls(&ops), [(3, Poll::Flag)]);
     }
 
@@ -364,9 +394,9 @@ mod tests {
         ops.push(Op::JAlways { offset: Jump(-9) }); // 8 -> 0
         ops.push(ret()); // 9
         assert_eq!(polls(&ops), [(0, Poll::Counter(Reg(1))), (3, Poll::Counter(Reg(3)))]);
-        // ... but not when the outer loop does not count; then the inner loop
-        // loads the flag, and the outer loop, which always enters it, does not poll.
+        // When the outer loop does not count, the inner loop counts over its
+        // own cycles and the outer loop loads the flag.
         ops[7] = Op::Nop {};
-        assert_eq!(polls(&ops), [(3, Poll::Flag)]);
+        assert_eq!(polls(&ops), [(0, Poll::Flag), (3, Poll::Counter(Reg(3)))]);
     }
 }
