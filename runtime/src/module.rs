@@ -110,12 +110,14 @@ fn field_hash(hashes: &hlbc::hash::FieldHashes, name: &str) -> i32 {
     }
 }
 
-/// Owner of the C-visible tables built at load time: zeroed chunks handed
-/// out in order (one allocation per chunk, not per table), and the UTF-16
-/// copy of each module string asked for (type and field names repeat).
+/// Owner of the C-visible tables built at load time: chunks handed out in
+/// order (one allocation per chunk, not per table), and the UTF-16 copy of
+/// each module string asked for (type and field names repeat). A chunk is
+/// zeroed as it is handed out, so the part no table took is never touched
+/// (and costs no resident memory).
 #[derive(Default)]
 struct Arena {
-    blocks: Vec<Box<[u64]>>,
+    blocks: Vec<Box<[std::mem::MaybeUninit<u64>]>>,
     /// Words of the last block not handed out yet.
     free: usize,
     /// Address of the UTF-16 copy of each module string (0: not made yet).
@@ -131,7 +133,7 @@ impl Arena {
         let bytes = std::mem::size_of::<T>() * n;
         let words = bytes.div_ceil(8).max(1);
         if words > ARENA_CHUNK_WORDS / 4 {
-            let mut b = vec![0u64; words].into_boxed_slice();
+            let mut b = Box::new_zeroed_slice(words);
             let p = b.as_mut_ptr().cast();
             // Behind the current chunk, whose free words stay usable.
             let at = self.blocks.len().saturating_sub(1);
@@ -139,13 +141,15 @@ impl Arena {
             return p;
         }
         if words > self.free {
-            self.blocks.push(vec![0u64; ARENA_CHUNK_WORDS].into_boxed_slice());
+            self.blocks.push(Box::new_uninit_slice(ARENA_CHUNK_WORDS));
             self.free = ARENA_CHUNK_WORDS;
         }
         let block = self.blocks.last_mut().expect("a chunk was pushed");
         let at = block.len() - self.free;
         self.free -= words;
-        block[at..].as_mut_ptr().cast()
+        let words = &mut block[at..at + words];
+        words.fill(std::mem::MaybeUninit::new(0));
+        words.as_mut_ptr().cast()
     }
 
     /// The NUL-terminated UTF-16 copy of string `s` of module `m`, made once.
@@ -270,12 +274,13 @@ impl Program {
         main.build_types();
         let p = Program { main, debug, hashes, extensions: Default::default() };
         if !desc.debug.is_null() {
-            let blob = std::slice::from_raw_parts(desc.debug, desc.debug_len);
-            for map in hlbc::codemap::decode(blob) {
-                if let Some(&start) = p.main.functions.get(map.findex as usize) {
-                    p.debug.add(p.main.debug_id, start as usize, map);
-                }
-            }
+            // SAFETY: the code maps and the function table are static data of
+            // the executable or library that holds the program, as the bytecode is.
+            let (blob, functions) = (
+                std::slice::from_raw_parts(desc.debug, desc.debug_len),
+                std::slice::from_raw_parts(desc.functions.cast::<usize>(), desc.nfunctions),
+            );
+            p.debug.add_encoded(p.main.debug_id, blob, functions);
         }
         Ok(p)
     }

@@ -8,7 +8,7 @@ use crate::abi::*;
 use hlbc::names::FunctionNames;
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::{Acquire, Relaxed, Release}};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 /// Where one compiled function's code is and how it maps back to ops.
@@ -31,11 +31,17 @@ struct ModuleDebug {
     /// The module with its bodies (debug positions, and the ops closures are
     /// named from) and its function names: made when the first frame is resolved.
     named: OnceLock<Option<(Arc<hlbc::Module>, FunctionNames)>>,
-    /// Position in `Module::functions` of each function index.
-    position: HashMap<u32, usize>,
+    /// Position in `Module::functions` of each function index, made when
+    /// the module's first code map is added.
+    position: OnceLock<HashMap<u32, usize>>,
 }
 
 impl ModuleDebug {
+    fn position(&self, findex: u32) -> Option<usize> {
+        let position = self.position.get_or_init(|| self.module.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect());
+        position.get(&findex).copied()
+    }
+
     fn named(&self) -> Option<&(Arc<hlbc::Module>, FunctionNames)> {
         self.named
             .get_or_init(|| {
@@ -57,11 +63,23 @@ impl ModuleDebug {
 pub struct DebugTable {
     modules: RwLock<Vec<Arc<ModuleDebug>>>,
     fns: RwLock<Vec<FnDebug>>,
+    /// Encoded code maps not decoded into `fns` yet ([`DebugTable::add_encoded`]),
+    /// and whether there are any: decoded when an address is first looked up.
+    pending: Mutex<Vec<PendingMaps>>,
+    has_pending: AtomicBool,
     /// Lowest start and highest end of any range: a quick rejection test.
     lo: AtomicUsize,
     hi: AtomicUsize,
     /// Resolved frames by return address: exceptions resolve the same ones over and over.
     resolved: Mutex<HashMap<usize, Option<Arc<Frame>>>>,
+}
+
+/// An executable's code maps as it embeds them (`hlbc::codemap::encode`),
+/// with the code address of every function index of the module.
+struct PendingMaps {
+    module: u32,
+    blob: &'static [u8],
+    functions: &'static [usize],
 }
 
 /// A resolved frame, `Class.method(File.hx:line)`, as text and as the UTF-16
@@ -89,6 +107,8 @@ impl DebugTable {
         DebugTable {
             modules: Default::default(),
             fns: Default::default(),
+            pending: Default::default(),
+            has_pending: AtomicBool::new(false),
             lo: usize::MAX.into(),
             hi: 0.into(),
             resolved: Default::default(),
@@ -100,7 +120,7 @@ impl DebugTable {
     /// bodies, read again when a frame of it is first resolved.
     pub fn add_module(&self, m: Arc<hlbc::Module>, source: Option<&'static [u8]>) -> u32 {
         let info = ModuleDebug {
-            position: m.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect(),
+            position: OnceLock::new(),
             module: m,
             source,
             named: OnceLock::new(),
@@ -112,21 +132,57 @@ impl DebugTable {
 
     /// Adds function `map.findex` of module `module`, whose code starts at `start`.
     pub fn add(&self, module: u32, start: usize, map: hlbc::codemap::FnCodeMap) {
-        let fi = {
-            let modules = self.modules.read().unwrap_or_else(|e| e.into_inner());
-            let Some(fi) = modules.get(module as usize).and_then(|m| m.position.get(&map.findex).copied()) else { return };
-            fi
-        };
-        let size = map.code_size as usize;
+        self.add_all(module, std::iter::once((start, map)));
+    }
+
+    /// Adds functions of module `module`: each `(code start, code map)`.
+    fn add_all(&self, module: u32, maps: impl Iterator<Item = (usize, hlbc::codemap::FnCodeMap)>) {
+        let Some(info) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize).cloned() else { return };
         let mut fns = self.fns.write().unwrap_or_else(|e| e.into_inner());
-        let at = fns.partition_point(|f| f.start < start);
-        fns.insert(at, FnDebug { start, size, module, fi, locs: map.locs });
-        self.lo.fetch_min(start, Relaxed);
-        self.hi.fetch_max(start + size, Relaxed);
+        let before = fns.len();
+        for (start, map) in maps {
+            let Some(fi) = info.position(map.findex) else { continue };
+            let size = map.code_size as usize;
+            fns.push(FnDebug { start, size, module, fi, locs: map.locs });
+            self.lo.fetch_min(start, Relaxed);
+            self.hi.fetch_max(start + size, Relaxed);
+        }
+        if fns.len() - before == 1 {
+            // One function (the JIT, as it compiles): moved into place.
+            let f = fns.pop().expect("pushed above");
+            let at = fns.partition_point(|g| g.start < f.start);
+            fns.insert(at, f);
+        } else if fns.len() > before {
+            fns.sort_by_key(|f| f.start);
+        }
+    }
+
+    /// Registers the code maps `blob` (`hlbc::codemap::encode`) of module
+    /// `module`, whose function index `i` has its code at `functions[i]`;
+    /// they are decoded when an address is first looked up, so a program
+    /// that never needs a stack trace never reads them.
+    pub fn add_encoded(&self, module: u32, blob: &'static [u8], functions: &'static [usize]) {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).push(PendingMaps { module, blob, functions });
+        self.has_pending.store(true, Release);
+    }
+
+    /// Decodes the pending code maps into `fns`.
+    fn decode_pending(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        for p in pending.drain(..) {
+            let maps = hlbc::codemap::decode(p.blob);
+            self.add_all(p.module, maps.into_iter().filter_map(|map| Some((*p.functions.get(map.findex as usize)?, map))));
+        }
+        // Cleared while the lock is held: a thread that saw it set waits for
+        // the lock, and one that sees it clear finds every map added.
+        self.has_pending.store(false, Release);
     }
 
     /// Calls `with` on the function whose code holds `addr`.
     fn find<R>(&self, addr: usize, with: impl FnOnce(&FnDebug) -> R) -> Option<R> {
+        if self.has_pending.load(Acquire) {
+            self.decode_pending();
+        }
         if addr < self.lo.load(Relaxed) || addr >= self.hi.load(Relaxed) {
             return None;
         }
