@@ -24,13 +24,15 @@ pub fn hl_hash_str(name: &str) -> i32 {
 /// (lookup tables, and its name cache, seeded in this same order) both use it.
 #[derive(Clone, Debug, Default)]
 pub struct FieldHashes {
-    // FxHash: these maps are filled at every start-up, and their keys come
-    // from the module being loaded (colliding names could only slow down
-    // that module's own start).
-    by_name: rustc_hash::FxHashMap<String, i32>,
-    by_hash: rustc_hash::FxHashMap<i32, String>,
     /// Names in registration order, for seeding the runtime's cache.
     pub order: Vec<String>,
+    /// The position in `order` of the name holding each hash. A name is found
+    /// from its own hash, probing upwards as registration did (the hashes
+    /// it skipped were taken then and stay taken), so each name is stored once.
+    // FxHash: this map is filled at every start-up, and its keys come from
+    // the module being loaded (colliding names could only slow down that
+    // module's own start).
+    by_hash: rustc_hash::FxHashMap<i32, u32>,
 }
 
 /// The names of dynamic field accesses (`DynGet`, `DynSet`) in code order:
@@ -79,33 +81,36 @@ impl FieldHashes {
     }
 
     fn register(&mut self, name: &str) -> i32 {
-        if let Some(&v) = self.by_name.get(name) {
-            return v;
+        let (v, known) = self.probe(name);
+        if !known {
+            self.by_hash.insert(v, self.order.len() as u32);
+            self.order.push(name.to_string());
         }
-        let v = self.free_hash(name);
-        self.by_name.insert(name.to_string(), v);
-        self.by_hash.insert(v, name.to_string());
-        self.order.push(name.to_string());
         v
     }
 
-    /// The first hash from the name's own that no other name holds.
-    fn free_hash(&self, name: &str) -> i32 {
+    /// The first hash from the name's own that no other name holds, and
+    /// whether `name` holds it.
+    fn probe(&self, name: &str) -> (i32, bool) {
         let mut v = hl_hash_str(name);
-        while self.by_hash.get(&v).is_some_and(|n| n != name) {
+        while let Some(&i) = self.by_hash.get(&v) {
+            if self.order[i as usize] == name {
+                return (v, true);
+            }
             v = v.wrapping_add(1);
         }
-        v
+        (v, false)
+    }
+
+    /// The hash of `name` if it is one of the module's names.
+    pub fn known(&self, name: &str) -> Option<i32> {
+        let (v, known) = self.probe(name);
+        known.then_some(v)
     }
 
     /// The hash of `name`: its registered one, or what `hl_hash_gen` would give it next.
-    /// The hash of `name` if it is one of the module's names.
-    pub fn known(&self, name: &str) -> Option<i32> {
-        self.by_name.get(name).copied()
-    }
-
     pub fn get(&self, name: &str) -> i32 {
-        self.by_name.get(name).copied().unwrap_or_else(|| self.free_hash(name))
+        self.probe(name).0
     }
 }
 
