@@ -38,10 +38,15 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
     }
     module.define_data(table, &d).map_err(err)?;
 
-    let code = define_rodata(module, "hlc_bytecode", bytecode.to_vec(), 8)?;
+    // The bytecode and the code maps are read only for stack traces: on ELF
+    // they go to a section of their own, which the linker places after the
+    // read-only data start-up reads, so their pages are not mapped in along
+    // with it (the kernel maps a file's pages around each one touched).
+    let elf = module.isa().triple().binary_format == target_lexicon::BinaryFormat::Elf;
+    let code = define_cold_rodata(module, "hlc_bytecode", bytecode.to_vec(), elf)?;
     let blob = hlbc::codemap::encode(maps);
     let debug_len = blob.len();
-    let debug = define_rodata(module, "hlc_debug", blob, 8)?;
+    let debug = define_cold_rodata(module, "hlc_debug", blob, elf)?;
     // What start-up reads: the code is compiled already.
     let decls = hlbc::declarations::encode(bytecode).map_err(|e| miette!("{e}"))?;
     let decls_len = decls.len();
@@ -113,4 +118,20 @@ pub fn define_program(env: &mut ObjectEnv, lw: &Lowerer, bytecode: &[u8], maps: 
         let rc = b.inst_results(call)[0];
         b.ins().return_(&[rc]);
     })
+}
+
+/// Read-only data `name` that start-up does not read: in section
+/// `.hlc_cold` on ELF (see `define_program`), else as any read-only data.
+fn define_cold_rodata(module: &mut dyn cranelift_module::Module, name: &str, bytes: Vec<u8>, elf: bool) -> Result<cranelift_module::DataId> {
+    if !elf {
+        return Ok(define_rodata(module, name, bytes, 8)?);
+    }
+    let err = |e: cranelift_module::ModuleError| miette!("{e}");
+    let id = module.declare_data(name, Linkage::Local, false, false).map_err(err)?;
+    let mut d = DataDescription::new();
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    d.set_custom_section(".hlc_cold");
+    module.define_data(id, &d).map_err(err)?;
+    Ok(id)
 }
