@@ -1,7 +1,8 @@
 //! Code maps: where a compiled function's machine code maps back to its ops,
 //! so the runtime can resolve return addresses to source positions. The
 //! compiler records one per function; an executable embeds them encoded
-//! ([`encode`]) and its runtime decodes them at start-up ([`decode`]); the JIT
+//! ([`encode`]) and its runtime decodes them when it first resolves an
+//! address ([`decode`]); the JIT
 //! hands them to the runtime as it compiles.
 
 /// One compiled function's code map.
