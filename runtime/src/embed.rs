@@ -381,19 +381,24 @@ unsafe fn haxe_string(msg: &str) -> *mut vdynamic {
         (m.str(o.name) == "String").then_some((hlbc::TypeIdx(i as u32), o))
     });
     let Some((ti, o)) = found else { return crate::start::error_value(msg) };
-    let layout = program.main.layouts.obj(ti);
+    // The field offsets, from the class's runtime object (built at start-up).
+    let rt = (*(*program.main.ty(ti)).obj()).rt;
     let field = |name: &str| o.fields.iter().position(|f| m.str(f.name) == name);
-    let (Some(layout), Some(b), Some(l)) = (layout, field("bytes"), field("length")) else {
+    let (Some(b), Some(l)) = (field("bytes"), field("length")) else {
         return crate::start::error_value(msg);
     };
-    // String has no super class: its own fields are the layout's.
+    if rt.is_null() || o.super_.is_some() || (*rt).nfields as usize != o.fields.len() {
+        return crate::start::error_value(msg);
+    }
+    // String has no super class: its own fields are the runtime object's.
+    let offset = |k: usize| *(*rt).fields_indexes.add(k) as usize;
     let units: Vec<u16> = msg.encode_utf16().chain([0]).collect();
     let bytes = crate::std::alloc_noptr(units.len() * 2) as *mut u16;
     std::ptr::copy_nonoverlapping(units.as_ptr(), bytes, units.len());
     let s = crate::std::obj::hl_alloc_obj(program.main.ty(ti));
     let base = s as *mut u8;
-    *(base.add(layout.field_offsets[b] as usize) as *mut *mut u16) = bytes;
-    *(base.add(layout.field_offsets[l] as usize) as *mut i32) = (units.len() - 1) as i32;
+    *(base.add(offset(b)) as *mut *mut u16) = bytes;
+    *(base.add(offset(l)) as *mut i32) = (units.len() - 1) as i32;
     s
 }
 

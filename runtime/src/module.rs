@@ -63,7 +63,10 @@ const _: () = {
 /// load more into it (hot reload, plugins).
 pub struct Instance {
     pub module: Arc<Module>,
-    pub layouts: Layouts,
+    /// What the tables are built from; the program's first module drops
+    /// them once its constants are made ([`Program::init_globals`]): the
+    /// runtime objects and types hold the same facts from then on.
+    layouts: Layouts,
     /// The `hl_type` of every type index.
     types: Vec<*mut hl_type>,
     /// Whether this instance built the type (false: shared with an earlier module).
@@ -349,6 +352,8 @@ impl Program {
     /// its constant objects.
     pub unsafe fn init_globals(&mut self) {
         self.main.init_globals_where(|_| true);
+        // Freed before the program runs, so what it allocates reuses the memory.
+        self.main.layouts = Layouts::default();
     }
 }
 
