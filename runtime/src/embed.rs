@@ -329,13 +329,16 @@ unsafe fn call(state: &VmState, path: *const c_char, args: *mut *mut vdynamic, n
         return Err(haxe_string("hlc_vm_call: the path is null"));
     }
     let path = CStr::from_ptr(path).to_string_lossy();
-    let paths = state.paths.get_or_init(|| static_functions(&program.main.module));
+    // The module with its functions (an executable's runtime loads it without them).
+    let Some(m) = program.debug.full_module(program.main.debug_id) else {
+        return Err(haxe_string("hlc_vm_call: the program's bytecode cannot be read"));
+    };
+    let paths = state.paths.get_or_init(|| static_functions(&m));
     let Some(&(findex, i)) = paths.get(path.as_ref()) else {
         return Err(haxe_string(&format!(
             "hlc_vm_call: no static function `{path}` in the program (a Haxe path, `pack.Class.method`; keep it from dead-code elimination with @:keep)"
         )));
     };
-    let m = &program.main.module;
     let ft = program.main.ty(m.functions[i].ty);
     let expected = (*(*ft).fun()).nargs;
     if nargs != expected || (nargs > 0 && args.is_null()) {

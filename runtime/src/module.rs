@@ -75,6 +75,8 @@ pub struct Instance {
     globals: Vec<*mut u8>,
     /// Code address of every function index (functions and natives).
     pub functions: Vec<*mut c_void>,
+    /// The type of every function and native, by index, until the types are built.
+    fun_types: Vec<(FunIdx, TypeIdx)>,
     /// This module's id in the program's code maps ([`crate::stack::DebugTable`]).
     pub debug_id: u32,
     /// Field-name hashes of the program's first module; names it does not
@@ -188,6 +190,13 @@ impl Arena {
     }
 }
 
+/// The type of every function and native of `m`, with its index (one per
+/// function index: the reader checked that every index is named once).
+fn function_types(m: &Module) -> Vec<(FunIdx, TypeIdx)> {
+    let funs = m.functions.iter().map(|f| (f.findex, f.ty));
+    funs.chain(m.natives.iter().map(|n| (n.findex, n.ty))).collect()
+}
+
 /// Why a program could not be loaded.
 #[derive(Debug)]
 pub struct LoadError(pub String);
@@ -206,15 +215,21 @@ impl Program {
         if desc.declarations.is_null() {
             let module = hlbc::read_module(data).map_err(|e| LoadError(e.to_string()))?;
             let hashes = hlbc::hash::FieldHashes::new(&module);
-            return Program::load_with(desc, Arc::new(module), hashes, None);
+            let fun_types = function_types(&module);
+            return Program::load_with(desc, Arc::new(module), hashes, fun_types, None);
         }
         // Start-up reads the declarations only: the code is compiled, and
         // stack traces read the whole bytecode when they first need it.
         // SAFETY: as for `data`.
         let decls = std::slice::from_raw_parts(desc.declarations, desc.declarations_len);
-        let (module, dynamic) = hlbc::declarations::decode(decls).map_err(LoadError)?;
+        let (mut module, dynamic) = hlbc::declarations::decode(decls).map_err(LoadError)?;
+        // Of the functions, only their types are needed from here on (stack
+        // traces and the embedding API read the whole bytecode): dropped
+        // before the tables are built, which then reuse the memory.
+        let fun_types = function_types(&module);
+        module.functions = Vec::new();
         let hashes = hlbc::hash::FieldHashes::with_dynamic_names(&module, &dynamic);
-        Program::load_with(desc, Arc::new(module), hashes, Some(data))
+        Program::load_with(desc, Arc::new(module), hashes, fun_types, Some(data))
     }
 
     /// Builds everything for `module`, the module `desc` was compiled from.
@@ -223,7 +238,8 @@ impl Program {
     /// As for [`Program::load`].
     pub unsafe fn load_module(desc: &hlc_program, module: Arc<Module>) -> Result<Program, LoadError> {
         let hashes = hlbc::hash::FieldHashes::new(&module);
-        Program::load_with(desc, module, hashes, None)
+        let fun_types = function_types(&module);
+        Program::load_with(desc, module, hashes, fun_types, None)
     }
 
     /// [`Program::load_module`] with the module's field-name hashes, for a
@@ -232,6 +248,7 @@ impl Program {
         desc: &hlc_program,
         module: Arc<Module>,
         hashes: hlbc::hash::FieldHashes,
+        fun_types: Vec<(FunIdx, TypeIdx)>,
         source: Option<&'static [u8]>,
     ) -> Result<Program, LoadError> {
         if desc.abi_version != PROGRAM_ABI_VERSION {
@@ -260,6 +277,7 @@ impl Program {
             types,
             globals,
             functions,
+            fun_types,
             debug_id,
             hashes: hashes.clone(),
             arena: Arena::default(),
@@ -330,11 +348,13 @@ impl Program {
             })
             .collect();
         let debug_id = self.debug.add_module(module.clone(), None);
+        let fun_types = function_types(&module);
         let mut inst = Instance {
             module,
             layouts,
             types,
             owned,
+            fun_types,
             globals,
             functions,
             debug_id,
@@ -427,17 +447,14 @@ impl Instance {
             (*t).data = self.build_payload(&m, i);
         }
         // The type of every function index, and the module context classes point to.
-        let mut ftypes: Vec<*mut hl_type> = vec![null_mut(); m.functions.len() + m.natives.len()];
-        for f in &m.functions {
-            if let Some(s) = ftypes.get_mut(f.findex.idx()) {
-                *s = self.ty(f.ty);
+        let fun_types = std::mem::take(&mut self.fun_types);
+        let mut ftypes: Vec<*mut hl_type> = vec![null_mut(); fun_types.len()];
+        for &(f, t) in &fun_types {
+            if let Some(s) = ftypes.get_mut(f.idx()) {
+                *s = self.ty(t);
             }
         }
-        for nat in &m.natives {
-            if let Some(s) = ftypes.get_mut(nat.findex.idx()) {
-                *s = self.ty(nat.ty);
-            }
-        }
+        drop(fun_types);
         let ctx = self.arena.alloc::<hl_module_context>(1);
         (*ctx).functions_ptrs = self.functions.as_mut_ptr();
         (*ctx).functions_types = self.arena.slice(&ftypes);

@@ -15,34 +15,34 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 struct FnDebug {
     start: usize,
     size: usize,
-    /// The module (see [`DebugTable::add_module`]) and the position in its `functions`.
+    /// The module (see [`DebugTable::add_module`]) and the function index.
     module: u32,
-    fi: usize,
+    findex: u32,
     /// Sorted `(code offset, op index)`.
     locs: Vec<(u32, u32)>,
 }
 
 /// What resolving a module's frames needs.
 struct ModuleDebug {
-    /// The module as loaded. An executable's runtime loads it without function
-    /// bodies (`Program::load`); then `source` holds the whole bytecode.
+    /// The module as loaded. An executable's runtime loads it without its
+    /// functions (`Program::load`); then `source` holds the whole bytecode.
     module: Arc<hlbc::Module>,
     source: Option<&'static [u8]>,
     /// The module with its bodies (debug positions, and the ops closures are
-    /// named from) and its function names: made when the first frame is resolved.
-    named: OnceLock<Option<(Arc<hlbc::Module>, FunctionNames)>>,
-    /// Position in `Module::functions` of each function index, made when
-    /// the module's first code map is added.
-    position: OnceLock<HashMap<u32, usize>>,
+    /// named from), its function names and the position in its `functions`
+    /// of each function index: made when first asked for.
+    named: OnceLock<Option<Named>>,
+}
+
+/// What [`ModuleDebug::named`] makes.
+struct Named {
+    module: Arc<hlbc::Module>,
+    names: FunctionNames,
+    position: HashMap<u32, usize>,
 }
 
 impl ModuleDebug {
-    fn position(&self, findex: u32) -> Option<usize> {
-        let position = self.position.get_or_init(|| self.module.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect());
-        position.get(&findex).copied()
-    }
-
-    fn named(&self) -> Option<&(Arc<hlbc::Module>, FunctionNames)> {
+    fn named(&self) -> Option<&Named> {
         self.named
             .get_or_init(|| {
                 let full = match self.source {
@@ -51,7 +51,8 @@ impl ModuleDebug {
                     None => self.module.clone(),
                 };
                 let names = FunctionNames::new(&full);
-                Some((full, names))
+                let position = full.functions.iter().enumerate().map(|(i, f)| (f.findex.0, i)).collect();
+                Some(Named { module: full, names, position })
             })
             .as_ref()
     }
@@ -120,7 +121,6 @@ impl DebugTable {
     /// bodies, read again when a frame of it is first resolved.
     pub fn add_module(&self, m: Arc<hlbc::Module>, source: Option<&'static [u8]>) -> u32 {
         let info = ModuleDebug {
-            position: OnceLock::new(),
             module: m,
             source,
             named: OnceLock::new(),
@@ -130,6 +130,13 @@ impl DebugTable {
         (modules.len() - 1) as u32
     }
 
+    /// Module `module` with its function bodies (read from the bytecode the
+    /// first time, when it was loaded without them), shared with stack traces.
+    pub fn full_module(&self, module: u32) -> Option<Arc<hlbc::Module>> {
+        let info = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize)?.clone();
+        Some(info.named()?.module.clone())
+    }
+
     /// Adds function `map.findex` of module `module`, whose code starts at `start`.
     pub fn add(&self, module: u32, start: usize, map: hlbc::codemap::FnCodeMap) {
         self.add_all(module, std::iter::once((start, map)));
@@ -137,13 +144,11 @@ impl DebugTable {
 
     /// Adds functions of module `module`: each `(code start, code map)`.
     fn add_all(&self, module: u32, maps: impl Iterator<Item = (usize, hlbc::codemap::FnCodeMap)>) {
-        let Some(info) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize).cloned() else { return };
         let mut fns = self.fns.write().unwrap_or_else(|e| e.into_inner());
         let before = fns.len();
         for (start, map) in maps {
-            let Some(fi) = info.position(map.findex) else { continue };
             let size = map.code_size as usize;
-            fns.push(FnDebug { start, size, module, fi, locs: map.locs });
+            fns.push(FnDebug { start, size, module, findex: map.findex, locs: map.locs });
             self.lo.fetch_min(start, Relaxed);
             self.hi.fetch_max(start + size, Relaxed);
         }
@@ -213,16 +218,22 @@ impl DebugTable {
 
     fn resolve_uncached(&self, ret_addr: usize) -> Option<String> {
         // The call that returns here is the op covering the byte before the return address.
-        let (module, fi, op) = match InlinedFrame::decode(ret_addr) {
-            Some(f) => (f.module, f.fi, f.op),
+        // A spliced function's frame names its position in the module's
+        // functions; a code map, its function index.
+        let (module, fun, op) = match InlinedFrame::decode(ret_addr) {
+            Some(f) => (f.module, Err(f.fi), f.op),
             None => self.find(ret_addr, |f| {
                 let off = (ret_addr - f.start).saturating_sub(1) as u32;
                 let i = f.locs.partition_point(|l| l.0 <= off);
-                (f.module, f.fi, i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
+                (f.module, Ok(f.findex), i.checked_sub(1).and_then(|i| f.locs.get(i)).map_or(0, |l| l.1) as usize)
             })?,
         };
         let info = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(module as usize)?.clone();
-        let (m, names) = info.named()?;
+        let Named { module: m, names, position } = info.named()?;
+        let fi = match fun {
+            Ok(findex) => *position.get(&findex)?,
+            Err(fi) => fi,
+        };
         let fun = &m.functions[fi];
         let pos = fun.debug.get(op).copied().unwrap_or_default();
         let file = pos
