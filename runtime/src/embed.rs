@@ -172,7 +172,7 @@ pub unsafe extern "C" fn hlc_embed_create(
     }
     *live = handle;
     // Control goes back to the host: a safe point until its next call.
-    crate::gc::set_blocking(true);
+    crate::gc::park();
     handle as *mut hlc_vm
 }
 
@@ -230,7 +230,7 @@ fn enter_thread(state: &VmState) -> Entry {
 fn leave_thread(state: &VmState, e: Entry) {
     DEPTH.with(|d| d.set(d.get() - 1));
     match e {
-        Entry::Parked => crate::gc::set_blocking(true),
+        Entry::Parked => crate::gc::park(),
         Entry::Registered(alt) => {
             crate::gc::unregister_thread();
             state.call_threads.fetch_sub(1, SeqCst);

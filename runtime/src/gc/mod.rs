@@ -424,6 +424,26 @@ pub fn set_blocking(b: bool) {
     }
 }
 
+/// Enters a safe point with no stack to scan: an embedding host thread
+/// parked between API calls holds no HL frames, and once it returns to its
+/// own code the stack below the parking point is dead (reading it would read
+/// below the thread's stack pointer). What it holds must be rooted
+/// (`hlc_embed.h`, "Values").
+pub fn park() {
+    set_blocking(true);
+    let ts = current();
+    if ts.is_null() {
+        return;
+    }
+    // SAFETY: `ts` is the calling thread's own registered state; a collector
+    // reads `stack_cur` once per collection, and both values describe live
+    // stack at this moment.
+    unsafe {
+        let info = std::ptr::addr_of_mut!((*ts).info);
+        std::ptr::write_volatile(std::ptr::addr_of_mut!((*info).stack_cur), (*info).stack_top);
+    }
+}
+
 /// `hl_is_blocking`; from an unregistered thread, tells about the first
 /// registered thread (as libhl does).
 pub fn is_blocking() -> bool {
