@@ -621,3 +621,59 @@ fn the_heap_grows_past_its_first_reservation() {
         black_box(table);
     });
 }
+
+#[test]
+fn holes_between_survivors_are_reused_and_zeroed() {
+    with_gc(|| unsafe {
+        let t = obj_type();
+        // 4096 objects of one class; every other one stays reachable from a
+        // rooted table, so after a collection the pages alternate live/free.
+        let n = 4096usize;
+        let table =
+            hl_gc_alloc_gen(null_mut(), (8 * n) as i32, mem::KIND_RAW | mem::ZERO) as *mut usize;
+        ROOT.store(table as usize, Relaxed);
+        hl_add_root(ROOT.as_ptr() as *mut c_void);
+        let mut freed = std::collections::HashSet::new();
+        for i in 0..n {
+            let o = new_obj(t, 32);
+            *o.add(2) = 0xDEAD_0000 + i;
+            if i % 2 == 0 {
+                *table.add(i / 2) = o as usize;
+            } else {
+                freed.insert(o as usize ^ 0x5555_5555_5555_5555);
+            }
+        }
+        clobber_stack();
+        hl_gc_major();
+        // The holes are handed out again (a word's free blocks at a time),
+        // zeroed, and are real blocks; the survivors are untouched.
+        let mut reused = 0;
+        for i in 0..n / 2 {
+            let o = hl_gc_alloc_gen(t, 32, mem::KIND_DYNAMIC) as *mut usize;
+            assert!((0..4).all(|w| *o.add(w) == 0), "reused block not zeroed");
+            assert!(hl_is_gc_ptr(o.cast()));
+            assert_eq!(hl_gc_get_memsize(o.cast()), 32);
+            *o = t as usize;
+            *o.add(2) = i;
+            *table.add(n / 2 + i % (n / 2)) = o as usize;
+            if freed.contains(&(o as usize ^ 0x5555_5555_5555_5555)) {
+                reused += 1;
+            }
+        }
+        assert!(reused >= n / 4, "only {reused} of {} holes reused", n / 2);
+        for i in 0..n / 2 {
+            let o = *table.add(i) as *const usize;
+            assert_eq!(*o.add(2), 0xDEAD_0000 + 2 * i);
+        }
+        // Blocks still waiting in this thread's buffer are free, not blocks.
+        let o = hl_gc_alloc_gen(t, 32, mem::KIND_DYNAMIC) as *mut usize;
+        *o = t as usize;
+        hl_gc_major();
+        for i in 0..n / 2 {
+            let o = *table.add(n / 2 + i) as *const usize;
+            assert!(hl_is_gc_ptr(o as *mut c_void));
+            assert_eq!(*o.add(2), i);
+        }
+        hl_remove_root(ROOT.as_ptr() as *mut c_void);
+    });
+}

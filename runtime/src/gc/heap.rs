@@ -101,6 +101,45 @@ impl Page {
         }
     }
 
+    /// The next free blocks for an allocation buffer, flagged allocated:
+    /// a run `[i, j)` when the free blocks from the first one reach the end
+    /// of its bitmap word (fresh or emptied memory: the run may go on past
+    /// it), else every free block of that word, as `(word, mask)`.
+    /// Survivors interleaved with dead blocks leave runs of one or two blocks;
+    /// a word's mask serves them all with one refill instead of one each.
+    pub fn take(&mut self) -> Option<Take> {
+        let n = self.nblocks as usize;
+        let mut i = self.scan_from as usize;
+        loop {
+            if i >= n {
+                self.scan_from = n as u32;
+                return None;
+            }
+            let w = !self.alloc[i >> 6] & (!0u64 << (i & 63));
+            if w != 0 {
+                i = (i & !63) + w.trailing_zeros() as usize;
+                break;
+            }
+            i = (i | 63) + 1;
+        }
+        if i >= n {
+            self.scan_from = n as u32;
+            return None;
+        }
+        let wi = i >> 6;
+        let end = ((wi + 1) << 6).min(n);
+        // Bits i..end of the word (the page's last word may be partial).
+        let span = (!0u64 << (i & 63)) & (!0u64 >> (((wi + 1) << 6) - end));
+        let free = !self.alloc[wi] & span;
+        if free == span {
+            self.scan_from = i as u32;
+            return self.take_run().map(|(i, j)| Take::Run(i, j));
+        }
+        self.alloc[wi] |= free;
+        self.scan_from = end as u32;
+        Some(Take::Mask(wi, free))
+    }
+
     /// Finds the next run of free blocks at or after `scan_from`, marks it
     /// allocated and returns `[first, end)` block indices.
     pub fn take_run(&mut self) -> Option<(usize, usize)> {
@@ -138,6 +177,14 @@ impl Page {
         self.scan_from = j as u32;
         Some((i, j))
     }
+}
+
+/// What `Page::take` hands an allocation buffer.
+pub enum Take {
+    /// Blocks `i..j`.
+    Run(usize, usize),
+    /// The set bits of the mask, in bitmap word `w` (block `64 * w + bit`).
+    Mask(usize, u64),
 }
 
 /// Address-space bookkeeping and page lists; only touched under the GC lock.

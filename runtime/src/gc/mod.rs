@@ -19,7 +19,7 @@ mod size;
 mod thread;
 
 use crate::abi::{hl_thread_info, hl_type, mem};
-use heap::{Heap, Page, LARGE, NKINDS};
+use heap::{Heap, Page, Take, LARGE, NKINDS};
 use size::{class_of, CLASS_SIZES, MAX_SMALL, NCLASSES};
 use std::cell::UnsafeCell;
 use std::ffi::c_void;
@@ -498,19 +498,57 @@ pub unsafe fn alloc(t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
             let class = class_of(sz);
             let tl = &mut (*ts).tlabs[kind][class];
             let bs = *CLASS_SIZES.get_unchecked(class) as usize;
-            let p = tl.cursor;
-            if p + bs <= tl.limit && (*ts).info.gc_blocking == 0 {
-                tl.cursor = p + bs;
-                if !tl.zeroed && (kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0) {
-                    std::ptr::write_bytes(p as *mut u8, 0, bs);
+            if (*ts).info.gc_blocking == 0 {
+                let p = tl.cursor;
+                let zero = kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0;
+                if p + bs <= tl.limit {
+                    tl.cursor = p + bs;
+                    if !tl.zeroed && zero {
+                        zero_block(p as *mut u8, bs);
+                    }
+                    let c = &(*ts).alloc_count;
+                    c.store(c.load(Relaxed) + 1, Relaxed);
+                    return p as *mut u8;
                 }
-                let c = &(*ts).alloc_count;
-                c.store(c.load(Relaxed) + 1, Relaxed);
-                return p as *mut u8;
+                let m = tl.mask;
+                if m != 0 {
+                    tl.mask = m & (m - 1);
+                    let p = tl.mask_base + m.trailing_zeros() as usize * bs;
+                    if zero {
+                        zero_block(p as *mut u8, bs);
+                    }
+                    let c = &(*ts).alloc_count;
+                    c.store(c.load(Relaxed) + 1, Relaxed);
+                    return p as *mut u8;
+                }
             }
         }
     }
     alloc_slow(t, size, flags)
+}
+
+/// Zeroes a small block of `bs` bytes (a multiple of 8): inline stores for
+/// the common sizes up to 64 bytes instead of a call to `memset`.
+/// `p..p + bs` must be writable (a block the caller owns); every store below
+/// stays inside it (overlapping where `bs` is not a multiple of 16 or 32).
+#[inline(always)]
+unsafe fn zero_block(p: *mut u8, bs: usize) {
+    debug_assert!(bs % 8 == 0 && bs >= 8);
+    let z = [0u64; 2];
+    if bs <= 16 {
+        (p as *mut u64).write(0);
+        (p.add(bs - 8) as *mut u64).write(0);
+    } else if bs <= 32 {
+        (p as *mut [u64; 2]).write_unaligned(z);
+        (p.add(bs - 16) as *mut [u64; 2]).write_unaligned(z);
+    } else if bs <= 64 {
+        (p as *mut [u64; 2]).write_unaligned(z);
+        (p.add(16) as *mut [u64; 2]).write_unaligned(z);
+        (p.add(bs - 32) as *mut [u64; 2]).write_unaligned(z);
+        (p.add(bs - 16) as *mut [u64; 2]).write_unaligned(z);
+    } else {
+        std::ptr::write_bytes(p, 0, bs);
+    }
 }
 
 #[cold]
@@ -538,7 +576,10 @@ unsafe fn alloc_slow(_t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
             alloc_large_locked(ts, &g, kind, sz, true)
         } else {
             let class = class_of(sz);
-            refill(ts, kind, class, Some(&g));
+            let tl = &(*ts).tlabs[kind][class];
+            if tl.cursor + CLASS_SIZES[class] as usize > tl.limit && tl.mask == 0 {
+                refill(ts, kind, class, Some(&g));
+            }
             bump(ts, kind, class, flags)
         };
         drop(g);
@@ -583,11 +624,21 @@ unsafe fn alloc_slow(_t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
 unsafe fn bump(ts: *mut ThreadState, kind: usize, class: usize, flags: i32) -> *mut u8 {
     let tl = &mut (*ts).tlabs[kind][class];
     let bs = CLASS_SIZES[class] as usize;
+    let zero = kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0;
     let p = tl.cursor;
-    debug_assert!(p + bs <= tl.limit);
-    tl.cursor = p + bs;
-    if !tl.zeroed && (kind != mem::KIND_NOPTR as usize || flags & mem::ZERO != 0) {
-        std::ptr::write_bytes(p as *mut u8, 0, bs);
+    if p + bs <= tl.limit {
+        tl.cursor = p + bs;
+        if !tl.zeroed && zero {
+            zero_block(p as *mut u8, bs);
+        }
+        return p as *mut u8;
+    }
+    let m = tl.mask;
+    debug_assert!(m != 0);
+    tl.mask = m & (m - 1);
+    let p = tl.mask_base + m.trailing_zeros() as usize * bs;
+    if zero {
+        zero_block(p as *mut u8, bs);
     }
     p as *mut u8
 }
@@ -601,21 +652,33 @@ unsafe fn refill(ts: *mut ThreadState, kind: usize, class: usize, locked: Option
         let h = (*tl).page;
         if !h.is_null() {
             let pg = &mut *h;
-            if let Some((i, j)) = pg.take_run() {
+            if let Some(take) = pg.take() {
                 let bs = pg.block_size as usize;
-                (*tl).cursor = pg.start + i * bs;
-                (*tl).limit = pg.start + j * bs;
-                (*tl).zeroed = i as u32 >= pg.zero_from;
-                pg.zero_from = pg.zero_from.max(j as u32);
-                let bytes = (j - i) * bs;
+                let bytes = match take {
+                    Take::Run(i, j) => {
+                        (*tl).cursor = pg.start + i * bs;
+                        (*tl).limit = pg.start + j * bs;
+                        (*tl).zeroed = i as u32 >= pg.zero_from;
+                        pg.zero_from = pg.zero_from.max(j as u32);
+                        (j - i) * bs
+                    }
+                    Take::Mask(w, m) => {
+                        (*tl).cursor = 0;
+                        (*tl).limit = 0;
+                        (*tl).mask = m;
+                        (*tl).mask_base = pg.start + w * 64 * bs;
+                        // Blocks past the mask's last one in this word are allocated.
+                        let last = (w * 64 + 64 - m.leading_zeros() as usize) as u32;
+                        pg.zero_from = pg.zero_from.max(last);
+                        m.count_ones() as usize * bs
+                    }
+                };
                 ALLOC_SINCE.fetch_add(bytes, Relaxed);
                 TOTAL_ALLOCATED.fetch_add(bytes as u64, Relaxed);
                 return;
             }
             pg.owned = false;
-            (*tl).page = null_mut();
-            (*tl).cursor = 0;
-            (*tl).limit = 0;
+            *tl = Tlab::EMPTY;
         }
         // Another page: needs the lock (a collection may run while we wait
         // for it, and reset our buffers).
@@ -696,13 +759,22 @@ unsafe fn retire_tlabs(st: &mut Gc, ts: *mut ThreadState, in_collection: bool) {
                 continue;
             }
             let pg = &mut *h;
+            let bs = pg.block_size as usize;
+            let mut unused = 0;
             if tl.cursor < tl.limit {
-                let bs = pg.block_size as usize;
                 let i = (tl.cursor - pg.start) / bs;
                 let j = (tl.limit - pg.start) / bs;
                 Page::set_range(&mut pg.alloc, i, j, false);
                 pg.scan_from = pg.scan_from.min(i as u32);
-                let unused = (j - i) * bs;
+                unused += (j - i) * bs;
+            }
+            if tl.mask != 0 {
+                let w = (tl.mask_base - pg.start) / bs / 64;
+                pg.alloc[w] &= !tl.mask;
+                pg.scan_from = pg.scan_from.min((w * 64) as u32 + tl.mask.trailing_zeros());
+                unused += tl.mask.count_ones() as usize * bs;
+            }
+            if unused > 0 {
                 TOTAL_ALLOCATED.fetch_sub(unused as u64, Relaxed);
                 let _ =
                     ALLOC_SINCE.fetch_update(Relaxed, Relaxed, |v| Some(v.saturating_sub(unused)));
@@ -711,12 +783,7 @@ unsafe fn retire_tlabs(st: &mut Gc, ts: *mut ThreadState, in_collection: bool) {
             if !in_collection {
                 st.heap.partial[k * NCLASSES + c].push(h);
             }
-            *tl = Tlab {
-                cursor: 0,
-                limit: 0,
-                page: null_mut(),
-                zeroed: false,
-            };
+            *tl = Tlab::EMPTY;
         }
     }
 }
@@ -800,7 +867,18 @@ unsafe fn is_in_unused_run(h: *mut Page, idx: usize) -> bool {
     let pg = &*h;
     let tl = &(*ts).tlabs[pg.kind as usize][pg.class as usize];
     let addr = pg.start + idx * pg.block_size as usize;
-    tl.page == h && addr >= tl.cursor && addr < tl.limit
+    if tl.page != h {
+        return false;
+    }
+    if addr >= tl.cursor && addr < tl.limit {
+        return true;
+    }
+    // A block of the word mask not handed out yet.
+    let bs = pg.block_size as usize;
+    tl.mask != 0 && addr >= tl.mask_base && addr < tl.mask_base + 64 * bs && {
+        let b = (addr - tl.mask_base) / bs;
+        tl.mask & (1u64 << b) != 0
+    }
 }
 
 /// `hl_is_gc_ptr`: whether `p` is the start of an allocated GC block.

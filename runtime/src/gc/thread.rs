@@ -31,21 +31,27 @@ pub static STOPPING: AtomicBool = AtomicBool::new(false);
 
 pub type Guard = MutexGuard<'static, ()>;
 
-/// A thread-local allocation buffer: a run of free blocks of one class and
-/// kind, handed out by bumping `cursor` up to `limit`.
+/// A thread-local allocation buffer: free blocks of one class and kind in
+/// one page, either a run handed out by bumping `cursor` up to `limit`, or
+/// (once the run is used up) the free blocks of one bitmap word, the set bits
+/// of `mask` (bit `b` is the block at `mask_base + b * block size`).
 #[repr(C)]
 pub struct Tlab {
     pub cursor: usize,
     pub limit: usize,
+    pub mask: u64,
+    pub mask_base: usize,
     pub page: *mut Page,
-    /// The run's memory is known to be zero.
+    /// The run's memory is known to be zero (not said of `mask` blocks).
     pub zeroed: bool,
 }
 
 impl Tlab {
-    const EMPTY: Tlab = Tlab {
+    pub const EMPTY: Tlab = Tlab {
         cursor: 0,
         limit: 0,
+        mask: 0,
+        mask_base: 0,
         page: null_mut(),
         zeroed: false,
     };

@@ -107,7 +107,9 @@ pub unsafe extern "C" fn hl_bytes_find(
     let first = pat[0];
     let mut i = 0;
     while i + wlen <= len {
-        match hay[i..=len - wlen].iter().position(|&b| b == first) {
+        // memchr's vectorised scan for the first byte: `String.split` and
+        // `indexOf` search the whole rest of a string from each position.
+        match memchr::memchr(first, &hay[i..=len - wlen]) {
             None => return -1,
             Some(k) => {
                 i += k;
@@ -454,7 +456,19 @@ pub fn hash_units(units: impl IntoIterator<Item = u32>) -> i32 {
 
 /// `hl_hash_gen` for a NUL-terminated UTF-16 name, without recording it.
 pub unsafe fn hash_ucs2(name: *const u16) -> i32 {
-    hash_units(ucs2::ucs2_slice(name).iter().map(|&c| c as u32))
+    // One pass up to the terminator (string map keys are hashed on every
+    // lookup): the same sum as `hash_units` over `ucs2_slice(name)`.
+    // `name` is NUL-terminated (the caller's contract), and `p` stops there.
+    if name.is_null() {
+        return 0;
+    }
+    let mut h: i32 = 0;
+    let mut p = name;
+    while *p != 0 {
+        h = h.wrapping_mul(223).wrapping_add(*p as i32);
+        p = p.add(1);
+    }
+    h % 0x1FFFFF7B
 }
 
 /// The names hashed with `cache_name = true` (sorted by hash), for

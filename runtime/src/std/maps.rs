@@ -187,6 +187,14 @@ pub trait MapKind {
     unsafe fn erase(m: &HMap<Self>, c: usize)
     where
         Self: Sized;
+    /// The hash of slot `c`'s key (what `hash(key(m, c))` gives).
+    #[inline(always)]
+    unsafe fn stored_hash(m: &HMap<Self>, c: usize) -> u32
+    where
+        Self: Sized,
+    {
+        Self::hash(Self::key(m, c))
+    }
     fn key_type() -> *mut hl_type;
 }
 
@@ -280,6 +288,22 @@ impl<K: MapKind> HMap<K> {
         self.nentries += 1;
     }
 
+    /// `set_impl` for a key known to be absent, with its hash known, and a
+    /// free slot known to exist (re-insertion after a resize): the same slot
+    /// and chain position, without the lookup or the re-hash.
+    #[inline(always)]
+    unsafe fn insert_absent(&mut self, key: K::Key, hash: u32, value: *mut vdynamic) {
+        let ckey = self.bucket(hash);
+        let c = self.lfree.get();
+        debug_assert!(c >= 0);
+        K::set_key(self, c as usize, key, hash);
+        let head = self.index(self.cells, ckey);
+        self.set_index(self.nexts, c, head);
+        self.set_index(self.cells, ckey, c);
+        (*self.values.add(c as usize)).value = value;
+        self.nentries += 1;
+    }
+
     unsafe fn resize(&mut self) {
         let old = self.snapshot();
         if self.nentries != self.maxentries {
@@ -317,7 +341,10 @@ impl<K: MapKind> HMap<K> {
             for i in 0..old.ncells {
                 let mut c = old.index(old.cells, i);
                 while c >= 0 {
-                    self.set_impl(K::key(&old, c as usize), (*old.values.add(c as usize)).value);
+                    // Keys are distinct and `maxentries` grew: no lookup, no
+                    // failed `lfree.get`; the stored hash spares re-hashing.
+                    let cu = c as usize;
+                    self.insert_absent(K::key(&old, cu), K::stored_hash(&old, cu), (*old.values.add(cu)).value);
                     c = old.index(old.nexts, c);
                 }
             }
@@ -462,6 +489,10 @@ impl MapKind for BytesKeys {
     }
     unsafe fn erase(m: &HMap<Self>, c: usize) {
         (*m.values.add(c)).key = null_mut();
+    }
+    #[inline(always)]
+    unsafe fn stored_hash(m: &HMap<Self>, c: usize) -> u32 {
+        *m.entries.add(c)
     }
     fn key_type() -> *mut hl_type {
         hlt_bytes.get()
