@@ -54,7 +54,7 @@ pub struct Page {
     pub class: u8,
     /// Held by a thread's allocation buffer.
     pub owned: bool,
-    /// Blocks marked in the current (or last) mark phase.
+    /// Blocks found marked by the last sweep (counted from the mark bitmap).
     pub live: u32,
     /// Next block index the lazy sweep looks at for a free run.
     pub scan_from: u32,

@@ -14,9 +14,6 @@ pub struct Marker<'a> {
     pub stack: &'a mut Vec<(usize, *mut Page)>,
     /// Unscanned tails of big blocks (first word, word count).
     ranges: Vec<(*const usize, usize)>,
-    /// Bytes of blocks marked.
-    pub live_bytes: usize,
-    pub live_blocks: usize,
 }
 
 /// Words of a block scanned before its tail is set aside (see `scan_words`).
@@ -63,8 +60,6 @@ impl<'a> Marker<'a> {
             table: heap.table,
             stack,
             ranges: Vec::new(),
-            live_bytes: 0,
-            live_blocks: 0,
         }
     }
 
@@ -131,19 +126,20 @@ impl<'a> Marker<'a> {
         self.mark_block(h, idx);
     }
 
+    /// `idx` is a block index of page `h` (below its `nblocks`). The live
+    /// counts are taken from the mark bitmaps at the sweep, not here.
     #[inline(always)]
     unsafe fn mark_block(&mut self, h: *mut Page, idx: usize) {
         let pg = &mut *h;
         let bit = 1u64 << (idx & 63);
         let w = idx >> 6;
+        // `idx < nblocks <= MAX_BLOCKS`, so `w` is inside both bitmaps.
+        let markw = pg.mark.get_unchecked_mut(w);
         // Free blocks hold stale data: never treat them as objects.
-        if pg.alloc[w] & bit == 0 || pg.mark[w] & bit != 0 {
+        if *pg.alloc.get_unchecked(w) & bit == 0 || *markw & bit != 0 {
             return;
         }
-        pg.mark[w] |= bit;
-        pg.live += 1;
-        self.live_blocks += 1;
-        self.live_bytes += pg.block_size as usize;
+        *markw |= bit;
         if has_ptr(pg.kind) {
             let addr = pg.start + idx * pg.block_size as usize;
             self.stack.push((addr, h));

@@ -1010,9 +1010,6 @@ unsafe fn collect_inner(me: *mut ThreadState, g: &Guard) {
         let t = st.threads[i];
         retire_tlabs(st, t, true);
     }
-    for h in st.heap.pages.iter() {
-        (**h).live = 0;
-    }
 
     // Mark.
     let mut stack = std::mem::take(&mut st.mark_stack);
@@ -1040,7 +1037,6 @@ unsafe fn collect_inner(me: *mut ThreadState, g: &Guard) {
         m.drain();
     }
     m.drain();
-    let (live_bytes, live_blocks) = (m.live_bytes, m.live_blocks);
     stack.clear();
     if stack.capacity() > (1 << 20) {
         stack.shrink_to(1 << 16);
@@ -1049,7 +1045,7 @@ unsafe fn collect_inner(me: *mut ThreadState, g: &Guard) {
 
     // Sweep the page list (block-level sweeping is lazy: allocation finds
     // free runs in the bitmaps).
-    sweep(st);
+    let (live_bytes, live_blocks) = sweep(st);
     st.live_bytes = live_bytes;
     st.live_blocks = live_blocks;
     ALLOC_SINCE.store(0, Relaxed);
@@ -1072,7 +1068,11 @@ unsafe fn collect_inner(me: *mut ThreadState, g: &Guard) {
     thread::restart_world();
 }
 
-unsafe fn sweep(st: &mut Gc) {
+/// Frees dead pages and lists partly free ones; returns the bytes and the
+/// number of the blocks marked (finalizer blocks kept for their finalizer
+/// not included).
+unsafe fn sweep(st: &mut Gc) -> (usize, usize) {
+    let (mut live_bytes, mut live_blocks) = (0usize, 0usize);
     let pages = std::mem::take(&mut st.heap.pages);
     let mut kept = Vec::with_capacity(pages.len());
     for list in st.heap.partial.iter_mut() {
@@ -1084,6 +1084,8 @@ unsafe fn sweep(st: &mut Gc) {
         if pg.is_large() {
             if pg.mark[0] & 1 != 0 {
                 pg.mark[0] = 0;
+                live_bytes += pg.block_size as usize;
+                live_blocks += 1;
                 kept.push(h);
             } else if pg.kind == finalizer && *(pg.start as *const usize) != 0 {
                 st.pending_finalizers.push(pg.start);
@@ -1094,6 +1096,9 @@ unsafe fn sweep(st: &mut Gc) {
             continue;
         }
         let nw = pg.bitmap_words();
+        pg.live = pg.mark[..nw].iter().map(|w| w.count_ones()).sum();
+        live_blocks += pg.live as usize;
+        live_bytes += pg.live as usize * pg.block_size as usize;
         if pg.kind == finalizer {
             // Dead blocks whose finalizer has not run stay allocated until it has.
             for w in 0..nw {
@@ -1130,6 +1135,7 @@ unsafe fn sweep(st: &mut Gc) {
     if !st.pending_finalizers.is_empty() {
         HAS_PENDING_FINALIZERS.store(true, Release);
     }
+    (live_bytes, live_blocks)
 }
 
 /// Calls the finalizers found by the last collections, outside the lock.

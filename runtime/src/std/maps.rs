@@ -209,6 +209,9 @@ pub struct HMap<K: MapKind> {
     ncells: i32,
     nentries: i32,
     maxentries: i32,
+    /// `u64::MAX / ncells + 1`: `bucket` divides by `ncells` with two
+    /// multiplications instead of a division (set with `ncells`).
+    cells_recip: u64,
     _k: PhantomData<K>,
 }
 
@@ -240,9 +243,14 @@ impl<K: MapKind> HMap<K> {
         }
     }
 
+    /// `hash % ncells` (what libhl computes), as Lemire's exact
+    /// multiply-high remainder for 32-bit operands.
     #[inline]
     fn bucket(&self, hash: u32) -> i32 {
-        (hash % self.ncells as u32) as i32
+        let low = self.cells_recip.wrapping_mul(hash as u64);
+        let b = ((low as u128 * self.ncells as u128) >> 64) as i32;
+        debug_assert_eq!(b as u32, hash % self.ncells as u32);
+        b
     }
 
     unsafe fn find(&self, key: K::Key) -> *mut *mut vdynamic {
@@ -334,6 +342,7 @@ impl<K: MapKind> HMap<K> {
             self.cells = alloc_noptr((ncells + nentries) as usize * ksize);
             self.nexts = self.cells.add(ncells as usize * ksize);
             self.ncells = ncells;
+            self.cells_recip = (u64::MAX / ncells as u64).wrapping_add(1);
             self.nentries = 0;
             write_bytes(self.cells, 0xFF, ncells as usize * ksize);
             self.lfree = FreeList::EMPTY;
