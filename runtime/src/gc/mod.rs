@@ -32,7 +32,7 @@ pub use natives::*;
 /// Default minimum allocation between two collections.
 pub const DEFAULT_MIN_TRIGGER: usize = 512 << 10;
 /// Default ratio of allocation between collections to live bytes.
-pub const DEFAULT_GROWTH: f64 = 0.75;
+pub const DEFAULT_GROWTH: f64 = 0.4;
 /// A small live heap may allocate up to twice its size, at most this much,
 /// between collections (see [`update_trigger`]).
 const SMALL_HEAP_WINDOW: usize = 4 << 20;

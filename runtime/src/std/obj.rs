@@ -275,6 +275,10 @@ pub unsafe extern "C" fn hl_alloc_dynbool(b: bool) -> *mut vdynamic {
 }
 
 /// Stores the initial value of every bound field (`rt.bindings`) of a new object at `o`.
+// Not inlined: most classes have no bound fields, and keeping the closure
+// allocation out of `hl_alloc_obj` keeps that hot entry point small (a
+// small frame, everything in registers).
+#[inline(never)]
 unsafe fn init_bindings(rt: *mut hl_runtime_obj, o: *mut u8) {
     for i in 0..(*rt).nbindings as usize {
         let b = &*(*rt).bindings.add(i);
@@ -298,7 +302,9 @@ pub unsafe extern "C" fn hl_alloc_obj(t: *mut hl_type) -> *mut vdynamic {
         (*(o as *mut vobj)).t = t;
         o
     };
-    init_bindings(rt, o);
+    if (*rt).nbindings > 0 {
+        init_bindings(rt, o);
+    }
     o.cast()
 }
 
