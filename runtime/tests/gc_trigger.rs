@@ -64,11 +64,11 @@ unsafe fn run() {
     let s1 = gc::stats();
     let collections = s1.collections - s0.collections;
     let allocated = (s1.total_allocated - s0.total_allocated) as usize;
-    // The trigger is at least min(4 MB, 2 × live) and 0.75 × live (a
-    // 9.6 MB window here), so at most allocated / (live / 2) collections
+    // The trigger is at least min(4 MB, 2 × live) and 0.4 × live (a
+    // 5 MB window here), so at most allocated / (0.4 × live) collections
     // (+1 for rounding). HashLink's policy (20% of heap capacity / block count)
     // would run about twice as many, and with an 8 MB live heap hundreds.
-    let bound = allocated / (4 << 20).max(s0.live_bytes / 2) + 1;
+    let bound = allocated / (4 << 20).max(s0.live_bytes * 2 / 5) + 1;
     eprintln!(
         "{collections} collections for {} MB allocated, live {} MB, mark time {:.1} ms total",
         allocated >> 20,

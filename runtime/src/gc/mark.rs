@@ -86,19 +86,14 @@ impl<'a> Marker<'a> {
         }
         let pg = &mut *h;
         let rel = p - pg.start;
-        let idx = if pg.is_large() {
-            if rel != 0 {
-                return;
-            }
-            0
-        } else {
-            let idx = div_by(rel, pg.recip);
-            if idx * pg.block_size as usize != rel || idx >= pg.nblocks as usize {
-                return;
-            }
-            idx
-        };
-        self.mark_block(h, idx);
+        // One path for small and large pages: a large page's `recip` is 0,
+        // so `idx` is 0 and the block-start test accepts only `rel == 0`.
+        debug_assert!(!pg.is_large() || pg.recip == 0);
+        let idx = div_by(rel, pg.recip);
+        if idx * pg.block_size as usize != rel || idx >= pg.nblocks as usize {
+            return;
+        }
+        self.mark_block(h, idx, p);
     }
 
     /// Marks the block containing `p` (stacks and registers: interior
@@ -123,13 +118,14 @@ impl<'a> Marker<'a> {
             }
             idx
         };
-        self.mark_block(h, idx);
+        self.mark_block(h, idx, pg.start + idx * pg.block_size as usize);
     }
 
-    /// `idx` is a block index of page `h` (below its `nblocks`). The live
-    /// counts are taken from the mark bitmaps at the sweep, not here.
+    /// `idx` is a block index of page `h` (below its `nblocks`), `addr` that
+    /// block's start. The live counts are taken from the mark bitmaps at the
+    /// sweep, not here.
     #[inline(always)]
-    unsafe fn mark_block(&mut self, h: *mut Page, idx: usize) {
+    unsafe fn mark_block(&mut self, h: *mut Page, idx: usize, addr: usize) {
         let pg = &mut *h;
         let bit = 1u64 << (idx & 63);
         let w = idx >> 6;
@@ -141,7 +137,6 @@ impl<'a> Marker<'a> {
         }
         *markw |= bit;
         if has_ptr(pg.kind) {
-            let addr = pg.start + idx * pg.block_size as usize;
             self.stack.push((addr, h));
         }
     }

@@ -496,7 +496,8 @@ pub unsafe fn alloc(t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
         if !ts.is_null() {
             let kind = (flags & 3) as usize;
             let class = class_of(sz);
-            let tl = &mut (*ts).tlabs[kind][class];
+            // `kind < 4` and `class < NCLASSES` (`class_of` of a small size).
+            let tl = (*ts).tlabs.get_unchecked_mut(kind).get_unchecked_mut(class);
             let bs = *CLASS_SIZES.get_unchecked(class) as usize;
             if (*ts).info.gc_blocking == 0 {
                 let p = tl.cursor;

@@ -335,13 +335,21 @@ fn stdout_stream() -> *mut libc::FILE {
 pub fn format_int_ucs2(i: i32, buf: &mut [u16; 11]) -> &[u16] {
     let mut n = i.unsigned_abs();
     let mut at = buf.len();
-    loop {
+    // Two digits per division while at least two remain.
+    while n >= 100 {
+        let r = (n % 100) as u16;
+        n /= 100;
+        at -= 2;
+        buf[at] = b'0' as u16 + r / 10;
+        buf[at + 1] = b'0' as u16 + r % 10;
+    }
+    if n >= 10 {
+        at -= 2;
+        buf[at] = b'0' as u16 + (n / 10) as u16;
+        buf[at + 1] = b'0' as u16 + (n % 10) as u16;
+    } else {
         at -= 1;
-        buf[at] = b'0' as u16 + (n % 10) as u16;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        buf[at] = b'0' as u16 + n as u16;
     }
     if i < 0 {
         at -= 1;
