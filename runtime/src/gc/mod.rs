@@ -534,7 +534,7 @@ pub unsafe fn alloc(t: *mut hl_type, size: i32, flags: i32) -> *mut u8 {
 /// stays inside it (overlapping where `bs` is not a multiple of 16 or 32).
 #[inline(always)]
 unsafe fn zero_block(p: *mut u8, bs: usize) {
-    debug_assert!(bs % 8 == 0 && bs >= 8);
+    debug_assert!(bs.is_multiple_of(8) && bs >= 8);
     let z = [0u64; 2];
     if bs <= 16 {
         (p as *mut u64).write(0);
