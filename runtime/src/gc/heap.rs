@@ -101,6 +101,26 @@ impl Page {
         }
     }
 
+    /// The first free block at or after `scan_from`; when there is none,
+    /// `scan_from` moves to the end.
+    fn first_free(&mut self) -> Option<usize> {
+        let n = self.nblocks as usize;
+        let mut i = self.scan_from as usize;
+        while i < n {
+            let w = !self.alloc[i >> 6] & (!0u64 << (i & 63));
+            if w != 0 {
+                i = (i & !63) + w.trailing_zeros() as usize;
+                if i < n {
+                    return Some(i);
+                }
+                break;
+            }
+            i = (i | 63) + 1;
+        }
+        self.scan_from = n as u32;
+        None
+    }
+
     /// The next free blocks for an allocation buffer, flagged allocated:
     /// a run `[i, j)` when the free blocks from the first one reach the end
     /// of its bitmap word (fresh or emptied memory: the run may go on past
@@ -109,23 +129,7 @@ impl Page {
     /// a word's mask serves them all with one refill instead of one each.
     pub fn take(&mut self) -> Option<Take> {
         let n = self.nblocks as usize;
-        let mut i = self.scan_from as usize;
-        loop {
-            if i >= n {
-                self.scan_from = n as u32;
-                return None;
-            }
-            let w = !self.alloc[i >> 6] & (!0u64 << (i & 63));
-            if w != 0 {
-                i = (i & !63) + w.trailing_zeros() as usize;
-                break;
-            }
-            i = (i | 63) + 1;
-        }
-        if i >= n {
-            self.scan_from = n as u32;
-            return None;
-        }
+        let i = self.first_free()?;
         let wi = i >> 6;
         let end = ((wi + 1) << 6).min(n);
         // Bits i..end of the word (the page's last word may be partial).
@@ -144,24 +148,7 @@ impl Page {
     /// allocated and returns `[first, end)` block indices.
     pub fn take_run(&mut self) -> Option<(usize, usize)> {
         let n = self.nblocks as usize;
-        let mut i = self.scan_from as usize;
-        // first free block
-        loop {
-            if i >= n {
-                self.scan_from = n as u32;
-                return None;
-            }
-            let w = !self.alloc[i >> 6] & (!0u64 << (i & 63));
-            if w != 0 {
-                i = (i & !63) + w.trailing_zeros() as usize;
-                break;
-            }
-            i = (i | 63) + 1;
-        }
-        if i >= n {
-            self.scan_from = n as u32;
-            return None;
-        }
+        let i = self.first_free()?;
         // first allocated block after it
         let mut j = i + 1;
         while j < n {

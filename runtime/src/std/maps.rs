@@ -288,6 +288,13 @@ impl<K: MapKind> HMap<K> {
             ckey = self.bucket(hash);
             c = self.lfree.get();
         }
+        self.link(c, ckey, key, hash, value);
+    }
+
+    /// Fills free slot `c` with the entry and puts it at the head of bucket
+    /// `ckey`'s chain.
+    #[inline(always)]
+    unsafe fn link(&mut self, c: i32, ckey: i32, key: K::Key, hash: u32, value: *mut vdynamic) {
         K::set_key(self, c as usize, key, hash);
         let head = self.index(self.cells, ckey);
         self.set_index(self.nexts, c, head);
@@ -304,12 +311,7 @@ impl<K: MapKind> HMap<K> {
         let ckey = self.bucket(hash);
         let c = self.lfree.get();
         debug_assert!(c >= 0);
-        K::set_key(self, c as usize, key, hash);
-        let head = self.index(self.cells, ckey);
-        self.set_index(self.nexts, c, head);
-        self.set_index(self.cells, ckey, c);
-        (*self.values.add(c as usize)).value = value;
-        self.nentries += 1;
+        self.link(c, ckey, key, hash, value);
     }
 
     unsafe fn resize(&mut self) {
