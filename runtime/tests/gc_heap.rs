@@ -491,16 +491,21 @@ fn pointer_queries() {
     });
 }
 
+/// A zeroed table of `n` pointers that `ROOT` holds, registered as a root.
+unsafe fn rooted_table(n: usize) -> *mut usize {
+    let table = hl_gc_alloc_gen(null_mut(), (8 * n) as i32, mem::KIND_RAW | mem::ZERO) as *mut usize;
+    ROOT.store(table as usize, Relaxed);
+    hl_add_root(ROOT.as_ptr() as *mut c_void);
+    table
+}
+
 #[test]
 fn unreachable_memory_is_reused() {
     with_gc(|| unsafe {
         let t = obj_type();
         // A live ring of 2000 objects, rooted, replaced as we go.
         let n = 2000usize;
-        let ring =
-            hl_gc_alloc_gen(null_mut(), (8 * n) as i32, mem::KIND_RAW | mem::ZERO) as *mut usize;
-        ROOT.store(ring as usize, Relaxed);
-        hl_add_root(ROOT.as_ptr() as *mut c_void);
+        let ring = rooted_table(n);
         hl_gc_major();
         let s0 = gc::stats();
         let mut allocated = 0usize;
@@ -629,10 +634,7 @@ fn holes_between_survivors_are_reused_and_zeroed() {
         // 4096 objects of one class; every other one stays reachable from a
         // rooted table, so after a collection the pages alternate live/free.
         let n = 4096usize;
-        let table =
-            hl_gc_alloc_gen(null_mut(), (8 * n) as i32, mem::KIND_RAW | mem::ZERO) as *mut usize;
-        ROOT.store(table as usize, Relaxed);
-        hl_add_root(ROOT.as_ptr() as *mut c_void);
+        let table = rooted_table(n);
         let mut freed = std::collections::HashSet::new();
         for i in 0..n {
             let o = new_obj(t, 32);

@@ -103,12 +103,7 @@ pub fn assigns_before_reads(m: &Module, f: &Function) -> bool {
             s[r.idx() / 64] |= 1 << (r.idx() % 64);
         }
         let mut targets = Vec::new();
-        if let Some(j) = op.conditional_jump() {
-            targets.push(j.target(i));
-        }
-        if let Op::JAlways { offset } = op {
-            targets.push(offset.target(i));
-        }
+        super::function::jump_targets(op, i, &mut targets);
         for t in targets {
             if t <= i || t > n {
                 return false;
