@@ -121,6 +121,8 @@ struct FnLower<'a, 'f> {
     blocks: Vec<Option<Block>>,
     /// The GC poll at the start of each op's block (loop heads, see `polls`).
     polls: Vec<Poll>,
+    /// Pointer registers kept in slots that are cleared when they die.
+    dead_slots: Option<super::deadslots::DeadSlots>,
     /// What the bytecode proves at each op (`facts.rs`).
     proven: super::facts::Proven,
     /// Object fields kept in values (`fieldcache.rs`).
@@ -189,18 +191,10 @@ pub fn lower(
     let pt = lw.ptr;
     let polls = if lw.target.loop_polls {
         let counter_ok = |r: Reg| f.regs.get(r.idx()).is_some_and(|&t| matches!(m.ty(t), Type::I32 | Type::I64));
-        // A leaf cannot loop or call, so a call of one returns at once (and
-        // is inlined in an executable).
-        let quick: std::collections::HashSet<FunIdx> = f
-            .ops
-            .iter()
-            .filter_map(Op::direct_callee)
-            .filter(|&fun| match lw.fun_ref(fun) {
-                Some(hlbc::FunRef::Native(_)) => true,
-                Some(hlbc::FunRef::Function(callee)) => lw.is_leaf(callee),
-                None => false,
-            })
-            .collect();
+        // Calls that return soon (natives, leaves, small functions without
+        // loops) do not keep a loop from counting.
+        let quick: std::collections::HashSet<FunIdx> =
+            f.ops.iter().filter_map(Op::direct_callee).filter(|&fun| lw.quick_call(fun).is_some()).collect();
         let runs_code = |op: &Op| match op.direct_callee() {
             Some(fun) => !quick.contains(&fun),
             None => matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. }),
@@ -223,6 +217,7 @@ pub fn lower(
         scalar_fields: HashMap::new(),
         blocks: vec![None; f.ops.len() + 1],
         polls,
+        dead_slots: None,
         mirrored: Vec::new(),
         proven: Default::default(),
         cache: Default::default(),
@@ -273,14 +268,19 @@ impl<'a> FnLower<'a, '_> {
             self.cache_vars.push(v);
         }
         let ptr = self.pt;
+        let pointer: Vec<bool> = (0..f.regs.len())
+            .map(|r| kinds[r] != super::facts::RegKind::Value && !address_taken[r] && !self.scalar.is(Reg(r as u32)))
+            .collect();
+        self.dead_slots = super::deadslots::analyse(&f.ops, &pointer);
         for (i, &t) in f.regs.iter().enumerate() {
+            let cleared = self.dead_slots.as_ref().is_some_and(|d| d.slot[i]);
             let store = match cl_type(m, t, ptr) {
                 _ if self.scalar.is(Reg(i as u32)) => Store::Void,
                 None => Store::Void,
-                Some(ty) if has_trap || address_taken[i] => {
+                Some(ty) if has_trap || address_taken[i] || cleared => {
                     let size = ty.bytes().max(8);
                     let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3));
-                    if has_trap {
+                    if has_trap || cleared {
                         Store::Slot(slot, ty)
                     } else {
                         self.mirrored.push(Reg(i as u32));
@@ -391,6 +391,7 @@ impl<'a> FnLower<'a, '_> {
             }
             self.op(i, op)?;
             self.reload_cached(i);
+            self.clear_dead(i);
         }
         if !self.terminated {
             // Falling off the end: HL functions always return explicitly; trap if not.
@@ -402,6 +403,22 @@ impl<'a> FnLower<'a, '_> {
         }
         self.b.seal_all_blocks();
         Ok(())
+    }
+
+    /// After op `i`: null into the slots of the registers whose value dies
+    /// there (`deadslots.rs`), so the collector's stack scan no longer
+    /// finds it.
+    fn clear_dead(&mut self, i: usize) {
+        let Some(d) = self.dead_slots.take() else { return };
+        if !self.terminated {
+            for &r in &d.after[i] {
+                if let Store::Slot(s, t) = self.regs[r.idx()] {
+                    let null = self.b.ins().iconst(t, 0);
+                    self.b.ins().stack_store(self.pt, null, s, 0);
+                }
+            }
+        }
+        self.dead_slots = Some(d);
     }
 
     /// Declares the field variables of the registers that live in them
@@ -2181,15 +2198,19 @@ impl<'a> FnLower<'a, '_> {
     }
 
     /// The GC poll at the head of a loop that steps `counter` by one per
-    /// iteration (see `polls`): when its low 16 bits are zero, a call to
-    /// `hl_gc_safepoint` in a cold block, which reads the stop flag itself.
-    /// A test and a branch on a register; no memory access.
+    /// iteration (see `polls`): when its low 16 bits are all ones, a call to
+    /// `hlc_gc_poll` in a cold block, which reads the stop flag itself. One
+    /// compare of the register's low half with -1 and a branch; no memory
+    /// access. Any 65,536 steps in a row pass one such value, and a loop
+    /// entered with its counter at 0 (`for (i in 0...n)`) does not take
+    /// the slow path on entry, as a test for zero would.
     fn gc_poll_counter(&mut self, counter: Reg) {
         let v = self.get(counter);
-        let low = self.b.ins().band_imm_u(v, 0xFFFF);
+        let low = self.b.ins().ireduce(clt::I16, v);
+        let ones = self.b.ins().icmp_imm_s(IntCC::Equal, low, -1);
         let slow = self.b.create_block();
         let cont = self.b.create_block();
-        self.b.ins().brif(low, cont, &[], slow, &[]);
+        self.b.ins().brif(ones, slow, &[], cont, &[]);
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
         self.call_rt(rt::hlc_gc_poll, &[]);

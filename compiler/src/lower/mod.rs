@@ -14,6 +14,8 @@
 //! [`env::Env::global_address`].
 
 mod cfg;
+mod deadslots;
+mod edges;
 pub mod env;
 mod facts;
 mod fieldcache;
@@ -181,6 +183,10 @@ pub struct Lowerer {
     /// Whether each function (position in `Module::functions`) is a leaf
     /// inlined into its callers (`inline.rs`), computed on first use.
     leaves: Vec<Option<bool>>,
+    /// How many ops a call of each function runs at most, if it is quick
+    /// (`polls::quick_call_ops`): `Some(None)` for not quick (or being
+    /// decided: a cycle of calls is not quick); computed on first use.
+    quick_calls: Vec<Option<Option<usize>>>,
     /// The body each function is spliced into its callers as (itself with
     /// its own callees spliced, `splice.rs`), or `None` if it is not
     /// spliced; computed on first use.
@@ -237,6 +243,7 @@ impl Lowerer {
             local_data: HashMap::new(),
             fi_of_body: HashMap::new(),
             leaves: Vec::new(),
+            quick_calls: Vec::new(),
             spliceable: Vec::new(),
             inline_frames: HashMap::new(),
             leaf_bodies: HashMap::new(),
@@ -455,6 +462,7 @@ impl Lowerer {
         }
         self.inline_leaves(env, fi, ctx, fb)?;
         select::if_convert(&mut ctx.func);
+        edges::split_rematerialising_edges(&mut ctx.func);
         Ok(id)
     }
 
@@ -469,6 +477,39 @@ impl Lowerer {
         let l = inline::is_leaf(&self.m, fi, &|f| self.intrinsic(f).is_some(), self.memory_regions);
         self.leaves[fi] = Some(l);
         l
+    }
+
+    /// How many ops a direct call of function index `fun` runs at most, if
+    /// it returns soon (see `polls::quick_call_ops`): natives and leaves
+    /// count as none; in an executable, a function without loops whose own
+    /// calls are quick counts its ops and theirs. `hlc run` may reload a
+    /// function with another body, so there only natives and leaves are quick.
+    pub fn quick_call(&mut self, fun: FunIdx) -> Option<usize> {
+        match self.fun_ref(fun)? {
+            FunRef::Native(_) => Some(0),
+            FunRef::Function(g) if self.is_leaf(g) => Some(0),
+            FunRef::Function(g) if matches!(self.callee(fun), Callee::Direct(_)) => self.quick_function(g),
+            FunRef::Function(_) => None,
+        }
+    }
+
+    fn quick_function(&mut self, fi: usize) -> Option<usize> {
+        if self.quick_calls.is_empty() {
+            self.quick_calls = vec![None; self.m.functions.len()];
+        }
+        if let Some(q) = self.quick_calls[fi] {
+            return q;
+        }
+        self.quick_calls[fi] = Some(None);
+        let m = self.m.clone();
+        let q = polls::quick_call_ops(&m.functions[fi].ops, &mut |op| match op.direct_callee() {
+            Some(fun) if self.intrinsic(fun).is_some() => Some(0),
+            Some(fun) => self.quick_call(fun),
+            None if matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. }) => None,
+            None => Some(0),
+        });
+        self.quick_calls[fi] = Some(q);
+        q
     }
 
     /// The body a direct call of function index `fun` is spliced as, if it

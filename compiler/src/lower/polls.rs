@@ -12,9 +12,11 @@
 //!   register-only test and branch, and calls the safe point (which reads
 //!   the stop flag) when they are zero: at least once every 65,536 returns,
 //!   with no memory access and no register kept for the flag's address.
-//!   Only for loops that call no HL code (natives, leaves and the runtime's
-//!   own helpers are allowed): a call may take long without polling (recursion
-//!   does not poll), and 65,536 of them would hold up a collection. An
+//!   Only for loops whose calls all return soon: natives, the runtime's own
+//!   helpers, leaves, and in an executable functions without loops that run
+//!   at most [`QUICK_CALL_OPS`] ops, their callees' included
+//!   ([`quick_call_ops`]). Any other call may take long without polling
+//!   (recursion does not poll), and 65,536 of them would hold up a collection. An
 //!   inner loop's counter is reset by the outer loop, so its cycles through
 //!   an outer head that is itself a `Counter` (by this rule over all its
 //!   cycles) are left out: a run that keeps going round the outer loop polls
@@ -133,6 +135,49 @@ pub fn poll_points(ops: &[Op], facts: &Facts) -> Vec<Poll> {
         }
     }
     polls
+}
+
+/// The most ops one call may run, its callees' included, and still count
+/// as quick for a caller's [`Poll::Counter`]: 65,536 calls between two
+/// polls then run at most about 65 million ops.
+pub const QUICK_CALL_OPS: usize = 1000;
+
+/// The most ops one call of a function with `ops` runs, its callees'
+/// included (`callee_ops` says how many an op that may run HL code runs;
+/// `None`: unbounded), if it has no loop and that is at most
+/// [`QUICK_CALL_OPS`]: such a call returns soon, so a loop that makes it may
+/// still count (`Poll::Counter`). What runs on a path that can only end in a
+/// throw is not counted: a thrown value is made (and allocated, a safe point)
+/// on it, and the throw leaves the function. A function with a trap counts
+/// every op, as a throw in it may be caught.
+pub fn quick_call_ops(ops: &[Op], callee_ops: &mut dyn FnMut(&Op) -> Option<usize>) -> Option<usize> {
+    let n = ops.len();
+    let mut targets = Vec::new();
+    // `throws[i]`: every path from op `i` ends in a throw. Without backward
+    // jumps every successor comes later, so one backward sweep decides it.
+    let trapped = ops.iter().any(|op| matches!(op, Op::Trap { .. }));
+    let mut throws = vec![false; n + 1];
+    for i in (0..n).rev() {
+        let op = &ops[i];
+        targets.clear();
+        jump_targets(op, i, &mut targets);
+        if targets.iter().any(|&t| t <= i) {
+            return None;
+        }
+        throws[i] = match op {
+            Op::Throw { .. } | Op::Rethrow { .. } => !trapped,
+            Op::Ret { .. } => false,
+            Op::JAlways { .. } => targets.iter().all(|&t| t < n && throws[t]),
+            _ => targets.iter().chain([&(i + 1)]).all(|&t| t < n && throws[t]),
+        };
+    }
+    let mut total = n;
+    for (op, &throws) in ops.iter().zip(&throws) {
+        if !throws {
+            total = total.checked_add(callee_ops(op)?)?;
+        }
+    }
+    (total <= QUICK_CALL_OPS).then_some(total)
 }
 
 struct Walk {
@@ -292,6 +337,44 @@ mod tests {
 
     fn ret() -> Op {
         Op::Ret { src: Reg(0) }
+    }
+
+    fn call_ops(op: &Op) -> Option<usize> {
+        match op {
+            Op::Call0 { .. } => Some(10),
+            Op::CallClosure { .. } => None,
+            _ => Some(0),
+        }
+    }
+
+    #[test]
+    fn a_call_without_loops_is_quick_and_counts_its_callees() {
+        let ops = vec![Op::Call0 { dst: Reg(0), fun: hlbc::FunIdx(1) }, Op::Call0 { dst: Reg(0), fun: hlbc::FunIdx(1) }, ret()];
+        assert_eq!(super::quick_call_ops(&ops, &mut call_ops), Some(23));
+    }
+
+    #[test]
+    fn a_call_that_loops_or_runs_unknown_code_is_not_quick() {
+        let looping = looped(1, vec![Op::Incr { dst: Reg(1) }]);
+        assert_eq!(super::quick_call_ops(&looping, &mut call_ops), None);
+        let dynamic = vec![Op::CallClosure { dst: Reg(0), fun: Reg(1), args: Default::default() }, ret()];
+        assert_eq!(super::quick_call_ops(&dynamic, &mut call_ops), None);
+        let big = vec![Op::Call0 { dst: Reg(0), fun: hlbc::FunIdx(1) }; super::QUICK_CALL_OPS / 10 + 1];
+        assert_eq!(super::quick_call_ops(&big, &mut call_ops), None);
+    }
+
+    #[test]
+    fn what_runs_only_on_the_way_to_a_throw_is_not_counted_unless_a_trap_may_catch_it() {
+        // if (r1 >= r2) { closure call; throw } ret
+        let mut ops = vec![
+            Op::JSLt { a: Reg(1), b: Reg(2), offset: Jump(2) },
+            Op::CallClosure { dst: Reg(0), fun: Reg(1), args: Default::default() },
+            Op::Throw { exc: Reg(0) },
+            ret(),
+        ];
+        assert_eq!(super::quick_call_ops(&ops, &mut call_ops), Some(4));
+        ops.insert(0, Op::Trap { exc: Reg(3), offset: Jump(4) });
+        assert_eq!(super::quick_call_ops(&ops, &mut call_ops), None);
     }
 
     #[test]
