@@ -74,17 +74,11 @@ mod tests {
         let (p, x) = (b.block_params(entry)[0], b.block_params(entry)[1]);
         b.ins().jump(head, &[]);
         b.switch_to_block(head);
-        let v = if masked { b.ins().band_imm(x, 7) } else { x };
+        let v = if masked { b.ins().band_imm_u(x, 7) } else { x };
         b.ins().brif(p, exit, &[v.into()], head, &[]);
         b.switch_to_block(exit);
         let r = b.block_params(exit)[0];
-        b.ins().return_(&[r]);
-        b.seal_all_blocks();
-        b.finalize(cranelift_codegen::isa::TargetFrontendConfig {
-            default_call_conv: CallConv::SystemV,
-            pointer_width: target_lexicon::PointerWidth::U64,
-            page_size_align_log2: 12,
-        });
+        super::super::finish_test_function(b, r);
         f
     }
 

@@ -205,6 +205,20 @@ pub struct Lowerer {
 
 pub use hlbc::native_sig::native_symbol;
 
+/// Ends an IR function a unit test built: returns `ret`, seals every block
+/// and finalizes it for x86-64 System V.
+#[cfg(test)]
+fn finish_test_function(mut b: cranelift_frontend::FunctionBuilder, ret: cranelift_codegen::ir::Value) {
+    use cranelift_codegen::ir::InstBuilder;
+    b.ins().return_(&[ret]);
+    b.seal_all_blocks();
+    b.finalize(cranelift_codegen::isa::TargetFrontendConfig {
+        default_call_conv: CallConv::SystemV,
+        pointer_width: target_lexicon::PointerWidth::U64,
+        page_size_align_log2: 12,
+    });
+}
+
 impl Lowerer {
     /// `missing_natives` lists natives (positions in `Module::natives`) to
     /// replace by stubs that throw "Missing native function lib@name" when called.

@@ -250,13 +250,7 @@ mod tests {
         b.ins().jump(d, &[other.into()]);
         b.switch_to_block(d);
         let r = b.block_params(d)[0];
-        b.ins().return_(&[r]);
-        b.seal_all_blocks();
-        b.finalize(cranelift_codegen::isa::TargetFrontendConfig {
-            default_call_conv: CallConv::SystemV,
-            pointer_width: target_lexicon::PointerWidth::U64,
-            page_size_align_log2: 12,
-        });
+        super::super::finish_test_function(b, r);
         f
     }
 
