@@ -197,7 +197,7 @@ pub fn lower(
             f.ops.iter().filter_map(Op::direct_callee).filter(|&fun| lw.quick_call(fun).is_some()).collect();
         let runs_code = |op: &Op| match op.direct_callee() {
             Some(fun) => !quick.contains(&fun),
-            None => matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. }),
+            None => super::polls::calls_unknown_code(op),
         };
         super::polls::poll_points(&f.ops, &super::polls::Facts { counter_ok: &counter_ok, runs_code: &runs_code })
     } else {

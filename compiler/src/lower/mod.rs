@@ -519,7 +519,7 @@ impl Lowerer {
         let q = polls::quick_call_ops(&m.functions[fi].ops, &mut |op| match op.direct_callee() {
             Some(fun) if self.intrinsic(fun).is_some() => Some(0),
             Some(fun) => self.quick_call(fun),
-            None if matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. }) => None,
+            None if polls::calls_unknown_code(op) => None,
             None => Some(0),
         });
         self.quick_calls[fi] = Some(q);

@@ -137,6 +137,12 @@ pub fn poll_points(ops: &[Op], facts: &Facts) -> Vec<Poll> {
     polls
 }
 
+/// Calls whose callee the bytecode does not name (methods through the
+/// object's table, closures): any code may run.
+pub fn calls_unknown_code(op: &Op) -> bool {
+    matches!(op, Op::CallMethod { .. } | Op::CallThis { .. } | Op::CallClosure { .. })
+}
+
 /// The most ops one call may run, its callees' included, and still count
 /// as quick for a caller's [`Poll::Counter`]: 65,536 calls between two
 /// polls then run at most about 65 million ops.
