@@ -8,9 +8,11 @@
 //! - [`Poll::Counter`]: every cycle through the head steps one integer
 //!   register by exactly one, in one direction (`for (i in a...b)`,
 //!   `for (x in array)`: the loop's `incr`), and nothing else in those
-//!   cycles writes it. The head tests the register's low 16 bits, one
-//!   register-only test and branch, and calls the safe point (which reads
-//!   the stop flag) when they are zero: at least once every 65,536 returns,
+//!   cycles writes it. The head compares the register's low 16 bits with
+//!   all ones, one register-only compare and branch, and calls the safe
+//!   point (which reads the stop flag) when they match (not when they are
+//!   zero, which a loop entered at 0 would hit on every entry): at least
+//!   once every 65,536 returns,
 //!   with no memory access and no register kept for the flag's address.
 //!   Only for loops whose calls all return soon: natives, the runtime's own
 //!   helpers, leaves, and in an executable functions without loops that run
