@@ -211,25 +211,32 @@ pub unsafe fn is_jit_compiled(e: *mut Ereg) -> bool {
 }
 
 /// The `ereg` block: a finalizer block (word 0 is the finalizer), which
-/// releases its pattern and match data.
+/// releases its pattern. The offsets of the last match are stored in the
+/// block itself, after this header, so an `EReg` owns no memory outside the
+/// GC heap besides its share of the pattern.
 #[repr(C)]
 pub struct Ereg {
     finalize: unsafe extern "C" fn(*mut Ereg),
     /// `Arc::into_raw` of the shared compiled pattern (null once finalized).
     pattern: *const Pattern,
-    match_data: *mut pcre2_match_data_16,
+    /// Capture groups plus one; the block ends with `2 × n_groups` offsets
+    /// (see [`offsets`]).
     n_groups: i32,
     matched: bool,
 }
 
+/// The `2 × n_groups` offsets (start and end of each group, in UTF-16 units,
+/// `PCRE2_UNSET` for unset groups) that follow `e`'s header.
+unsafe fn offsets(e: *mut Ereg) -> *mut usize {
+    // The header's size is a multiple of 8 (it holds pointers), so the
+    // offsets that follow it are aligned.
+    e.cast::<u8>().add(std::mem::size_of::<Ereg>()).cast::<usize>()
+}
+
 unsafe extern "C" fn finalize(e: *mut Ereg) {
-    if !(*e).match_data.is_null() {
-        pcre2_match_data_free_16((*e).match_data);
-    }
     if !(*e).pattern.is_null() {
         drop(Arc::from_raw((*e).pattern));
     }
-    (*e).match_data = null_mut();
     (*e).pattern = std::ptr::null();
 }
 
@@ -314,12 +321,11 @@ pub unsafe extern "C" fn hl_regexp_new_options(pattern: *mut vbyte, opts: *mut v
             String::from_utf16_lossy(units)
         )),
     };
-    let match_data = pcre2_match_data_create_from_pattern_16(p.code, null_mut());
-    if match_data.is_null() {
-        super::raise_error("Out of memory");
-    }
-    let e = crate::gc::hl_gc_alloc_gen(hlt_abstract.get(), std::mem::size_of::<Ereg>() as i32, mem::KIND_FINALIZER) as *mut Ereg;
-    e.write(Ereg { finalize, n_groups: p.n_groups, pattern: Arc::into_raw(p), match_data, matched: false });
+    let bytes = std::mem::size_of::<Ereg>() + 2 * p.n_groups as usize * std::mem::size_of::<usize>();
+    let Ok(bytes) = i32::try_from(bytes) else { super::raise_error("Out of memory") };
+    // A finalizer block is not scanned: the offsets are integers.
+    let e = crate::gc::hl_gc_alloc_gen(hlt_abstract.get(), bytes, mem::KIND_FINALIZER) as *mut Ereg;
+    e.write(Ereg { finalize, n_groups: p.n_groups, pattern: Arc::into_raw(p), matched: false });
     e
 }
 
@@ -335,14 +341,28 @@ pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, 
     let subject = s as *const u16;
     // JIT code is entered directly (PCRE2's fast path, without the
     // interpreter's option checks); it copes with invalid UTF-16 itself.
+    let pairs = (*e).n_groups as usize;
+    let md = scratch_match_data(pairs as u32);
     let mut res = if jit {
-        pcre2_jit_match_16(code, subject, end, start, 0, (*e).match_data, null_mut())
+        pcre2_jit_match_16(code, subject, end, start, 0, md, null_mut())
     } else {
-        pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, (*e).match_data, null_mut())
+        pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK, md, null_mut())
     };
     if res == PCRE2_ERROR_JIT_STACKLIMIT {
         // Deep backtracking: the interpreter keeps its frames on the heap.
-        res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, (*e).match_data, null_mut());
+        res = pcre2_match_16(code, subject, end, start, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md, null_mut());
+    }
+    if res > 0 {
+        // SAFETY: the scratch ovector holds at least `pairs` pairs and `e`
+        // exactly `pairs`; `res`, one more than the highest group set, is at
+        // most `pairs`. Unset groups below it are PCRE2_UNSET in the scratch
+        // ovector; those above it are written here.
+        let set = (res as usize).min(pairs);
+        let to = offsets(e);
+        std::ptr::copy_nonoverlapping(pcre2_get_ovector_pointer_16(md), to, 2 * set);
+        for i in 2 * set..2 * pairs {
+            *to.add(i) = PCRE2_UNSET;
+        }
     }
     (*e).matched = res >= 0;
     if res >= 0 {
@@ -352,6 +372,47 @@ pub unsafe extern "C" fn hl_regexp_match(e: *mut Ereg, s: *mut vbyte, pos: i32, 
         super::raise_error("An error occurred while running pcre2_match()");
     }
     false
+}
+
+/// This thread's match data, with room for at least `pairs` offset pairs.
+/// Every match runs in it and copies its offsets into the `EReg`. The
+/// interpreter keeps its backtracking frames (20 KB at first) in the match
+/// data it is given, until that is freed: with match data per `EReg`, held
+/// until the collector finalizes the `EReg`, a loop creating an `EReg` per
+/// match piled them up (and each `EReg` held a `malloc` block the
+/// collector's trigger does not see). One scratch block per thread keeps
+/// one set of frames.
+unsafe fn scratch_match_data(pairs: u32) -> *mut pcre2_match_data_16 {
+    struct Scratch(std::cell::Cell<*mut pcre2_match_data_16>);
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let md = self.0.get();
+            if !md.is_null() {
+                // SAFETY: created below by PCRE2, freed once, when the thread ends.
+                unsafe { pcre2_match_data_free_16(md) };
+            }
+        }
+    }
+    thread_local!(static SCRATCH: Scratch = const { Scratch(std::cell::Cell::new(null_mut())) });
+    SCRATCH.with(|s| {
+        let md = s.0.get();
+        // SAFETY: `md` is null or a live match data block of this thread.
+        if !md.is_null() && unsafe { pcre2_get_ovector_count_16(md) } >= pairs {
+            return md;
+        }
+        // SAFETY: as above; the old block is replaced, so freed once.
+        unsafe {
+            if !md.is_null() {
+                pcre2_match_data_free_16(md);
+            }
+            let md = pcre2_match_data_create_16(pairs.max(16), null_mut());
+            if md.is_null() {
+                super::raise_error("Out of memory");
+            }
+            s.0.set(md);
+            md
+        }
+    })
 }
 
 /// `regexp_matched_pos(e, group, &len)`: start of a group in UTF-16 units (-1 if unset).
@@ -366,7 +427,7 @@ pub unsafe extern "C" fn hl_regexp_matched_pos(e: *mut Ereg, m: i32, len: *mut i
     if m < 0 || m >= (*e).n_groups {
         super::raise_error(&format!("Matched index {m} outside bounds"));
     }
-    let ov = pcre2_get_ovector_pointer_16((*e).match_data);
+    let ov = offsets(e);
     // An unset group has PCRE2_UNSET (usize::MAX) at both ends: -1, length 0.
     let start = *ov.add(2 * m as usize) as i32;
     let stop = *ov.add(2 * m as usize + 1) as i32;
