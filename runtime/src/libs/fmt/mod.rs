@@ -362,13 +362,13 @@ pub unsafe extern "C" fn fmt_png_decode(
     hl_blocking(false);
     let Some(img) = img else { return false };
     let Some(fmt) = png::format_flags(format) else { raise_error("Unsupported format") };
-    if img.width != width as u32 || img.height != height as u32 || out.is_null() {
+    if img.header.width != width as u32 || img.header.height != height as u32 || out.is_null() {
         return false;
     }
     hl_blocking(true);
     let stride = if flags & 1 != 0 { stride.wrapping_neg() } else { stride };
     // SAFETY: the caller's buffer holds `height` rows of `stride` components.
-    let ok = unsafe { png::write_pixels(&img, fmt, out, stride) };
+    let ok = guarded(false, || unsafe { png::write_pixels(img, fmt, out, stride) });
     hl_blocking(false);
     ok
 }

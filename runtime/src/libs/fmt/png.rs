@@ -57,9 +57,18 @@ const GAMMA_LINEAR: i64 = 100_000;
 const GAMMA_SRGB_FILE: i64 = 45_455;
 const GAMMA_SRGB_SCREEN: i64 = 220_000;
 
-/// A decoded file: packed rows of interleaved samples (1 byte each, or 2
-/// big-endian bytes for 16-bit files), plus what the conversion needs to know.
-pub struct Decoded {
+/// A file whose header has been read, and what the conversion needs to
+/// know; its rows are decoded one at a time as they are written out (as
+/// libpng's simplified API does), so decoding needs no buffer for the
+/// whole image (except for an interlaced file). Rows are packed interleaved
+/// samples: 1 byte each, or 2 big-endian bytes for 16-bit files.
+pub struct Decoded<'a> {
+    pub header: Header,
+    reader: png::Reader<Cursor<&'a [u8]>>,
+}
+
+/// What the conversion needs to know of a file.
+pub struct Header {
     pub width: u32,
     pub height: u32,
     /// 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA.
@@ -72,27 +81,60 @@ pub struct Decoded {
     palette: bool,
     /// The file's gamma (libpng's fixed point), after libpng's defaults.
     file_gamma: i64,
-    raw: Vec<u8>,
 }
 
-impl Decoded {
-    /// Pixel `i`'s samples widened to 16 bits (`v * 257` for 8-bit files).
-    fn pixel16<'a>(&self, i: usize, out: &'a mut [u16; 4]) -> &'a [u16] {
+impl Header {
+    /// Pixel `x` of `row`, its samples widened to 16 bits (`v * 257` for 8-bit files).
+    fn pixel16<'o>(&self, row: &[u8], x: usize, out: &'o mut [u16; 4]) -> &'o [u16] {
         let n = self.channels;
         for (c, o) in out[..n].iter_mut().enumerate() {
-            let k = i * n + c;
-            *o = if self.sixteen { u16::from_be_bytes([self.raw[k * 2], self.raw[k * 2 + 1]]) } else { u16::from(self.raw[k]) * 257 };
+            let k = x * n + c;
+            *o = if self.sixteen { u16::from_be_bytes([row[k * 2], row[k * 2 + 1]]) } else { u16::from(row[k]) * 257 };
         }
         &out[..n]
     }
+
+
+    /// Decodes the image from `reader`, calling `f` with each row's index and packed
+    /// samples in order, then reads the rest of the image data. False where
+    /// libpng's `png_image_finish_read` would fail (corrupt data, CRC
+    /// errors, truncation); the rows before the error have been passed on.
+    fn rows(&self, reader: &mut png::Reader<Cursor<&[u8]>>, mut f: impl FnMut(usize, &[u8])) -> bool {
+        let h = self;
+        let packed = h.width as usize * h.channels * if h.sixteen { 2 } else { 1 };
+        let rows = h.height as usize;
+        if reader.info().interlaced {
+            // Adam7 passes come in pass order: the whole image is needed.
+            let Some(size) = reader.output_buffer_size() else { return false };
+            let mut buf = vec![0u8; size];
+            let Ok(frame) = reader.next_frame(&mut buf) else { return false };
+            let line = frame.line_size;
+            if line < packed || buf.len() < line * rows {
+                return false;
+            }
+            for (y, row) in buf.chunks(line).take(rows).enumerate() {
+                f(y, &row[..packed]);
+            }
+            return true;
+        }
+        for y in 0..rows {
+            match reader.next_row() {
+                Ok(Some(row)) if row.data().len() >= packed => f(y, &row.data()[..packed]),
+                _ => return false,
+            }
+        }
+        // After the last row, this reads the rest of the image data (and
+        // checks its CRC), as `next_frame` does.
+        matches!(reader.next_row(), Ok(None))
+    }
 }
 
-/// Reads the whole file; `None` where libpng's `png_image_begin_read` or
-/// `finish_read` would fail (corrupt data, CRC errors, truncation).
-pub fn decode(data: &[u8]) -> Option<Decoded> {
+/// Reads the file's header; `None` where libpng's `png_image_begin_read`
+/// would fail. The image data is decoded by [`write_pixels`].
+pub fn decode(data: &[u8]) -> Option<Decoded<'_>> {
     let mut dec = png::Decoder::new(Cursor::new(data));
     dec.set_transformations(png::Transformations::EXPAND);
-    let mut reader = dec.read_info().ok()?;
+    let reader = dec.read_info().ok()?;
     let (ct, depth) = reader.output_color_type();
     let channels = match ct {
         png::ColorType::Grayscale => 1,
@@ -117,21 +159,7 @@ pub fn decode(data: &[u8]) -> Option<Decoded> {
     // libpng's `sig_bit`: the grey entry, or the largest of red, green, blue.
     let colour = matches!(info.color_type, png::ColorType::Rgb | png::ColorType::Rgba | png::ColorType::Indexed);
     let sig_bits = info.sbit.as_deref().map_or(0, |b| if colour { b.iter().take(3).copied().max().unwrap_or(0) } else { b.first().copied().unwrap_or(0) });
-    let mut buf = vec![0u8; reader.output_buffer_size()?];
-    let frame = reader.next_frame(&mut buf).ok()?;
-    let line = frame.line_size;
-    let packed = width as usize * channels * if sixteen { 2 } else { 1 };
-    let rows = height as usize;
-    let raw = if line == packed {
-        buf.truncate(packed * rows);
-        buf
-    } else {
-        buf.chunks(line).take(rows).flat_map(|r| &r[..packed]).copied().collect()
-    };
-    if raw.len() < packed * rows {
-        return None;
-    }
-    Some(Decoded { width, height, channels, sixteen, sig_bits, palette, file_gamma, raw })
+    Some(Decoded { header: Header { width, height, channels, sixteen, sig_bits, palette, file_gamma }, reader })
 }
 
 /// libpng's `png_gamma_significant`: further than 5% from 1.
@@ -233,7 +261,7 @@ const GREY: [u32; 3] = [6968, 23434, 2366];
 /// What the output needs from one pixel: its colour (1 or 3 components) and
 /// alpha, at the output depth, or a request to composite 8-bit values.
 struct Converter<'a> {
-    img: &'a Decoded,
+    img: &'a Header,
     linear: bool,
     grey_out: bool,
     alpha_out: bool,
@@ -245,8 +273,8 @@ struct Converter<'a> {
     to_linear: i64,
 }
 
-impl Converter<'_> {
-    fn new(img: &Decoded, fmt: u32) -> Converter<'_> {
+impl<'a> Converter<'a> {
+    fn new(img: &'a Header, fmt: u32) -> Converter<'a> {
         let linear = fmt & LINEAR != 0;
         let screen = if linear { GAMMA_LINEAR } else { GAMMA_SRGB_SCREEN };
         let product = img.file_gamma as f64 * screen as f64 / 1e10;
@@ -394,14 +422,18 @@ impl Converter<'_> {
     }
 }
 
-/// Writes `img` into `out` as libpng's `png_image_finish_read(img, NULL, out,
-/// stride)` with format flags `fmt` (see [`format_flags`]). `stride` is in
-/// components (bytes for 8-bit formats, 16-bit units for linear ones);
-/// negative means bottom-up. False if the stride is too short.
+/// Decodes `img` into `out` as libpng's `png_image_finish_read(img, NULL,
+/// out, stride)` with format flags `fmt` (see [`format_flags`]). `stride` is
+/// in components (bytes for 8-bit formats, 16-bit units for linear ones);
+/// negative means bottom-up. False if the stride is too short (nothing is
+/// written) or the image data does not decode (the rows before the error
+/// are written, as libpng writes them).
 ///
 /// # Safety
 /// `out` must be writable for every row the stride and height reach.
-pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -> bool {
+pub unsafe fn write_pixels(file: Decoded<'_>, fmt: u32, out: *mut u8, stride: i32) -> bool {
+    let Decoded { header, mut reader } = file;
+    let img = &header;
     let conv = Converter::new(img, fmt);
     let out_channels = if conv.grey_out { 1 } else { 3 } + usize::from(conv.alpha_out);
     let row_len = img.width as usize * out_channels;
@@ -426,7 +458,7 @@ pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -
         let table: [u8; 256] = std::array::from_fn(|v| conv.gamma8.map_or(v as u8, |g| gamma8(v as u8, g)));
         let n = img.channels;
         let colour_in = n >= 3;
-        for (y, src) in img.raw.chunks_exact(w * n).enumerate() {
+        return img.rows(&mut reader, |y, src| {
             // SAFETY: the caller guarantees the rows the stride reaches are
             // writable; the row holds `width * out_channels` bytes.
             let row = unsafe { std::slice::from_raw_parts_mut(out.offset(first + y as isize * step), row_len) };
@@ -439,16 +471,15 @@ pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -
                     d[alpha_at] = if conv.has_alpha() { s[n - 1] } else { 255 };
                 }
             }
-        }
-        return true;
+        });
     }
     let mut px = [0u16; 4];
     let mut sample = [0u16; 4];
-    for y in 0..img.height as usize {
+    img.rows(&mut reader, |y, src| {
         // SAFETY: the caller guarantees the rows the stride reaches are writable.
         let row = unsafe { out.offset(first + y as isize * step) };
         for x in 0..w {
-            let s = img.pixel16(y * w + x, &mut sample);
+            let s = img.pixel16(src, x, &mut sample);
             // SAFETY: x < width, so the pixel lies inside the row.
             let dst = unsafe { row.add(x * out_channels * unit) };
             match conv.pixel(s, &mut px) {
@@ -475,8 +506,7 @@ pub unsafe fn write_pixels(img: &Decoded, fmt: u32, out: *mut u8, stride: i32) -
                 }
             }
         }
-    }
-    true
+    })
 }
 
 /// Stores one output component: a byte, or a native-endian 16-bit value.
