@@ -212,6 +212,7 @@ pub fn compile_module(
     let compiled = lw.lower_all(&mut env, &*isa, options.jobs, options.debug.is_some() || windows)?;
     let maps: Vec<_> = compiled.iter().map(|c| c.map.clone()).collect();
     lw.define_native_stubs(&mut env)?;
+    lw.define_cold_entries(&mut env)?;
     super::main_shim::define_program(&mut env, &lw, bytecode, &maps, options.library)?;
     let mut product = env.module.finish();
     let names = lw.function_names();

@@ -754,6 +754,15 @@ impl<'a> FnLower<'a, '_> {
             Callee::Direct(id) if self.lw.fi_of_body.get(&id).copied().is_some_and(|fi| self.lw.is_leaf(fi)) => {
                 self.call_id_no_refs(id, args)
             }
+            // A call only a failed range check reaches goes through an entry
+            // that preserves every register (`Lowerer::cold_entry`): the
+            // hot path around it keeps its values in caller-saved registers.
+            // Declaring it cannot fail but on a clash of names; the plain
+            // call is then as correct, only slower.
+            Callee::Direct(id) if self.is_cold_call(self.op_index) => match self.lw.cold_entry(self.env, id) {
+                Ok(entry) => self.call_cold(entry, args),
+                Err(_) => self.call_id(id, args),
+            },
             Callee::Direct(id) => self.call_id(id, args),
             Callee::Slot => {
                 let slot = self.env.slot_address(f);
@@ -781,6 +790,20 @@ impl<'a> FnLower<'a, '_> {
                 self.address(stable)
             }
         }
+    }
+
+    /// A call of `entry`, a function's entry for cold paths: the arguments
+    /// go in a stack slot, 8 bytes each, whose address is the one argument.
+    /// Passed in registers, they would tie the values to the convention's
+    /// argument registers, which makes the register allocator spill them
+    /// in the hot loop around the call.
+    fn call_cold(&mut self, entry: FuncId, args: &[Value]) -> Option<Value> {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8 * args.len().max(1) as u32, 3));
+        for (k, &a) in args.iter().enumerate() {
+            self.b.ins().stack_store(self.pt, a, slot, 8 * k as i32);
+        }
+        let p = self.b.ins().stack_addr(self.pt, slot, 0);
+        self.call_id(entry, &[p])
     }
 
     fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
@@ -1218,10 +1241,25 @@ impl<'a> FnLower<'a, '_> {
     fn cond_jump(&mut self, i: usize, cmp: Cmp, a: Reg, b: Reg, off: Jump) -> Result<(), LowerError> {
         let target = self.target(i, off);
         let next = self.block_at(i + 1);
+        if self.is_cold_call(i + 1) {
+            self.b.set_cold_block(next);
+        }
         let c = self.compare(cmp, a, b)?;
         self.b.ins().brif(c, target, &[], next, &[]);
         self.terminated = true;
         Ok(())
+    }
+
+    /// Whether op `i` is a call that runs only when an unsigned range check
+    /// fails: the op after `OJULt a, b, +1`, which skips just it. That is
+    /// how Haxe's arrays grow on a write past their end
+    /// (`if ((idx:UInt) >= length) __expand(idx)` in `ArrayBytes.set`,
+    /// `ArrayObj.set`, ...), a path a loop writing in bounds never takes.
+    fn is_cold_call(&self, i: usize) -> bool {
+        i > 0
+            && i < self.f.ops.len()
+            && matches!(self.f.ops[i - 1], Op::JULt { offset: Jump(1), .. })
+            && self.f.ops[i].direct_callee().is_some()
     }
 
     /// The truth value of `a cmp b` under HL's rules for the operands' types.

@@ -197,6 +197,10 @@ pub struct Lowerer {
     leaf_bodies: HashMap<FuncId, Function>,
     /// Whether accesses to program data carry alias regions ([`memory_regions_sound`]).
     memory_regions: bool,
+    /// The entry that preserves every register of each function called on
+    /// a cold path, by the function's body, in declaration order
+    /// ([`Lowerer::cold_entry`]).
+    cold_entries: Vec<(FuncId, FuncId)>,
     /// Names of the module's virtual fields: an object field of another name
     /// is reached only at its own offset in its object, never through a
     /// virtual's field pointer, so it may have an alias region of its own.
@@ -262,6 +266,7 @@ impl Lowerer {
             inline_frames: HashMap::new(),
             leaf_bodies: HashMap::new(),
             memory_regions,
+            cold_entries: Vec::new(),
             virtual_field_names,
         };
         lw.declare_functions(env, missing_natives)?;
@@ -782,6 +787,51 @@ impl Lowerer {
                 b.func.dfg.ext_funcs[f].colocated = near;
                 b.ins().call(f, &[p]);
                 b.ins().trap(TrapCode::unwrap_user(2));
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The entry of function `body` for calls on cold paths (see
+    /// `FnLower::is_cold_call`): it takes the address of `body`'s arguments
+    /// (8 bytes each, see `FnLower::call_cold`), returns what `body` returns,
+    /// and has Cranelift's `preserve_all` convention: it calls `body`,
+    /// saving and restoring around it every register `body` may clobber. A
+    /// caller of it keeps values in caller-saved registers across the call,
+    /// so a loop around an array write that may grow the array spills
+    /// nothing for the path it never takes. Declared on first use, defined
+    /// by [`Lowerer::define_cold_entries`].
+    fn cold_entry(&mut self, env: &mut dyn Env, body: FuncId) -> Result<FuncId, String> {
+        if let Some(&(_, e)) = self.cold_entries.iter().find(|(b, _)| *b == body) {
+            return Ok(e);
+        }
+        let module = env.module();
+        let mut sig = module.declarations().get_function_decl(body).signature.clone();
+        sig.call_conv = CallConv::PreserveAll;
+        sig.params = vec![cranelift_codegen::ir::AbiParam::new(self.ptr)];
+        let name = format!("hlc_cold{}", self.cold_entries.len());
+        let entry = module.declare_function(&name, Linkage::Local, &sig).map_err(|e| e.to_string())?;
+        self.cold_entries.push((body, entry));
+        Ok(entry)
+    }
+
+    /// Bodies of the entries [`Lowerer::cold_entry`] declared: each calls
+    /// its function and returns what it returns.
+    pub fn define_cold_entries(&mut self, env: &mut dyn Env) -> miette::Result<()> {
+        use cranelift_codegen::ir::InstBuilder;
+        let near = env.runtime_is_near();
+        for (n, (body, entry)) in std::mem::take(&mut self.cold_entries).into_iter().enumerate() {
+            let sig = env.module().declarations().get_function_decl(entry).signature.clone();
+            let params: Vec<ClType> =
+                env.module().declarations().get_function_decl(body).signature.params.iter().map(|p| p.value_type).collect();
+            define_single_block(env.module(), entry, UserFuncName::user(3, n as u32), sig, |b, module, at| {
+                let f = module.declare_func_in_func(body, b.func);
+                b.func.dfg.ext_funcs[f].colocated |= near;
+                let flags = cranelift_codegen::ir::MemFlagsData::trusted();
+                let args: Vec<_> = params.iter().enumerate().map(|(k, &t)| b.ins().load(t, flags, at[0], 8 * k as i32)).collect();
+                let call = b.ins().call(f, &args);
+                let results = b.inst_results(call).to_vec();
+                b.ins().return_(&results);
             })?;
         }
         Ok(())
