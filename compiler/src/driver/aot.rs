@@ -202,7 +202,8 @@ pub fn compile_module(
     options: &ObjectOptions,
     stub_natives: &HashSet<usize>,
 ) -> Result<Vec<u8>> {
-    let (isa, info, _) = isa::build(options.target, options.opt)?;
+    let (isa, mut info, _) = isa::build(options.target, options.opt)?;
+    info.loop_polls &= options.library || crate::lower::polls::needed_by_executable(&module);
     let builder = ObjectBuilder::new(isa.clone(), "hlc_program", cranelift_module::default_libcall_names())
         .map_err(|e| miette!("cannot create the object writer: {e}"))?;
     let mut env = ObjectEnv::new(ObjectModule::new(builder), &module, info.layout)?;

@@ -22,7 +22,7 @@ mod fieldcache;
 mod function;
 mod inline;
 mod intrinsics;
-mod polls;
+pub(crate) mod polls;
 pub mod runtime_fns;
 mod scalar;
 mod select;

@@ -43,6 +43,26 @@ use super::function::jump_targets;
 use hlbc::opcodes::Op;
 use hlbc::Reg;
 
+/// Libraries whose natives start no thread that runs program code, but for
+/// `std@thread_create`: the runtime's own.
+const LIBRARIES_WITHOUT_THREADS: &[&str] = &["std", "fmt", "ssl", "sqlite"];
+
+/// Whether an executable of module `m` needs loop polls at all. A poll
+/// lets a collection that another thread started stop this one; a program
+/// that never has a second thread running its code never waits for one.
+/// Such a program calls neither `std@thread_create` nor any native of a
+/// library other than the runtime's own (SDL, libuv or any C library may
+/// start threads that call back into the program, registered with
+/// `hl_thread_start` or `hl_register_thread`). A library for a host, and
+/// `hlc run` (plugins, `.hdll`s), keep their polls: the host or a plugin
+/// may call into the program from several threads.
+pub fn needed_by_executable(m: &hlbc::Module) -> bool {
+    m.natives.iter().any(|n| {
+        let lib = m.str(n.lib);
+        !LIBRARIES_WITHOUT_THREADS.contains(&&*lib) || (lib == "std" && m.str(n.name) == "thread_create")
+    })
+}
+
 /// Above this many (loop head × op) steps the analysis is skipped and every
 /// loop head gets a `Flag` poll: a pathological function still compiles in
 /// bounded time.
