@@ -381,3 +381,42 @@ fn windows_processes_pass_bytes_unchanged() {
          second: 0 exit 7\n"
     );
 }
+
+/// Loop polls exist for a collection another thread starts: an executable
+/// that never runs program code on a second thread (`gc_churn`: loops, no
+/// `Thread.create`, only the runtime's libraries) has none, one that starts
+/// threads (`threads_gc`) polls, and so does a library for a host, which
+/// may call in from several threads.
+#[test]
+fn only_programs_that_start_threads_poll_in_loops() {
+    // Whether the program's object file (the one that defines `defines`)
+    // calls the runtime's `hlc_gc_poll` (has a relocation to it: the
+    // runtime's entry points are all declared, used or not).
+    fn calls_poll(file: &object::File, defines: &str) -> Option<bool> {
+        use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
+        file.symbols().any(|s| s.name() == Ok(defines) && !s.is_undefined()).then(|| {
+            file.sections().flat_map(|sec| sec.relocations().collect::<Vec<_>>()).any(|(_, r)| match r.target() {
+                RelocationTarget::Symbol(i) => file.symbol_by_index(i).is_ok_and(|s| s.name() == Ok("hlc_gc_poll")),
+                _ => false,
+            })
+        })
+    }
+    let polls = |name: &str, emit: &str| -> bool {
+        let (out, path) = build(name, &["--emit", emit]);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let data = std::fs::read(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        if emit == "obj" {
+            return calls_poll(&object::File::parse(&*data).unwrap(), "main").expect("the object defines main");
+        }
+        let archive = object::read::archive::ArchiveFile::parse(&*data).unwrap();
+        archive
+            .members()
+            .filter_map(|m| object::File::parse(m.ok()?.data(&*data).ok()?).ok())
+            .find_map(|f| calls_poll(&f, "hlc_vm_create"))
+            .expect("a member defines hlc_vm_create")
+    };
+    assert!(!polls("gc_churn", "obj"), "a program without threads polls");
+    assert!(polls("threads_gc", "obj"), "a program with threads does not poll");
+    assert!(polls("gc_churn", "staticlib"), "a library for a host does not poll");
+}
