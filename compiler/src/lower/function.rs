@@ -142,6 +142,8 @@ struct FnLower<'a, 'f> {
     /// The trap depth each `OTrap`/`OEndTrap` refers to (as HL/C tracks it).
     trap_slot_of_op: Vec<usize>,
     op_index: usize,
+    /// Which ops are calls on a loop's cold path ([`cold_calls`]).
+    cold_calls: Vec<bool>,
     terminated: bool,
     /// The target's pointer type.
     pt: ClType,
@@ -228,6 +230,7 @@ pub fn lower(
         traps: Vec::new(),
         trap_slot_of_op: vec![0; f.ops.len()],
         op_index: 0,
+        cold_calls: cold_calls(&f.ops),
         terminated: false,
         pt,
     };
@@ -803,7 +806,16 @@ impl<'a> FnLower<'a, '_> {
             self.b.ins().stack_store(self.pt, a, slot, 8 * k as i32);
         }
         let p = self.b.ins().stack_addr(self.pt, slot, 0);
-        self.call_id(entry, &[p])
+        let r = self.call_id(entry, &[p]);
+        // The stack is scanned conservatively: a pointer left in the slot
+        // would keep its object alive after this frame is gone, for as long
+        // as no later frame overwrites that word (int_arrays kept a dead
+        // 8 MB array alive that way while the next one was allocated).
+        let zero = self.b.ins().iconst(self.pt, 0);
+        for k in 0..args.len() {
+            self.b.ins().stack_store(self.pt, zero, slot, 8 * k as i32);
+        }
+        r
     }
 
     fn call_id(&mut self, id: FuncId, args: &[Value]) -> Option<Value> {
@@ -1251,15 +1263,9 @@ impl<'a> FnLower<'a, '_> {
     }
 
     /// Whether op `i` is a call that runs only when an unsigned range check
-    /// fails: the op after `OJULt a, b, +1`, which skips just it. That is
-    /// how Haxe's arrays grow on a write past their end
-    /// (`if ((idx:UInt) >= length) __expand(idx)` in `ArrayBytes.set`,
-    /// `ArrayObj.set`, ...), a path a loop writing in bounds never takes.
+    /// fails, in a loop (see [`cold_calls`]).
     fn is_cold_call(&self, i: usize) -> bool {
-        i > 0
-            && i < self.f.ops.len()
-            && matches!(self.f.ops[i - 1], Op::JULt { offset: Jump(1), .. })
-            && self.f.ops[i].direct_callee().is_some()
+        self.cold_calls.get(i).copied().unwrap_or(false)
     }
 
     /// The truth value of `a cmp b` under HL's rules for the operands' types.
@@ -2506,6 +2512,43 @@ fn ref_reach(ops: &[Op]) -> Vec<bool> {
 }
 
 /// Jump targets of an op at index `i`.
+/// Which ops are calls that run only when an unsigned range check fails,
+/// inside a loop: the op after `OJULt a, b, +1`, which skips just it, between
+/// a backward jump and its target. That is how Haxe's arrays grow on a write
+/// past their end (`if ((idx:UInt) >= length) __expand(idx)` in
+/// `ArrayBytes.set`, `ArrayObj.set`, ...), a path a loop writing in bounds
+/// never takes. Such calls go through an entry that preserves every register
+/// (`Lowerer::cold_entry`). Outside loops there is nothing to gain from
+/// that, and a cost: the entry saves every register, dead values too, where
+/// the conservative stack scan sees them (a register still holding a dead
+/// 8 MB array from an earlier call kept it alive through the collection the
+/// call started).
+fn cold_calls(ops: &[Op]) -> Vec<bool> {
+    // +1 at each backward jump's target, -1 after the jump: ops with a
+    // positive running sum are inside some loop (Haxe's loops are nested
+    // ranges of ops).
+    let mut delta = vec![0i32; ops.len() + 1];
+    let mut targets = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        targets.clear();
+        jump_targets(op, i, &mut targets);
+        for &t in targets.iter().filter(|&&t| t <= i) {
+            delta[t] += 1;
+            delta[i + 1] -= 1;
+        }
+    }
+    let mut depth = 0;
+    (0..ops.len())
+        .map(|i| {
+            depth += delta[i];
+            depth > 0
+                && i > 0
+                && matches!(ops[i - 1], Op::JULt { offset: Jump(1), .. })
+                && ops[i].direct_callee().is_some()
+        })
+        .collect()
+}
+
 pub(super) fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
     if let Some(j) = op.conditional_jump() {
         out.push(j.target(i));
