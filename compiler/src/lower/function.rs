@@ -2511,14 +2511,15 @@ fn ref_reach(ops: &[Op]) -> Vec<bool> {
     reach
 }
 
-/// Jump targets of an op at index `i`.
 /// Which ops are calls that run only when an unsigned range check fails,
 /// inside a loop: the op after `OJULt a, b, +1`, which skips just it, between
 /// a backward jump and its target. That is how Haxe's arrays grow on a write
 /// past their end (`if ((idx:UInt) >= length) __expand(idx)` in
 /// `ArrayBytes.set`, `ArrayObj.set`, ...), a path a loop writing in bounds
-/// never takes. Such calls go through an entry that preserves every register
-/// (`Lowerer::cold_entry`). Outside loops there is nothing to gain from
+/// never takes. Such calls of a function reached directly (in an executable
+/// or library; `hlc run` reaches every function through its slot) go
+/// through an entry that preserves every register (`Lowerer::cold_entry`).
+/// Outside loops there is nothing to gain from
 /// that, and a cost: the entry saves every register, dead values too, where
 /// the conservative stack scan sees them (a register still holding a dead
 /// 8 MB array from an earlier call kept it alive through the collection the
@@ -2549,6 +2550,7 @@ fn cold_calls(ops: &[Op]) -> Vec<bool> {
         .collect()
 }
 
+/// Jump targets of an op at index `i`.
 pub(super) fn jump_targets(op: &Op, i: usize, out: &mut Vec<usize>) {
     if let Some(j) = op.conditional_jump() {
         out.push(j.target(i));

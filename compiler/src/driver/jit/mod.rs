@@ -426,7 +426,6 @@ fn generation(
     let mut env = JitEnv { module: JITModule::new(builder), declared: Default::default() };
     let mut lw = Lowerer::new(&mut env, m.clone(), info, &plan.missing)?;
     lw.define_native_stubs(&mut env)?;
-    lw.define_cold_entries(&mut env)?;
     env.module.finalize_definitions().map_err(|e| miette!("{e}"))?;
     let nfun = plan.slots.len();
     let mut position = vec![None; nfun];
