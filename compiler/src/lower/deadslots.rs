@@ -36,22 +36,16 @@ pub fn analyse(ops: &[Op], pointer: &[bool]) -> Option<DeadSlots> {
     let n = ops.len();
     let mut targets = Vec::new();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut in_loop = vec![false; n];
-    let mut any_loop = false;
+    // Every op between a backward jump and its target may be in its loop
+    // (an over-approximation: fewer registers qualify).
+    let in_loop = super::function::ops_in_loops(ops);
+    let any_loop = in_loop.contains(&true);
     for (i, op) in ops.iter().enumerate() {
         if matches!(op, Op::Trap { .. }) {
             return None;
         }
         targets.clear();
         jump_targets(op, i, &mut targets);
-        for &t in &targets {
-            if t <= i {
-                // Every op between a backward jump and its target may be in
-                // its loop (an over-approximation: fewer registers qualify).
-                any_loop = true;
-                in_loop[t..=i].iter_mut().for_each(|l| *l = true);
-            }
-        }
         if !matches!(op, Op::Ret { .. } | Op::Throw { .. } | Op::Rethrow { .. } | Op::JAlways { .. }) {
             // Conditional jumps and `OSwitch` fall through too.
             targets.push(i + 1);

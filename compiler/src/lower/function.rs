@@ -2525,9 +2525,20 @@ fn ref_reach(ops: &[Op]) -> Vec<bool> {
 /// 8 MB array from an earlier call kept it alive through the collection the
 /// call started).
 fn cold_calls(ops: &[Op]) -> Vec<bool> {
+    let in_loop = ops_in_loops(ops);
+    (0..ops.len())
+        .map(|i| {
+            in_loop[i] && i > 0 && matches!(ops[i - 1], Op::JULt { offset: Jump(1), .. }) && ops[i].direct_callee().is_some()
+        })
+        .collect()
+}
+
+/// Whether each op lies between a backward jump and its target: inside a
+/// loop's body in Haxe's structured bytecode (an over-approximation for
+/// other control flow).
+pub(super) fn ops_in_loops(ops: &[Op]) -> Vec<bool> {
     // +1 at each backward jump's target, -1 after the jump: ops with a
-    // positive running sum are inside some loop (Haxe's loops are nested
-    // ranges of ops).
+    // positive running sum are inside some such range.
     let mut delta = vec![0i32; ops.len() + 1];
     let mut targets = Vec::new();
     for (i, op) in ops.iter().enumerate() {
@@ -2539,13 +2550,11 @@ fn cold_calls(ops: &[Op]) -> Vec<bool> {
         }
     }
     let mut depth = 0;
-    (0..ops.len())
-        .map(|i| {
-            depth += delta[i];
+    delta[..ops.len()]
+        .iter()
+        .map(|d| {
+            depth += d;
             depth > 0
-                && i > 0
-                && matches!(ops[i - 1], Op::JULt { offset: Jump(1), .. })
-                && ops[i].direct_callee().is_some()
         })
         .collect()
 }
