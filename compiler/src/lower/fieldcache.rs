@@ -10,8 +10,10 @@
 //! A *pair* `(o, f)` is field `f` of the object in register `o`, read at
 //! least twice in the function. A forward data-flow finds where each pair's
 //! current value is known: after it is read or stored, until `o` is written,
-//! a pointer-or-number is stored into field `f` of any object (fields of one
-//! index are one field along a class hierarchy), or an op that may write
+//! a pointer-or-number is stored into field `f` of an object whose class is
+//! `o`'s or one of its ancestors or descendants (fields of one index are one
+//! field along a class hierarchy, and an object register holds instances
+//! of its class and its subclasses only), or an op that may write
 //! object fields otherwise runs (calls, dynamic and virtual stores: see
 //! [`super::facts::keeps_fields`]). After such an op, the pairs known before
 //! it and read again later (a backward analysis) are loaded again at once,
@@ -20,8 +22,13 @@
 //! of its object read later (the object is not null there), so that
 //! `i < a.length ? a.bytes[i] : 0` does not know `a.bytes` in one arm only.
 //!
-//! A loop head forgets every pair: a loop that waits for another thread to
-//! set a field reads it on every iteration, as without this pass. Registers
+//! A loop head is a join like any other when no other thread runs the
+//! program's code (`across_loops`: an executable that gets no loop polls,
+//! [`super::polls::needed_by_executable`]): a pair read before a loop and
+//! neither stored nor forgotten in it stays in a register through the loop,
+//! as gcc keeps HL/C's `a->length` (`for (i in 1...a.length) a[i] ...`).
+//! Otherwise a loop head forgets every pair: a loop that waits for another
+//! thread to set a field reads it on every iteration, as without this pass. Registers
 //! whose address is taken, functions with traps (their registers live in
 //! stack slots) and modules that reinterpret pointers get no pairs.
 
@@ -57,7 +64,15 @@ fn access(op: &Op) -> Option<(Reg, FieldIdx, bool)> {
     }
 }
 
-pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: bool, sound: bool) -> FieldCache {
+pub fn analyse(
+    ops: &[Op],
+    kinds: &[RegKind],
+    address_taken: &[bool],
+    has_trap: bool,
+    sound: bool,
+    across_loops: bool,
+    related: &dyn Fn(Reg, Reg) -> bool,
+) -> FieldCache {
     let n = ops.len();
     let mut out = FieldCache { pairs: Vec::new(), pair: vec![None; n], hit: vec![false; n], reload: vec![0; n] };
     if has_trap || !sound {
@@ -93,8 +108,10 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: 
     let of_reg = |r: Reg| -> u64 {
         out.pairs.iter().enumerate().filter(|(_, p)| p.0 == r).fold(0, |m, (k, _)| m | 1 << k)
     };
-    let of_field = |f: FieldIdx| -> u64 {
-        out.pairs.iter().enumerate().filter(|(_, p)| p.1 == f).fold(0, |m, (k, _)| m | 1 << k)
+    // The pairs a store to field `f` of the object in `o` may write: the
+    // same field of objects whose classes are `o`'s or related to it.
+    let of_field = |o: Reg, f: FieldIdx| -> u64 {
+        out.pairs.iter().enumerate().filter(|(_, p)| p.1 == f && related(p.0, o)).fold(0, |m, (k, _)| m | 1 << k)
     };
     // What an op does to the set of pairs: (kept, added), or None if it may
     // write any object field.
@@ -103,7 +120,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: 
         let mut add = 0u64;
         match access(op) {
             Some((o, f, true)) if object(o) => {
-                keep &= !of_field(f);
+                keep &= !of_field(o, f);
                 add |= out.pair[i].map_or(0, |k| 1 << k);
             }
             // A store through a virtual may reach any object's field.
@@ -124,7 +141,8 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: 
     let nb = g.len();
     // Backward: pairs read later before anything forgets them.
     let mut live_in = vec![0u64; nb];
-    let live_out = |live_in: &[u64], b: usize| g.succs[b].iter().filter(|&&s| !g.loop_head[s]).fold(0, |m, &s| m | live_in[s]);
+    let forgets = |b: usize| g.loop_head[b] && !across_loops;
+    let live_out = |live_in: &[u64], b: usize| g.succs[b].iter().filter(|&&s| !forgets(s)).fold(0, |m, &s| m | live_in[s]);
     let mut live_after = vec![0u64; n];
     let mut changed = true;
     while changed {
@@ -160,7 +178,7 @@ pub fn analyse(ops: &[Op], kinds: &[RegKind], address_taken: &[bool], has_trap: 
         }
     };
     let entry = |outs: &[Option<u64>], b: usize| -> u64 {
-        if b == 0 || g.handler[b] || g.loop_head[b] {
+        if b == 0 || g.handler[b] || forgets(b) {
             return 0;
         }
         g.preds[b].iter().filter_map(|&p| outs[p]).fold(None, |m: Option<u64>, o| Some(m.map_or(o, |m| m & o))).unwrap_or(0)
@@ -212,7 +230,7 @@ mod tests {
             Op::Field { dst: Reg(3), obj: a, field: bytes },                  // 7: hit
             Op::Ret { src: Reg(4) },                                          // 8
         ];
-        let c = analyse(&ops, &kinds, &[false; 5], false, true);
+        let c = analyse(&ops, &kinds, &[false; 5], false, true, false, &|_, _| true);
         assert_eq!(c.pairs, vec![(a, len), (a, bytes)]);
         let hits: Vec<usize> = (0..ops.len()).filter(|&i| c.hit[i]).collect();
         assert_eq!(hits, [3, 4, 7]);
@@ -237,11 +255,11 @@ mod tests {
         .enumerate()
         {
             let ops = vec![read(2), between, read(2), Op::Ret { src: Reg(2) }];
-            assert!(!analyse(&ops, &kinds, &[false; 4], false, true).hit[2], "case {k}");
+            assert!(!analyse(&ops, &kinds, &[false; 4], false, true, false, &|_, _| true).hit[2], "case {k}");
         }
         // A store of this very pair is its value.
         let ops = vec![read(2), Op::SetField { obj: Reg(1), field: f, src: Reg(2) }, read(2), Op::Ret { src: Reg(2) }];
-        assert!(analyse(&ops, &kinds, &[false; 4], false, true).hit[2]);
+        assert!(analyse(&ops, &kinds, &[false; 4], false, true, false, &|_, _| true).hit[2]);
         // A loop: read before it and in it; the read in the loop loads.
         let ops = vec![
             read(2),                                                          // 0
@@ -251,11 +269,46 @@ mod tests {
             Op::JTrue { cond: Reg(2), offset: Jump(-4) },                     // 4 -> 1
             Op::Ret { src: Reg(2) },                                          // 5
         ];
-        let c = analyse(&ops, &kinds, &[false; 4], false, true);
+        let c = analyse(&ops, &kinds, &[false; 4], false, true, false, &|_, _| true);
         assert_eq!((c.hit[2], c.hit[3]), (false, true));
+        // Where no other thread runs the program, the loop keeps what it
+        // neither stores nor forgets: both reads in it use the value.
+        let c = analyse(&ops, &kinds, &[false; 4], false, true, true, &|_, _| true);
+        assert_eq!((c.hit[2], c.hit[3]), (true, true));
         // Address taken, traps or reinterpreted pointers: nothing is cached.
-        assert!(analyse(&ops, &kinds, &[false, true, false, false], false, true).pairs.is_empty());
-        assert!(analyse(&ops, &kinds, &[false; 4], true, true).pairs.is_empty());
-        assert!(analyse(&ops, &kinds, &[false; 4], false, false).pairs.is_empty());
+        assert!(analyse(&ops, &kinds, &[false, true, false, false], false, true, false, &|_, _| true).pairs.is_empty());
+        assert!(analyse(&ops, &kinds, &[false; 4], true, true, false, &|_, _| true).pairs.is_empty());
+        assert!(analyse(&ops, &kinds, &[false; 4], false, false, false, &|_, _| true).pairs.is_empty());
+    }
+
+    /// Kept across loops, a pair is still forgotten by a store to its field
+    /// of another object of a related class in the loop: the read at the head loads again, as
+    /// does the read after the loop. A call in the loop reloads the pairs read
+    /// after it, so the head knows them.
+    #[test]
+    fn a_loop_that_stores_the_field_forgets_at_its_head() {
+        let f = FieldIdx(0);
+        let kinds = [Object, Object, Value, Object];
+        let read = |dst: u32| Op::Field { dst: Reg(dst), obj: Reg(1), field: f };
+        let looped = |between: Op| {
+            vec![
+                read(2),                                                      // 0
+                Op::Label {},                                                 // 1: loop head
+                read(2),                                                      // 2
+                between,                                                      // 3
+                Op::JTrue { cond: Reg(2), offset: Jump(-4) },                 // 4 -> 1
+                read(2),                                                      // 5
+                Op::Ret { src: Reg(2) },                                      // 6
+            ]
+        };
+        let c = analyse(&looped(Op::SetField { obj: Reg(3), field: f, src: Reg(2) }), &kinds, &[false; 4], false, true, true, &|_, _| true);
+        assert_eq!((c.hit[2], c.hit[5]), (false, false));
+        // Unless the other object's class is unrelated to this one's: then
+        // its field of the same index is another field.
+        let store = Op::SetField { obj: Reg(3), field: f, src: Reg(2) };
+        let c = analyse(&looped(store), &kinds, &[false; 4], false, true, true, &|a, b| a == b);
+        assert_eq!((c.hit[2], c.hit[5]), (true, true));
+        let c = analyse(&looped(Op::Call1 { dst: Reg(2), fun: hlbc::FunIdx(0), a0: Reg(3) }), &kinds, &[false; 4], false, true, true, &|_, _| true);
+        assert_eq!((c.hit[2], c.hit[5], c.reload[3]), (true, true, 1));
     }
 }

@@ -58,6 +58,24 @@ fn reg_facts(m: &hlbc::Module, f: &hlbc::Function) -> RegFacts {
     RegFacts { kinds, address_taken, has_trap: f.ops.iter().any(|o| matches!(o, Op::Trap { .. })), nargs }
 }
 
+/// Whether registers of types `a` and `b` may hold one object: unless both
+/// are classes (or structs) and neither is an ancestor of the other.
+fn related_classes(m: &hlbc::Module, a: hlbc::TypeIdx, b: hlbc::TypeIdx) -> bool {
+    let descends = |mut t: hlbc::TypeIdx, from: hlbc::TypeIdx| loop {
+        if t == from {
+            return true;
+        }
+        match m.ty(t).as_obj() {
+            Some(o) => match o.super_ {
+                Some(s) => t = s,
+                None => return false,
+            },
+            None => return true,
+        }
+    };
+    m.ty(a).as_obj().is_none() || m.ty(b).as_obj().is_none() || descends(a, b) || descends(b, a)
+}
+
 /// The registers of `f` that live in field variables (`scalar.rs`).
 fn scalars(m: &hlbc::Module, f: &hlbc::Function, rf: &RegFacts, ptr: ClType) -> super::scalar::Scalars {
     let candidate: Vec<bool> = (0..f.regs.len())
@@ -263,7 +281,15 @@ impl<'a> FnLower<'a, '_> {
         let m = self.m();
         let RegFacts { kinds, address_taken, has_trap, nargs } = reg_facts(m, f);
         self.proven = super::facts::analyse(&f.ops, &kinds, &address_taken, self.lw.memory_regions);
-        self.cache = super::fieldcache::analyse(&f.ops, &kinds, &address_taken, has_trap, self.lw.memory_regions);
+        self.cache = super::fieldcache::analyse(
+            &f.ops,
+            &kinds,
+            &address_taken,
+            has_trap,
+            self.lw.memory_regions,
+            !self.lw.target.loop_polls,
+            &|a, b| related_classes(m, f.regs[a.idx()], f.regs[b.idx()]),
+        );
         self.scalar = scalars(m, f, &RegFacts { kinds: kinds.clone(), address_taken: address_taken.clone(), has_trap, nargs }, self.pt);
         self.declare_scalars();
         for k in 0..self.cache.pairs.len() {

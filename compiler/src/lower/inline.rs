@@ -19,7 +19,9 @@ use hlbc::{Module, Reg, Type};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// The most ops a leaf may have.
+/// The most ops a leaf may have. (A function to splice may have up to
+/// [`super::splice::MAX_BODY`]: splicing works on the bytecode, before the
+/// caller is lowered, where Cranelift's inliner copies lowered IR.)
 pub const MAX_LEAF_OPS: usize = 40;
 
 /// Whether function `f` (a position in `m.functions`) is a leaf:
@@ -56,7 +58,7 @@ fn leaf_ops(
 ) -> bool {
     let new = spliced.is_some();
     let f = &m.functions[fi];
-    if f.ops.len() > MAX_LEAF_OPS {
+    if f.ops.len() > if new { super::splice::MAX_BODY } else { MAX_LEAF_OPS } {
         return false;
     }
     let ty = |r: &Reg| f.regs.get(r.idx()).map(|&t| m.ty(t));
