@@ -458,10 +458,15 @@ pub unsafe fn write_pixels(file: Decoded<'_>, fmt: u32, out: *mut u8, stride: i3
         let table: [u8; 256] = std::array::from_fn(|v| conv.gamma8.map_or(v as u8, |g| gamma8(v as u8, g)));
         let n = img.channels;
         let colour_in = n >= 3;
+        // RGBA in, four channels out, no gamma: each pixel is one shuffle.
+        let rgba_shuffle = (conv.gamma8.is_none() && n == 4 && out_channels == 4 && conv.has_alpha()).then_some((bgr, afirst));
         return img.rows(&mut reader, |y, src| {
             // SAFETY: the caller guarantees the rows the stride reaches are
             // writable; the row holds `width * out_channels` bytes.
             let row = unsafe { std::slice::from_raw_parts_mut(out.offset(first + y as isize * step), row_len) };
+            if let Some((bgr, afirst)) = rgba_shuffle {
+                return shuffle_rgba(src, row, bgr, afirst);
+            }
             for (s, d) in src.chunks_exact(n).zip(row.chunks_exact_mut(out_channels)) {
                 let rgb = if colour_in { [s[0], s[1], s[2]] } else { [s[0]; 3] };
                 for (i, &c) in order.iter().enumerate() {
@@ -507,6 +512,26 @@ pub unsafe fn write_pixels(file: Decoded<'_>, fmt: u32, out: *mut u8, stride: i3
             }
         }
     })
+}
+
+/// Copies 8-bit RGBA pixels into `row` as RGBA, BGRA (`bgr`), ARGB
+/// (`afirst`) or ABGR (both).
+fn shuffle_rgba(src: &[u8], row: &mut [u8], bgr: bool, afirst: bool) {
+    // A pixel read little-endian is `R | G << 8 | B << 16 | A << 24`.
+    fn each(src: &[u8], row: &mut [u8], f: impl Fn(u32) -> u32) {
+        for (s, d) in src.chunks_exact(4).zip(row.chunks_exact_mut(4)) {
+            d.copy_from_slice(&f(u32::from_le_bytes([s[0], s[1], s[2], s[3]])).to_le_bytes());
+        }
+    }
+    match (bgr, afirst) {
+        (false, false) => {
+            let n = row.len().min(src.len());
+            row[..n].copy_from_slice(&src[..n]);
+        }
+        (true, false) => each(src, row, |v| v & 0xFF00_FF00 | (v >> 16) & 0xFF | (v & 0xFF) << 16),
+        (false, true) => each(src, row, |v| v.rotate_left(8)),
+        (true, true) => each(src, row, u32::swap_bytes),
+    }
 }
 
 /// Stores one output component: a byte, or a native-endian 16-bit value.

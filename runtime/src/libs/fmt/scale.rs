@@ -7,6 +7,24 @@
 use crate::abi::vbyte;
 use crate::gc::hl_blocking;
 
+/// C's `(int)f`: truncation toward zero, one `cvttss2si` on x86-64 (whose
+/// result for NaN and out-of-range values, `i32::MIN`, HL/C's code gets
+/// too). Rust's `as` saturates instead, which costs a compare and two
+/// selects per conversion in this loop.
+#[inline(always)]
+fn trunc(f: f32) -> i32 {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of the x86-64 baseline.
+    unsafe {
+        use std::arch::x86_64::{_mm_cvtt_ss2si, _mm_set_ss};
+        _mm_cvtt_ss2si(_mm_set_ss(f))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        f as i32
+    }
+}
+
 /// `img_scale(out, outPos, outStride, outW, outH, in, inPos, inStride, inW, inH, flags)`:
 /// resizes 32-bit pixels, nearest (flags bit 0 clear) or bilinear (set), with
 /// libhl's single-precision arithmetic.
@@ -33,8 +51,8 @@ pub unsafe extern "C" fn fmt_img_scale(
         for x in 0..out_width.max(0) {
             let fx = x as f32 * scale_x;
             let fy = y as f32 * scale_y;
-            let ix = fx as i32;
-            let iy = fy as i32;
+            let ix = trunc(fx);
+            let iy = trunc(fy);
             let row = inp.offset(iy as isize * in_stride as isize);
             let px = |p: *const u8| -> [u8; 4] { (p as *const [u8; 4]).read_unaligned() };
             if flags & 1 == 0 {
@@ -46,10 +64,10 @@ pub unsafe extern "C" fn fmt_img_scale(
                 let ry = fy - iy as f32;
                 let rx1 = 1.0f32 - rx;
                 let ry1 = 1.0f32 - ry;
-                let w1 = (rx1 * ry1 * 256.0f32) as i32;
-                let w2 = (rx * ry1 * 256.0f32) as i32;
-                let w3 = (rx1 * ry * 256.0f32) as i32;
-                let w4 = (rx * ry * 256.0f32) as i32;
+                let w1 = trunc(rx1 * ry1 * 256.0f32);
+                let w2 = trunc(rx * ry1 * 256.0f32);
+                let w3 = trunc(rx1 * ry * 256.0f32);
+                let w4 = trunc(rx * ry * 256.0f32);
                 let p1 = px(row.offset((ix as isize) << 2));
                 let p2 = px(row.offset((ix as isize + 1) << 2));
                 let p3 = px(row.offset(in_stride as isize + ((ix as isize) << 2)));
