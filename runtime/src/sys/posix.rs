@@ -81,6 +81,16 @@ pub unsafe fn reserve_at(at: usize, len: usize) -> bool {
 /// bytes are unmapped (from `/proc/self/maps`): where a span that grows by
 /// [`reserve_at`] can start.
 pub fn free_gap(len: usize, lowest: usize, align: usize) -> Option<usize> {
+    // Usually nothing is mapped at `lowest` yet: reserving the whole range
+    // there (address space only; `MAP_FIXED_NOREPLACE` fails on any overlap)
+    // proves it free in two system calls, where reading the map takes ten
+    // and a parse (a tenth of a hello world's start-up).
+    // SAFETY: a reservation made here is released at once, and it could
+    // only be placed where nothing was mapped.
+    if lowest % align == 0 && unsafe { reserve_at(lowest, len) } {
+        unsafe { unmap(lowest as *mut u8, len) };
+        return Some(lowest);
+    }
     let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
     let mut ranges: Vec<(usize, usize)> = maps
         .lines()
