@@ -81,17 +81,13 @@ pub unsafe fn reserve_at(at: usize, len: usize) -> bool {
 /// bytes are unmapped (from `/proc/self/maps`): where a span that grows by
 /// [`reserve_at`] can start.
 pub fn free_gap(len: usize, lowest: usize, align: usize) -> Option<usize> {
-    // Usually nothing is mapped at `lowest` yet: reserving the whole range
-    // there (address space only; `MAP_FIXED_NOREPLACE` fails on any overlap)
-    // proves it free in two system calls, where reading the map takes ten
-    // and a parse (a tenth of a hello world's start-up).
-    // SAFETY: a reservation made here is released at once, and it could
-    // only be placed where nothing was mapped.
-    if lowest % align == 0 && unsafe { reserve_at(lowest, len) } {
-        unsafe { unmap(lowest as *mut u8, len) };
-        return Some(lowest);
-    }
-    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    // `/proc` files report no size, so `fs::read_to_string` would start
+    // from a 32-byte buffer and double it read by read (eight reads for a
+    // hello world's map); room for a few hundred lines reads it in one.
+    // (Reserving the whole range to test it instead would cost qemu-user
+    // seconds: see `gc::heap`.)
+    let mut maps = String::with_capacity(32 << 10);
+    std::io::Read::read_to_string(&mut std::fs::File::open("/proc/self/maps").ok()?, &mut maps).ok()?;
     let mut ranges: Vec<(usize, usize)> = maps
         .lines()
         .filter_map(|l| {
