@@ -121,6 +121,8 @@ struct FnLower<'a, 'f> {
     b: FunctionBuilder<'f>,
     /// The function lowered (its callees spliced in, `splice.rs`).
     f: &'a hlbc::Function,
+    /// The bytecode's function, when `f` has callees spliced in.
+    unspliced: Option<&'a hlbc::Function>,
     /// The op of the bytecode's function each op of `f` comes from, when
     /// they differ (`Spliced::origin`).
     origin: Option<&'a [u32]>,
@@ -203,7 +205,7 @@ pub fn lower(
     env: &mut dyn Env,
     m: &hlbc::Module,
     f: &hlbc::Function,
-    spliced: Option<(&[u32], &[super::splice::Frames])>,
+    spliced: Option<(&hlbc::Function, &[u32], &[super::splice::Frames])>,
     func: &mut Function,
     fb: &mut FunctionBuilderContext,
 ) -> Result<(), LowerError> {
@@ -229,8 +231,9 @@ pub fn lower(
         m,
         b,
         f,
-        origin: spliced.map(|s| s.0),
-        frames: spliced.map(|s| s.1),
+        unspliced: spliced.map(|s| s.0),
+        origin: spliced.map(|s| s.1),
+        frames: spliced.map(|s| s.2),
         regs: Vec::new(),
         scalar: Default::default(),
         scalar_vars: HashMap::new(),
@@ -1671,14 +1674,27 @@ impl<'a> FnLower<'a, '_> {
 
     /// `ONullCheck`: as HashLink's JIT, name the field when the next access is a field.
     fn null_check(&mut self, i: usize, r: Reg) -> Result<(), LowerError> {
-        let f = self.fun();
         let m = self.m();
         let mut hash = None;
-        let mut k = i + 1;
-        while k + 1 < f.ops.len() && (1..=23).contains(&f.ops[k].code()) {
+        // HashLink looks at the ops after the check in the function it is in,
+        // before any splicing: a spliced call must still name the callee, not
+        // the callee's first field. `r` is the checked register there.
+        let (ops, at): (&[Op], usize) = match self.frames.and_then(|fr| fr.get(i)).and_then(|fr| fr.first()) {
+            Some(&(pos, op)) => (&m.functions[pos as usize].ops, op as usize),
+            None => match (self.unspliced, self.origin) {
+                (Some(u), Some(o)) => (&u.ops, o[i] as usize),
+                _ => (&self.fun().ops, i),
+            },
+        };
+        let (r_here, r) = match ops.get(at) {
+            Some(Op::NullCheck { reg }) => (r, *reg),
+            _ => (r, r),
+        };
+        let mut k = at + 1;
+        while k + 1 < ops.len() && (1..=23).contains(&ops[k].code()) {
             k += 1;
         }
-        let field = match f.ops.get(k) {
+        let field = match ops.get(k) {
             Some(Op::Field { obj, field, .. }) if *obj == r => Some(*field),
             Some(Op::SetField { obj, field, .. }) if *obj == r => Some(*field),
             _ => None,
@@ -1686,7 +1702,7 @@ impl<'a> FnLower<'a, '_> {
         // A call whose third operand is the checked register names the callee's
         // field. HashLink compares that operand as encoded: the first argument of
         // OCall1..4, but the argument count of OCallN.
-        let callee = match f.ops.get(k) {
+        let callee = match ops.get(k) {
             Some(Op::Call1 { fun, a0, .. } | Op::Call2 { fun, a0, .. } | Op::Call3 { fun, a0, .. } | Op::Call4 { fun, a0, .. })
                 if *a0 == r =>
             {
@@ -1699,14 +1715,14 @@ impl<'a> FnLower<'a, '_> {
             hash = Some(self.env.field_hash(&name));
         }
         if let Some(fid) = field {
-            let name = match self.rty(r) {
-                Type::Obj(_) | Type::Struct(_) => hlbc::names::field_of(m, self.rtype(r), fid).map(|f| f.name),
+            let name = match self.rty(r_here) {
+                Type::Obj(_) | Type::Struct(_) => hlbc::names::field_of(m, self.rtype(r_here), fid).map(|f| f.name),
                 Type::Virtual(v) => v.fields.get(fid.idx()).map(|f| f.name),
                 _ => None,
             };
             hash = name.map(|n| self.env.field_hash(&m.str(n)));
         }
-        let v = self.get(r);
+        let v = self.get(r_here);
         let fail = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(v, ok, &[], fail, &[]);

@@ -476,7 +476,7 @@ impl Lowerer {
         // (executables: `hlc run` calls through slots, for hot reload).
         let spliced = splice::splice(&m, f, &mut |fun| self.splice_body(fun));
         match &spliced {
-            Some(s) => function::lower(self, env, &m, &s.function, Some((&s.origin, &s.frames)), &mut ctx.func, fb)?,
+            Some(s) => function::lower(self, env, &m, &s.function, Some((f, &s.origin, &s.frames)), &mut ctx.func, fb)?,
             None => function::lower(self, env, &m, f, None, &mut ctx.func, fb)?,
         }
         self.inline_leaves(env, fi, ctx, fb)?;
