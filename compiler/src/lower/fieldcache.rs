@@ -282,9 +282,9 @@ mod tests {
     }
 
     /// Kept across loops, a pair is still forgotten by a store to its field
-    /// of another object of a related class in the loop: the read at the head loads again, as
-    /// does the read after the loop. A call in the loop reloads the pairs read
-    /// after it, so the head knows them.
+    /// of another object of a related class in the loop: the read at the
+    /// head loads again, as does the read after the loop. A call in the loop
+    /// reloads the pairs read after it, so the head knows them.
     #[test]
     fn a_loop_that_stores_the_field_forgets_at_its_head() {
         let f = FieldIdx(0);
@@ -301,14 +301,15 @@ mod tests {
                 Op::Ret { src: Reg(2) },                                      // 6
             ]
         };
-        let c = analyse(&looped(Op::SetField { obj: Reg(3), field: f, src: Reg(2) }), &kinds, &[false; 4], false, true, true, &|_, _| true);
+        let store = Op::SetField { obj: Reg(3), field: f, src: Reg(2) };
+        let call = Op::Call1 { dst: Reg(2), fun: hlbc::FunIdx(0), a0: Reg(3) };
+        let c = analyse(&looped(store.clone()), &kinds, &[false; 4], false, true, true, &|_, _| true);
         assert_eq!((c.hit[2], c.hit[5]), (false, false));
         // Unless the other object's class is unrelated to this one's: then
         // its field of the same index is another field.
-        let store = Op::SetField { obj: Reg(3), field: f, src: Reg(2) };
         let c = analyse(&looped(store), &kinds, &[false; 4], false, true, true, &|a, b| a == b);
         assert_eq!((c.hit[2], c.hit[5]), (true, true));
-        let c = analyse(&looped(Op::Call1 { dst: Reg(2), fun: hlbc::FunIdx(0), a0: Reg(3) }), &kinds, &[false; 4], false, true, true, &|_, _| true);
+        let c = analyse(&looped(call), &kinds, &[false; 4], false, true, true, &|_, _| true);
         assert_eq!((c.hit[2], c.hit[5], c.reload[3]), (true, true, 1));
     }
 }

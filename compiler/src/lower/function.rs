@@ -1678,7 +1678,8 @@ impl<'a> FnLower<'a, '_> {
         let mut hash = None;
         // HashLink looks at the ops after the check in the function it is in,
         // before any splicing: a spliced call must still name the callee, not
-        // the callee's first field. `r` is the checked register there.
+        // the callee's first field. There the checked register is `r`; here,
+        // `r_here`.
         let (ops, at): (&[Op], usize) = match self.frames.and_then(|fr| fr.get(i)).and_then(|fr| fr.first()) {
             Some(&(pos, op)) => (&m.functions[pos as usize].ops, op as usize),
             None => match (self.unspliced, self.origin) {
@@ -1686,9 +1687,10 @@ impl<'a> FnLower<'a, '_> {
                 _ => (&self.fun().ops, i),
             },
         };
-        let (r_here, r) = match ops.get(at) {
-            Some(Op::NullCheck { reg }) => (r, *reg),
-            _ => (r, r),
+        let r_here = r;
+        let r = match ops.get(at) {
+            Some(Op::NullCheck { reg }) => *reg,
+            _ => r,
         };
         let mut k = at + 1;
         while k + 1 < ops.len() && (1..=23).contains(&ops[k].code()) {
