@@ -38,6 +38,35 @@ const COMMIT_STEP: u32 = 64; // 4 MB
 /// (as many as the smallest trigger allocates).
 const DIRTY_CACHE_PAGES: usize = 8;
 
+/// One of a page header's bitmaps: a bit per block, in words that follow
+/// the header in its allocation ([`Heap::header`]), as many as the page's
+/// blocks need (two for 8-byte blocks, sixteen for 64-byte ones, one for a
+/// large page) rather than the 128 the smallest class needs.
+pub struct Bits {
+    words: *mut u64,
+    len: usize,
+}
+
+impl std::ops::Deref for Bits {
+    type Target = [u64];
+    #[inline(always)]
+    fn deref(&self) -> &[u64] {
+        // SAFETY: `words` points at `len` initialised words of the header's own allocation,
+        // which lives as long as the header (`Heap::header`, `Heap::destroy`), and only the
+        // header's owner reaches them, through this field.
+        unsafe { std::slice::from_raw_parts(self.words, self.len) }
+    }
+}
+
+impl std::ops::DerefMut for Bits {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [u64] {
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference, and the two
+        // bitmaps of a header never overlap.
+        unsafe { std::slice::from_raw_parts_mut(self.words, self.len) }
+    }
+}
+
 /// The header of a page. Small pages hold `nblocks` blocks of `block_size`
 /// bytes starting at `start`; large pages hold one block spanning `nchunks`
 /// chunks. Headers live outside the pages so block data stays aligned and
@@ -62,9 +91,9 @@ pub struct Page {
     /// memory was last zeroed, so they are known to be zero.
     pub zero_from: u32,
     /// Set bit = block allocated (or survived the last mark).
-    pub alloc: [u64; BITMAP_WORDS],
+    pub alloc: Bits,
     /// Set bit = block reached in the current mark phase.
-    pub mark: [u64; BITMAP_WORDS],
+    pub mark: Bits,
 }
 
 impl Page {
@@ -77,11 +106,11 @@ impl Page {
         (self.nblocks as usize).div_ceil(64)
     }
     #[inline(always)]
-    pub fn test(bits: &[u64; BITMAP_WORDS], i: usize) -> bool {
+    pub fn test(bits: &[u64], i: usize) -> bool {
         bits[i >> 6] & (1u64 << (i & 63)) != 0
     }
     /// Sets (`value`) or clears bits `[from, to)`.
-    pub fn set_range(bits: &mut [u64; BITMAP_WORDS], from: usize, to: usize, value: bool) {
+    pub fn set_range(bits: &mut [u64], from: usize, to: usize, value: bool) {
         let mut i = from;
         while i < to {
             let w = i >> 6;
@@ -166,6 +195,22 @@ impl Page {
     }
 }
 
+/// The layout of a page header whose bitmaps hold `words` words each.
+fn header_layout(words: usize) -> std::alloc::Layout {
+    let size = std::mem::size_of::<Page>() + 2 * words * 8;
+    std::alloc::Layout::from_size_align(size, std::mem::align_of::<Page>().max(8)).expect("a page header's size is small")
+}
+
+/// Frees a header made by [`Heap::header`].
+///
+/// # Safety
+/// `p` is such a header, in no list any more.
+unsafe fn free_header(p: *mut Page) {
+    // SAFETY: the caller's promise; the layout is the one it was allocated with (its
+    // bitmaps' length never changes).
+    unsafe { std::alloc::dealloc(p.cast(), header_layout((*p).alloc.len)) }
+}
+
 /// What `Page::take` hands an allocation buffer.
 pub enum Take {
     /// Blocks `i..j`.
@@ -197,7 +242,9 @@ pub struct Heap {
     pub pages: Vec<*mut Page>,
     /// Pages with free blocks, per kind × class.
     pub partial: Vec<Vec<*mut Page>>,
-    spare: Vec<*mut Page>,
+    /// Headers of freed pages, by the length of their bitmaps (a page of
+    /// one class, or a large page, takes one of the same length).
+    spare: Vec<Vec<*mut Page>>,
     pub small_pages: usize,
     pub large_bytes: usize,
 }
@@ -285,8 +332,8 @@ impl Heap {
 
     /// Returns all memory to the OS.
     pub unsafe fn destroy(&mut self) {
-        for &p in self.pages.iter().chain(self.spare.iter()) {
-            drop(Box::from_raw(p));
+        for &p in self.pages.iter().chain(self.spare.iter().flatten()) {
+            free_header(p);
         }
         self.pages.clear();
         self.spare.clear();
@@ -368,19 +415,28 @@ impl Heap {
         self.clean.insert(s, l);
     }
 
-    fn header(&mut self) -> *mut Page {
-        if let Some(p) = self.spare.pop() {
+    /// A header whose bitmaps hold `words` words each (cleared): a spare
+    /// one, or a new one.
+    fn header(&mut self, words: usize) -> *mut Page {
+        if let Some(p) = self.spare.get_mut(words).and_then(Vec::pop) {
+            // SAFETY: spare headers are live allocations of `header_layout`, owned by the heap
+            // and out of every other list, so this is the only reference.
+            let pg = unsafe { &mut *p };
+            pg.alloc[..words].fill(0);
+            pg.mark[..words].fill(0);
             return p;
         }
-        // The bitmaps are large; build the box in place, zeroed.
-        // SAFETY: a zeroed allocation of Page's own layout, checked non-null; zero is a valid
-        // Page (an empty header whose bitmaps are clear).
+        // SAFETY: a zeroed allocation of the header's layout with room for both bitmaps,
+        // checked non-null; zero is a valid Page apart from the bitmap pointers, set here
+        // to the words after the header.
         unsafe {
-            let layout = std::alloc::Layout::new::<Page>();
-            let p = std::alloc::alloc_zeroed(layout) as *mut Page;
+            let p = std::alloc::alloc_zeroed(header_layout(words)) as *mut Page;
             if p.is_null() {
                 super::out_of_memory("page header");
             }
+            let bits = p.add(1) as *mut u64;
+            std::ptr::addr_of_mut!((*p).alloc).write(Bits { words: bits, len: words });
+            std::ptr::addr_of_mut!((*p).mark).write(Bits { words: bits.add(words), len: words });
             p
         }
     }
@@ -388,9 +444,9 @@ impl Heap {
     /// A new small page of `kind` and `class`, or None when out of address space.
     pub unsafe fn new_page(&mut self, kind: usize, class: usize) -> Option<*mut Page> {
         let (chunk, zero) = self.alloc_chunks(1)?;
-        let h = self.header();
         let bs = CLASS_SIZES[class];
         let nblocks = (PAGE_SIZE as u32) / bs;
+        let h = self.header((nblocks as usize).div_ceil(64));
         let pg = &mut *h;
         pg.start = self.chunk_addr(chunk);
         pg.recip = reciprocal(bs);
@@ -404,9 +460,6 @@ impl Heap {
         pg.live = 0;
         pg.scan_from = 0;
         pg.zero_from = if zero { 0 } else { nblocks };
-        let w = pg.bitmap_words();
-        pg.alloc[..w].fill(0);
-        pg.mark[..w].fill(0);
         *self.table.add(chunk as usize) = h;
         self.pages.push(h);
         self.small_pages += 1;
@@ -420,7 +473,7 @@ impl Heap {
             return None;
         }
         let (chunk, zero) = self.alloc_chunks(nchunks as u32)?;
-        let h = self.header();
+        let h = self.header(1);
         let pg = &mut *h;
         pg.start = self.chunk_addr(chunk);
         pg.recip = 0;
@@ -461,7 +514,11 @@ impl Heap {
             self.small_pages -= 1;
             self.free_chunks(pg.chunk, 1, true);
         }
-        self.spare.push(h);
+        let words = pg.alloc.len;
+        if self.spare.len() <= words {
+            self.spare.resize_with(words + 1, Vec::new);
+        }
+        self.spare[words].push(h);
     }
 
     /// Bytes of pages in use.

@@ -129,7 +129,7 @@ impl<'a> Marker<'a> {
         let pg = &mut *h;
         let bit = 1u64 << (idx & 63);
         let w = idx >> 6;
-        // `idx < nblocks <= MAX_BLOCKS`, so `w` is inside both bitmaps.
+        // `idx < nblocks`, and both bitmaps hold `nblocks.div_ceil(64)` words or more.
         let markw = pg.mark.get_unchecked_mut(w);
         // Free blocks hold stale data: never treat them as objects.
         if *pg.alloc.get_unchecked(w) & bit == 0 || *markw & bit != 0 {

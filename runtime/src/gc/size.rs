@@ -20,10 +20,6 @@ pub const CLASS_SIZES: [u32; 44] = [
 ];
 pub const NCLASSES: usize = CLASS_SIZES.len();
 
-/// Maximum number of blocks in a page (8-byte blocks).
-pub const MAX_BLOCKS: usize = PAGE_SIZE / 8;
-/// 64-bit words of a per-page bitmap.
-pub const BITMAP_WORDS: usize = MAX_BLOCKS / 64;
 
 const fn build_class_table() -> [u8; MAX_SMALL / 8 + 1] {
     let mut t = [0u8; MAX_SMALL / 8 + 1];
