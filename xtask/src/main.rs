@@ -28,6 +28,12 @@
 //!   means; then build times and start-up (a hello world — also
 //!   `$HLC_BENCH_HLC_DIR/hello` if present — and the first output of
 //!   `$HLC_BENCH_UNIT` if given).
+//! - `hot-runtime`: builds the golden programs of [`HOT_PROFILED`] with a
+//!   release `hlc`, runs each under valgrind's callgrind and rewrites
+//!   `compiler/targets/src/hot_runtime.txt`: the runtime functions that at
+//!   least two of them run, those most of them run first, which executables
+//!   lay out together in that order (`hlc_targets::code_layout`). Rerun it when the runtime's start-up,
+//!   GC or common natives change much.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -45,7 +51,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("runtime") => runtime_command(&args[1..]),
-        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [--target TRIPLE] [NAME...] | cargo xtask test | cargo xtask bench [--runs N] [NAME...] | cargo xtask runtime --target TRIPLE [--dest DIR]".into()),
+        Some("hot-runtime") => hot_runtime(),
+        _ => Err("usage: cargo xtask golden [--regen] [--release] [--jit] [--target TRIPLE] [NAME...] | cargo xtask test | cargo xtask bench [--runs N] [NAME...] | cargo xtask runtime --target TRIPLE [--dest DIR] | cargo xtask hot-runtime".into()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -904,4 +911,68 @@ fn bench_embed(hlc: &Path, work: &Path) -> Result<bool> {
     let out = run_captured(Command::new(&host).arg("200"), Duration::from_secs(600))?;
     print!("{}", String::from_utf8_lossy(&out.stderr));
     Ok(out.code == 0)
+}
+
+/// The golden programs `hot-runtime` profiles: start-up alone (`hello`) and
+/// the common kinds of work (strings, maps, arrays, classes, closures, enums,
+/// dynamic access, exceptions, JSON, reflection, the GC), none of them
+/// depending on a library most programs do not use.
+const HOT_PROFILED: [&str; 14] = [
+    "hello", "strings", "std_string", "maps", "arrays", "classes", "closures", "enums",
+    "dynamic", "exceptions", "json_roundtrip", "reflection", "gc_churn", "bytes_adv",
+];
+
+fn hot_runtime() -> Result<bool> {
+    if which("valgrind").is_none() {
+        return Err("hot-runtime needs valgrind on PATH (apt-get install valgrind)".into());
+    }
+    if !run_status(cargo().args(["build", "--quiet", "--release", "-p", "hlc", "-p", "hlrt"]).current_dir(root()))? {
+        return Ok(false);
+    }
+    let hlc = target_dir().join("release").join("hlc");
+    let work = target_dir().join("hot-runtime");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    // How many of the programs run each function.
+    let mut runs: std::collections::BTreeMap<String, usize> = Default::default();
+    let names: Vec<String> = HOT_PROFILED.iter().map(|s| s.to_string()).collect();
+    for dir in golden_dirs(&names)? {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let exe = work.join(&name);
+        if !run_status(Command::new(&hlc).arg("build").arg(dir.join("main.hl")).arg("-o").arg(&exe))? {
+            return Err(format!("hlc build failed for {name}"));
+        }
+        let profile = work.join(format!("{name}.callgrind"));
+        let mut cmd = Command::new("valgrind");
+        cmd.args(["-q", "--tool=callgrind", "--demangle=no", "--compress-strings=no"])
+            .arg(format!("--callgrind-out-file={}", profile.display()))
+            .arg(&exe)
+            .current_dir(&dir);
+        run_captured(&mut cmd, Duration::from_secs(600))?;
+        let text = std::fs::read_to_string(&profile).map_err(|e| format!("{}: {e}", profile.display()))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for symbol in text.lines().filter_map(|l| l.strip_prefix("fn=")) {
+            let key = hlc_targets::code_layout::function_key(symbol);
+            // Runtime functions only: Rust paths and C names (Haxe's are
+            // `Class.method`, `$Class.method`; unknown code is `0x...`).
+            let c_name = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.starts_with("0x");
+            if key.contains("::") || c_name {
+                seen.insert(key);
+            }
+        }
+        println!("hot-runtime: {name}: {} runtime functions run", seen.len());
+        for key in seen {
+            *runs.entry(key).or_default() += 1;
+        }
+    }
+    // Those most programs run first: a program running only common
+    // functions then touches only the first part of the block.
+    let mut hot: Vec<(&str, usize)> = runs.iter().filter(|(_, &n)| n >= 2).map(|(k, &n)| (k.as_str(), n)).collect();
+    hot.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let hot: Vec<&str> = hot.into_iter().map(|(k, _)| k).collect();
+    let list = root().join("compiler/targets/src/hot_runtime.txt");
+    let mut text = hot.join("\n");
+    text.push('\n');
+    std::fs::write(&list, text).map_err(|e| format!("{}: {e}", list.display()))?;
+    println!("hot-runtime: {} functions written to {}", hot.len(), list.display());
+    Ok(true)
 }

@@ -347,6 +347,17 @@ pub fn link(inputs: &LinkInputs, target: &'static hlc_targets::Target, verbose: 
         }
     }
     cmd.args(inputs.runtime_replacements).arg(inputs.runtime);
+    if line.gold {
+        let order = super::hot_runtime::ordering_file(inputs.runtime_home, inputs.runtime, &mut |note| {
+            if verbose {
+                eprintln!("hlc: {note}");
+            }
+        });
+        if let Some(order) = order {
+            // `-Xlinker`, not `-Wl,`: the path may hold commas.
+            cmd.args(["-Xlinker", "--section-ordering-file", "-Xlinker"]).arg(order);
+        }
+    }
     cmd.args(&line.tail);
     if !shared.is_empty() {
         if target.libc == hlc_targets::Libc::Musl {

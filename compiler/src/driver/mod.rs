@@ -8,6 +8,7 @@
 //! - `isa`: the Cranelift target for a triple;
 //! - `natives`: which natives the runtime and given libraries provide;
 //! - `stripped_runtime`: the runtime archive without debug information;
+//! - `hot_runtime`: the runtime's commonly run functions laid out together;
 //! - `toolchain`: a target's runtime library, linker and link line;
 //! - `commands`: reading modules, `hlc dump`, writing outputs atomically.
 
@@ -15,6 +16,7 @@ pub mod aot;
 pub mod archive;
 pub mod commands;
 pub mod debuginfo;
+pub mod hot_runtime;
 pub mod isa;
 pub mod jit;
 pub mod main_shim;

@@ -44,40 +44,54 @@ fn stripped_copy(t: &Target, runtime: &Path) -> Result<(PathBuf, bool), String> 
         // which MinGW's objcopy refuses.
         return Err(format!("{} archives are linked as built", t.triple));
     }
+    let objcopy = super::toolchain::binutil(t, "objcopy");
+    cached(runtime, "a", |source, tmp| {
+        let objcopy = objcopy.as_deref().ok_or_else(|| format!("no objcopy for {} on PATH", t.triple))?;
+        let out = Command::new(objcopy).arg("--strip-debug").arg(source).arg(tmp).output();
+        match &out {
+            Ok(o) if o.status.success() => Ok(()),
+            Ok(o) => Err(format!("`{}` failed: {}", objcopy.display(), String::from_utf8_lossy(&o.stderr).trim())),
+            Err(e) => Err(format!("cannot run `{}`: {e}", objcopy.display())),
+        }
+    })
+}
+
+/// A file made from the runtime archive `runtime` by `make(archive, out)`,
+/// kept in hlc's cache directory as `<place>-<state>.<ext>`, where `place`
+/// derives from the archive's path and `state` from its size and
+/// modification time: made once per runtime build, and files of earlier
+/// builds of the same archive (same `place` and `ext`) removed when a new one
+/// is made. Returns its path and whether it was made now.
+pub fn cached(runtime: &Path, ext: &str, make: impl FnOnce(&Path, &Path) -> Result<(), String>) -> Result<(PathBuf, bool), String> {
     let dir = super::cache_root().ok_or("no cache directory (HLC_CACHE_DIR is empty)")?.join("runtime");
     let source = runtime.canonicalize().map_err(|e| format!("cannot resolve `{}`: {e}", runtime.display()))?;
     let meta = std::fs::metadata(&source).map_err(|e| format!("cannot read `{}`: {e}", source.display()))?;
     let mtime = meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
     let place = format!("{:016x}", super::fnv1a(source.as_os_str().as_encoded_bytes()));
     let state = format!("{}:{}.{}", meta.len(), mtime.as_secs(), mtime.subsec_nanos());
-    let name = format!("{place}-{:016x}.a", super::fnv1a(state.as_bytes()));
-    let copy = dir.join(&name);
-    if copy.is_file() {
-        return Ok((copy, false));
+    let name = format!("{place}-{:016x}.{ext}", super::fnv1a(state.as_bytes()));
+    let file = dir.join(&name);
+    if file.is_file() {
+        return Ok((file, false));
     }
-    let objcopy = super::toolchain::binutil(t, "objcopy").ok_or_else(|| format!("no objcopy for {} on PATH", t.triple))?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    // Written beside its final name and renamed: a reader sees a whole copy or none.
+    // Written beside its final name and renamed: a reader sees a whole file or none.
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let out = Command::new(&objcopy).arg("--strip-debug").arg(&source).arg(&tmp).output();
-    let ok = match &out {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!("`{}` failed: {}", objcopy.display(), String::from_utf8_lossy(&o.stderr).trim())),
-        Err(e) => Err(format!("cannot run `{}`: {e}", objcopy.display())),
-    };
-    if let Err(e) = ok.and_then(|()| std::fs::rename(&tmp, &copy).map_err(|e| format!("cannot create `{}`: {e}", copy.display()))) {
+    let made = make(&source, &tmp);
+    if let Err(e) = made.and_then(|()| std::fs::rename(&tmp, &file).map_err(|e| format!("cannot create `{}`: {e}", file.display()))) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    // Copies of earlier builds of the same archive are stale.
+    // Files made from earlier builds of the same archive are stale.
+    let suffix = format!(".{ext}");
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
-            let file = entry.file_name();
-            let file = file.to_string_lossy();
-            if file.starts_with(&place) && file != name {
+            let other = entry.file_name();
+            let other = other.to_string_lossy();
+            if other.starts_with(&place) && other.ends_with(&suffix) && other != name {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
-    Ok((copy, true))
+    Ok((file, true))
 }

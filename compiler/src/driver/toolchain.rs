@@ -303,6 +303,8 @@ pub fn linker(t: &'static Target) -> Result<Linker> {
 pub struct LinkLine {
     pub head: Vec<OsString>,
     pub tail: Vec<OsString>,
+    /// The link is GNU gold's (which takes `--section-ordering-file`).
+    pub gold: bool,
 }
 
 /// The target-specific parts of the link line. Unused sections are removed
@@ -363,7 +365,8 @@ pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool, son
     // target's gold is installed. Not for an executable that must carry a
     // soname (`soname`: it answers to `libhl.so` for the `.hdll`s it loads),
     // which gold leaves out of executables.
-    if t.os == Os::Linux && linker.source == "PATH" && !zig && !soname && binutil(t, "ld.gold").is_some() {
+    let gold = t.os == Os::Linux && linker.source == "PATH" && !zig && !soname && binutil(t, "ld.gold").is_some();
+    if gold {
         head.push("-fuse-ld=gold".into());
     }
     // Unused runtime code is left out of every Linux executable: what a hello
@@ -376,7 +379,7 @@ pub fn link_line(t: &Target, linker: &Linker, runtime: &Path, release: bool, son
     if release {
         tail.push("-s".into());
     }
-    LinkLine { head, tail }
+    LinkLine { head, tail, gold }
 }
 
 /// A command running `linker` with `line.head` already added.

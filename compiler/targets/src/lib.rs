@@ -4,6 +4,8 @@
 //! programs under emulation) derive everything target-specific from it, so
 //! a new target is a new row, not new code paths.
 
+pub mod code_layout;
+
 /// Instruction set.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Arch {

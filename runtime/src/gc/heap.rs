@@ -40,8 +40,8 @@ const DIRTY_CACHE_PAGES: usize = 8;
 
 /// One of a page header's bitmaps: a bit per block, in words that follow
 /// the header in its allocation ([`Heap::header`]), as many as the page's
-/// blocks need (two for 8-byte blocks, sixteen for 64-byte ones, one for a
-/// large page) rather than the 128 the smallest class needs.
+/// blocks need (128 for 8-byte blocks, 16 for 64-byte ones, one for 1 KB
+/// blocks or a large page), not always the 128 the smallest class needs.
 pub struct Bits {
     words: *mut u64,
     len: usize,
