@@ -11,7 +11,10 @@ fn says(text: &str, needle: &str) -> bool {
 }
 
 fn build(name: &str, extra: &[&str]) -> (std::process::Output, std::path::PathBuf) {
-    let exe = std::env::temp_dir().join(format!("hlc-exe-{name}-{}", std::process::id()));
+    // One path per call: tests building the same program run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let exe = std::env::temp_dir().join(format!("hlc-exe-{name}-{}-{call}", std::process::id()));
     let out = hlc_tests::hlc_build(env!("CARGO_BIN_EXE_hlc-test-driver"), &golden_dir().join(name).join("main.hl"), &exe, extra);
     (out, exe)
 }
